@@ -1,0 +1,12 @@
+import type { Command } from "commander";
+import type { CliIo } from "../run-cli.ts";
+
+/** Registers one command on the program; `setExit` records the command's exit code. */
+export type RegisterCommand = (
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+) => void;
+
+/** Every command, in the order `crossform --help` lists them. */
+export const all: RegisterCommand[] = [];

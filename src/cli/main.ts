@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The crossform command: composition root only (argv and env in, adapters built, a use case called,
+// a formatter picked, process.exitCode set).
+import { runCli } from "./run-cli.ts";
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});

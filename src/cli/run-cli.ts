@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { CrossformError } from "../core/errors.ts";
+import { ExitCode } from "./exit-codes.ts";
+
+/** Where the CLI writes and what it reads from its process; tests pass their own. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** The package version, read from package.json next to src/ or dist/. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs one crossform command line and returns its exit code (CONTRACT.md section 6). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = new Command("crossform")
+    .description("Deploy one Terraform codebase into many AWS accounts safely.")
+    .version(packageVersion(), "-V, --version")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showSuggestionAfterError(true);
+
+  const commands = await import("./commands/index.ts");
+  for (const register of commands.all) {
+    register(program, io, (code) => {
+      exitCode = code;
+    });
+  }
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return ExitCode.Ok;
+      return ExitCode.BadInput;
+    }
+    if (error instanceof CrossformError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+      return error.source === "user" || error.source === "internal"
+        ? ExitCode.BadInput
+        : ExitCode.Problems;
+    }
+    io.stderr.write(
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return ExitCode.BadInput;
+  }
+  return exitCode;
+}

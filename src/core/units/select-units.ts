@@ -1,0 +1,108 @@
+/**
+ * Selection of units for a command: positional stacks and `--target` intersect; inside a selector,
+ * terms of one kind are OR-ed and of different kinds AND-ed (CONTRACT.md section 2).
+ */
+import type { Config } from "../config/model.ts";
+import { didYouMean } from "../config/did-you-mean.ts";
+import { matchesAccount, matchesStack, parseSelector } from "./selector.ts";
+import type { Selector } from "./selector.ts";
+import type { Unit, UnitSet } from "./units.ts";
+
+/** What the user asked for. */
+export interface SelectionRequest {
+  /** Positional stack names. */
+  stacks?: string[];
+  /** `--target` selectors (each may be a comma list); several are OR-ed. */
+  targets?: string[];
+}
+
+/** Selected units, or an error message with a hint. */
+export type SelectionResult =
+  { ok: true; units: Unit[] } | { ok: false; message: string; hint: string };
+
+/** Whether a unit matches a selector: its stack, and any account it reaches. */
+export function unitMatches(selector: Selector, unit: Unit, config: Config): boolean {
+  if (!matchesStack(selector, unit.stack)) return false;
+  const accountTerms = selector.terms.some((t) => t.kind !== "stack");
+  if (!accountTerms) return true;
+  return unit.targets.some((t) => {
+    const account = config.accounts.get(t.account);
+    return account !== undefined && matchesAccount(selector, account);
+  });
+}
+
+/** Selects units; an empty request selects every unit. */
+export function selectUnits(
+  config: Config,
+  set: UnitSet,
+  request: SelectionRequest,
+): SelectionResult {
+  let units = set.units;
+  const stackNames = [...config.stacks.keys()];
+  for (const stack of request.stacks ?? []) {
+    if (!config.stacks.has(stack)) {
+      const suggestion = didYouMean(stack, stackNames);
+      return {
+        ok: false,
+        message: `no stack named "${stack}"`,
+        hint: suggestion ? `did you mean "${suggestion}"?` : `stacks: ${stackNames.join(", ")}`,
+      };
+    }
+  }
+  if (request.stacks && request.stacks.length > 0) {
+    const wanted = new Set(request.stacks);
+    units = units.filter((u) => wanted.has(u.stack));
+  }
+  const targets = request.targets ?? [];
+  if (targets.length > 0) {
+    const selectors: Selector[] = [];
+    for (const text of targets) {
+      const parsed = parseSelector(text);
+      if (!parsed.ok)
+        return {
+          ok: false,
+          message: parsed.error,
+          hint: "selectors: <account>, tier:<tier>, tag:<key>=<value>, stack:<stack>, joined by commas",
+        };
+      for (const term of parsed.selector.terms) {
+        if (term.kind === "name" && !config.accounts.has(term.name)) {
+          const suggestion = didYouMean(term.name, config.accounts.keys());
+          return {
+            ok: false,
+            message: `no account named "${term.name}"`,
+            hint: suggestion
+              ? `did you mean "${suggestion}"?`
+              : `accounts: ${[...config.accounts.keys()].join(", ")}`,
+          };
+        }
+        if (term.kind === "stack" && !config.stacks.has(term.stack)) {
+          const suggestion = didYouMean(term.stack, stackNames);
+          return {
+            ok: false,
+            message: `no stack named "${term.stack}"`,
+            hint: suggestion
+              ? `did you mean "stack:${suggestion}"?`
+              : `stacks: ${stackNames.join(", ")}`,
+          };
+        }
+      }
+      if (!set.units.some((u) => unitMatches(parsed.selector, u, config))) {
+        return {
+          ok: false,
+          message: `selector "${text}" matches no unit`,
+          hint: "check the names, tiers and tags against crossform.yaml (`crossform validate` lists the units)",
+        };
+      }
+      selectors.push(parsed.selector);
+    }
+    units = units.filter((u) => selectors.some((s) => unitMatches(s, u, config)));
+  }
+  if (units.length === 0) {
+    return {
+      ok: false,
+      message: "the selection matches no unit",
+      hint: "positional stacks and --target intersect: check that the stacks deploy to the selected accounts",
+    };
+  }
+  return { ok: true, units };
+}

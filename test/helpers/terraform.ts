@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** What one terraform invocation printed and returned. */
+export interface TerraformResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link runTerraform}. */
+export interface RunTerraformOptions {
+  /** Working directory. @default process.cwd() */
+  cwd?: string;
+  /** The child's whole environment. @default terraformEnv() */
+  env?: NodeJS.ProcessEnv;
+  /** Text written to the child's stdin (then closed). @default "" */
+  input?: string;
+}
+
+let scratch: string | undefined;
+
+/** A directory for this test process holding an empty CLI configuration file, removed at exit. */
+function scratchDir(): string {
+  if (scratch === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "crossform-terraform-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "empty.tfrc"), "");
+    scratch = dir;
+  }
+  return scratch;
+}
+
+/**
+ * `base` (default `process.env`) with `TF_CLI_CONFIG_FILE` pointing to an empty CLI configuration
+ * file of this test process (the machine's points to a missing file), `TF_IN_AUTOMATION=1` and
+ * `CHECKPOINT_DISABLE=1`.
+ */
+export function terraformEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const config = join(scratchDir(), "empty.tfrc");
+  return { ...base, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+}
+
+/** Runs `terraform` from the PATH with argv only (no shell). */
+export function runTerraform(
+  args: readonly string[],
+  options: RunTerraformOptions = {},
+): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", [...args], {
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? terraformEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** What `terraform fmt -` (stdin) writes for `text`; rejects when terraform does not accept it. */
+export async function terraformFmt(text: string): Promise<string> {
+  const result = await runTerraform(["fmt", "-no-color", "-"], { input: text });
+  if (result.code !== 0) {
+    throw new Error(
+      `terraform fmt - exited with ${result.code}: ${result.stderr}\n--- input ---\n${text}`,
+    );
+  }
+  return result.stdout;
+}
+
+let batch = 0;
+
+/**
+ * What `terraform fmt` writes for each text, from one terraform process: the texts become the
+ * `.tf` files of one directory, formatted in place (the same formatting as stdin) and read back.
+ */
+export async function terraformFmtMany(texts: readonly string[]): Promise<string[]> {
+  batch += 1;
+  const dir = join(scratchDir(), `fmt-${batch}`);
+  await mkdir(dir);
+  const files = texts.map((_, i) => join(dir, `doc-${String(i).padStart(5, "0")}.tf`));
+  await Promise.all(texts.map((text, i) => writeFile(files[i] as string, text)));
+  const result = await runTerraform(["fmt", "-no-color", "-list=false", dir]);
+  if (result.code !== 0) {
+    throw new Error(`terraform fmt ${dir} exited with ${result.code}: ${result.stderr}`);
+  }
+  return Promise.all(files.map((file) => readFile(file, "utf8")));
+}

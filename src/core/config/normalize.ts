@@ -22,6 +22,7 @@ export const DEFAULTS = {
   sessionDuration: "1h",
   sessionName: "crossform-{user}",
   bucket: "crossform-state-{account_id}-{region}",
+  centralBucket: "crossform-state-{state_account_id}-{region}",
   terraformBinary: "terraform",
   terraformVersion: ">= 1.10",
   maxDestroy: 10,
@@ -240,6 +241,7 @@ export function normalizeConfig(
           ["stacks", name, "references", alias],
           `stack ${name}: reference alias "${alias}" is not a valid provider alias`,
           "use lowercase letters, digits and '_', starting with a letter",
+          true,
         );
       }
       if (!accounts.has(target)) {
@@ -254,12 +256,12 @@ export function normalizeConfig(
         );
       }
     }
-    for (const dep of s.depends_on ?? []) {
+    for (const [i, dep] of (s.depends_on ?? []).entries()) {
       if (!(dep in writtenStacks)) {
         const suggestion = didYouMean(dep, stackNames);
         error(
           "config/unknown-stack",
-          ["stacks", name, "depends_on"],
+          ["stacks", name, "depends_on", i],
           `stack ${name} depends on "${dep}", which is not a stack`,
           suggestion
             ? `did you mean "${suggestion}"?`
@@ -268,7 +270,7 @@ export function normalizeConfig(
       } else if (dep === name) {
         error(
           "config/dependency-cycle",
-          ["stacks", name, "depends_on"],
+          ["stacks", name, "depends_on", i],
           `stack ${name} depends on itself`,
           `remove ${name} from its own depends_on`,
         );
@@ -378,8 +380,11 @@ export function normalizeConfig(
 
   // State.
   const lock = parseLock(written.state?.lock ?? "s3");
-  const bucket = written.state?.bucket ?? DEFAULTS.bucket;
   const stateAccount = written.state?.account;
+  // With a central state account the default bucket is that account's, not each target's.
+  const bucket =
+    written.state?.bucket ??
+    (stateAccount === undefined ? DEFAULTS.bucket : DEFAULTS.centralBucket);
   if (stateAccount !== undefined && !accounts.has(stateAccount)) {
     const suggestion = didYouMean(stateAccount, accountNames);
     error(

@@ -2,7 +2,7 @@
  * Parses `crossform.yaml` text into a validated written config, or a list of diagnostics that name
  * the file, line and column, the wrong value and what to change. Never throws on user input.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import type { Diagnostic, SourcePosition } from "../errors.ts";
@@ -33,20 +33,53 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
 
   for (const error of doc.errors) {
     const pos = lineCounter.linePos(error.pos[0]);
+    const duplicate = error.code === "DUPLICATE_KEY";
     diagnostics.push({
       severity: "error",
-      code: error.code === "DUPLICATE_KEY" ? "config/duplicate-key" : "config/yaml-syntax",
-      message: firstLine(error.message),
-      hint:
-        error.code === "DUPLICATE_KEY"
-          ? "remove one of the two entries: a key may appear once in a mapping"
-          : "fix the YAML syntax at this position (indentation, a missing ':' or an unclosed quote)",
+      code: duplicate ? "config/duplicate-key" : "config/yaml-syntax",
+      message: duplicate
+        ? `duplicate key \`${keyTextAt(text, error.pos[0])}\`: map keys must be unique`
+        : firstLine(error.message),
+      hint: duplicate
+        ? "remove one of the two entries: a key may appear once in a mapping"
+        : "fix the YAML syntax at this position (indentation, a missing ':' or an unclosed quote)",
       position: { file, line: pos.line, column: pos.col },
     });
   }
+  // The parser accepts an alias to a missing anchor; converting it to data would throw.
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return;
+      const pos = lineCounter.linePos(node.range?.[0] ?? 0);
+      diagnostics.push({
+        severity: "error",
+        code: "config/yaml-syntax",
+        message: `alias *${node.source} refers to no anchor defined before it`,
+        hint: `define the anchor &${node.source} before this alias, or write the value out`,
+        position: { file, line: pos.line, column: pos.col },
+      });
+    },
+  });
   if (diagnostics.length > 0) return { ok: false, diagnostics, locator };
 
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: "error",
+          code: "config/yaml-syntax",
+          message: `the YAML cannot be read as data: ${cause instanceof Error ? lowerFirst(cause.message) : String(cause)}`,
+          hint: "write the repeated values out instead of nesting aliases",
+          position: { file, line: 1, column: 1 },
+        },
+      ],
+      locator,
+    };
+  }
   if (data === null || data === undefined) {
     return {
       ok: false,
@@ -71,6 +104,12 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
     return { ok: false, diagnostics: sortDiagnostics(diagnostics), locator };
   }
   return { ok: true, config: result.data, locator, warnings: [] };
+}
+
+/** The key written at `offset`: a quoted or plain scalar, up to the `:` that follows it. */
+function keyTextAt(text: string, offset: number): string {
+  const match = /^("[^"\n]*"|'[^'\n]*'|[^\s:,{}[\]]+)/.exec(text.slice(offset));
+  return match?.[1] ?? "";
 }
 
 function firstLine(message: string): string {
@@ -255,14 +294,17 @@ function issueToDiagnostics(
       {
         severity: "error",
         code: "config/account-id-not-string",
-        message: `account id ${source} in ${where} is a YAML number, so leading zeros are lost (read as ${value})`,
+        message: source.startsWith("0")
+          ? `account id ${source} in ${where} is a YAML number, so leading zeros are lost (read as ${value})`
+          : `account id ${source} in ${where} is a YAML number, not a string`,
         hint: `quote it: id: "${/^\d+$/.test(source) ? source.padStart(12, "0") : source}"`,
         position: locator.positionOf(path),
       },
     ];
   }
 
-  if (issue.code === "invalid_type" && value === undefined) {
+  // Any issue about an absent value (a type, or a literal such as `version: 1`) is a missing key.
+  if (value === undefined) {
     return [
       {
         severity: "error",
@@ -303,7 +345,8 @@ function lowerFirst(s: string): string {
 }
 
 function hintFor(path: ConfigPath): string {
-  const last = String(path[path.length - 1]);
+  // A list item (`regions[0]`) is documented under the key that holds the list.
+  const last = String([...path].reverse().find((segment) => typeof segment === "string") ?? "");
   switch (last) {
     case "version":
       return "crossform reads configuration version 1: write `version: 1`";
@@ -313,6 +356,8 @@ function hintFor(path: ConfigPath): string {
       return "use `approval: required` or `approval: none`";
     case "mode":
       return "use `mode: per-account` or `mode: multi-account`";
+    case "":
+      return "a crossform.yaml is a mapping with `version: 1` and `accounts:` (see docs/config.md)";
     default:
       return `see the \`${last}\` key in docs/config.md`;
   }

@@ -186,7 +186,9 @@ const state = z
       .string()
       .min(1)
       .optional()
-      .describe("State bucket name pattern. @default crossform-state-{account_id}-{region}"),
+      .describe(
+        "State bucket name pattern. @default crossform-state-{account_id}-{region} (with `account`: crossform-state-{state_account_id}-{region})",
+      ),
     key: z
       .string()
       .min(1)

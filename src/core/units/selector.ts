@@ -55,6 +55,8 @@ export function parseSelector(
         break;
       case "tag": {
         const eq = rest.indexOf("=");
+        if (eq === 0)
+          return { ok: false, error: `"${part}" names no tag key (write tag:<key>=<value>)` };
         terms.push(
           eq < 0
             ? { kind: "tag", key: rest, value: undefined }

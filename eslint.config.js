@@ -94,10 +94,24 @@ export default tseslint.config(
   },
   {
     files: ["src/formatters/**/*.ts"],
-    rules: restrict(
-      [...nodeBuiltins, ...sdk, "**/adapters/**", "**/app/**", "**/cli/**", "**/ports/**"],
-      "formatters are pure functions of a report; they may import core types only",
-    ),
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, ...sdk, "**/adapters/**", "**/cli/**", "**/ports/**"],
+              message: "formatters are pure functions of a report; they may import core and report types only",
+            },
+            {
+              group: ["**/app/**"],
+              allowTypeImports: true,
+              message: "formatters may import the report types of app/, nothing else from it",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["src/adapters/**/*.ts"],

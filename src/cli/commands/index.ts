@@ -1,5 +1,10 @@
 import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
+import { registerExplain } from "./explain.ts";
+import { registerGenerate } from "./generate.ts";
+import { registerProfiles } from "./profiles.ts";
+import { registerSchema } from "./schema.ts";
+import { registerValidate } from "./validate.ts";
 
 /** Registers one command on the program; `setExit` records the command's exit code. */
 export type RegisterCommand = (
@@ -9,4 +14,10 @@ export type RegisterCommand = (
 ) => void;
 
 /** Every command, in the order `crossform --help` lists them. */
-export const all: RegisterCommand[] = [];
+export const all: RegisterCommand[] = [
+  registerValidate,
+  registerGenerate,
+  registerExplain,
+  registerProfiles,
+  registerSchema,
+];

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../errors.ts";
 import { expandUnits } from "../units/units.ts";
 import type { UnitSet } from "../units/units.ts";
 import type { Config } from "./model.ts";
+import { checkReservedVars } from "./check-vars.ts";
 import { normalizeConfig } from "./normalize.ts";
 import { parseConfig } from "./parse-config.ts";
 
@@ -20,7 +21,9 @@ export function readConfigText(text: string, file: string): ReadConfigResult {
   const parsed = parseConfig(text, file);
   if (!parsed.ok) return { ok: false, diagnostics: parsed.diagnostics };
   const normalized = normalizeConfig(parsed.config, parsed.locator, file);
-  if (!normalized.ok) return { ok: false, diagnostics: normalized.diagnostics };
+  const reserved = checkReservedVars(parsed.config, parsed.locator);
+  if (!normalized.ok) return { ok: false, diagnostics: [...normalized.diagnostics, ...reserved] };
+  if (reserved.length > 0) return { ok: false, diagnostics: reserved };
   const { units, diagnostics } = expandUnits(normalized.config);
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) return { ok: false, diagnostics };

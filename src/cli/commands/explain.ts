@@ -1,0 +1,60 @@
+import { loadConfig } from "../../app/load-config.ts";
+import { explainUnit } from "../../core/generate/explain.ts";
+import { didYouMean } from "../../core/config/did-you-mean.ts";
+import { formatDiagnostics } from "../../formatters/diagnostics.ts";
+import { formatExplanation } from "../../formatters/explain.ts";
+import {
+  buildAdapters,
+  configLocation,
+  formatOf,
+  usageError,
+  withCommonOptions,
+} from "../context.ts";
+import type { CommonOptions } from "../context.ts";
+import { ExitCode } from "../exit-codes.ts";
+import type { RegisterCommand } from "./index.ts";
+
+/** `crossform explain <unit>`: the plain terraform commands of one unit. */
+export const registerExplain: RegisterCommand = (program, io, setExit) => {
+  withCommonOptions(
+    program
+      .command("explain")
+      .description("print the plain terraform commands crossform runs for one unit")
+      .argument(
+        "<unit>",
+        "unit id: stack/account/region (or stack/account when it has one region)",
+      ),
+    ["pretty", "json"],
+  ).action(async (unitId: string, options: CommonOptions) => {
+    const adapters = await buildAdapters();
+    const loaded = await loadConfig(adapters.fs, configLocation(options, io));
+    if (!loaded.ok) {
+      io.stderr.write(formatDiagnostics(loaded.diagnostics));
+      setExit(ExitCode.BadInput);
+      return;
+    }
+    const units = loaded.units.units;
+    const matches = units.filter((u) => u.id === unitId || `${u.stack}/${u.account}` === unitId);
+    if (matches.length !== 1) {
+      const ids = units.map((u) => u.id);
+      if (matches.length > 1) {
+        usageError(
+          `"${unitId}" names ${matches.length} units`,
+          `add the region: ${matches.map((u) => u.id).join(", ")}`,
+        );
+      }
+      const suggestion = didYouMean(unitId, ids);
+      usageError(
+        `no unit "${unitId}"`,
+        suggestion ? `did you mean ${suggestion}?` : `units: ${ids.join(", ")}`,
+      );
+    }
+    const explanation = explainUnit(loaded.config, matches[0]!);
+    io.stdout.write(
+      formatOf(options) === "json"
+        ? `${JSON.stringify(explanation, null, 2)}\n`
+        : formatExplanation(explanation),
+    );
+    setExit(ExitCode.Ok);
+  });
+};

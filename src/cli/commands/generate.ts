@@ -1,0 +1,40 @@
+import { generate } from "../../app/generate.ts";
+import { loadConfig } from "../../app/load-config.ts";
+import { formatDiagnostics } from "../../formatters/diagnostics.ts";
+import { formatGenerate } from "../../formatters/generate.ts";
+import { buildAdapters, configLocation, withCommonOptions } from "../context.ts";
+import type { CommonOptions } from "../context.ts";
+import { ExitCode } from "../exit-codes.ts";
+import type { RegisterCommand } from "./index.ts";
+
+/** `crossform generate [--check]`. */
+export const registerGenerate: RegisterCommand = (program, io, setExit) => {
+  withCommonOptions(
+    program
+      .command("generate")
+      .description(
+        "write each stack's providers, variables, backends and tfvars (plain Terraform, committed)",
+      )
+      .option("--check", "change nothing; exit 1 when any generated file is stale (for CI)"),
+  ).action(async (options: CommonOptions & { check?: boolean }) => {
+    const adapters = await buildAdapters();
+    const loaded = await loadConfig(adapters.fs, configLocation(options, io));
+    if (!loaded.ok) {
+      io.stderr.write(formatDiagnostics(loaded.diagnostics));
+      io.stderr.write("nothing was written\n");
+      setExit(ExitCode.BadInput);
+      return;
+    }
+    const check = options.check === true;
+    const report = await generate(loaded, adapters, { check });
+    if (report.diagnostics.some((d) => d.severity === "error")) {
+      io.stderr.write(formatDiagnostics(report.diagnostics));
+      io.stderr.write("nothing was written\n");
+      setExit(ExitCode.BadInput);
+      return;
+    }
+    io.stderr.write(formatDiagnostics(report.diagnostics));
+    (check && report.stale ? io.stderr : io.stdout).write(formatGenerate(report, check));
+    setExit(check && report.stale ? ExitCode.Problems : ExitCode.Ok);
+  });
+};

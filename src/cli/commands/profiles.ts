@@ -1,0 +1,68 @@
+import { homedir, userInfo } from "node:os";
+import { loadConfig } from "../../app/load-config.ts";
+import { profiles } from "../../app/profiles.ts";
+import { formatDiagnostics } from "../../formatters/diagnostics.ts";
+import { buildAdapters, configLocation, withCommonOptions } from "../context.ts";
+import type { CommonOptions } from "../context.ts";
+import { ExitCode } from "../exit-codes.ts";
+import type { RegisterCommand } from "./index.ts";
+
+function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return env.USER ?? userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** `crossform profiles [--write]`: AWS CLI profiles, one per account, in one managed block. */
+export const registerProfiles: RegisterCommand = (program, io, setExit) => {
+  withCommonOptions(
+    program
+      .command("profiles")
+      .description("print (or --write into the AWS config file) one AWS CLI profile per account")
+      .option(
+        "--write",
+        "write the managed block into AWS_CONFIG_FILE or ~/.aws/config (atomic, with a backup)",
+      ),
+  ).action(async (options: CommonOptions & { write?: boolean }) => {
+    const adapters = await buildAdapters();
+    const loaded = await loadConfig(adapters.fs, configLocation(options, io));
+    if (!loaded.ok) {
+      io.stderr.write(formatDiagnostics(loaded.diagnostics));
+      setExit(ExitCode.BadInput);
+      return;
+    }
+    const report = await profiles(
+      loaded.config,
+      adapters,
+      {
+        awsConfigFile: io.env.AWS_CONFIG_FILE,
+        webIdentityTokenFile: io.env.AWS_WEB_IDENTITY_TOKEN_FILE,
+        webIdentityRoleArn: io.env.AWS_ROLE_ARN,
+        home: io.env.HOME ?? homedir(),
+        user: currentUser(io.env),
+      },
+      { write: options.write === true },
+    );
+    if (report.diagnostics.some((d) => d.severity === "error")) {
+      io.stderr.write(formatDiagnostics(report.diagnostics));
+      io.stderr.write(`${report.path} was not changed\n`);
+      setExit(ExitCode.BadInput);
+      return;
+    }
+    if (!options.write) {
+      io.stdout.write(report.block);
+      io.stderr.write(
+        `${report.changed ? `${report.path} differs from this block: run with --write to update it` : `${report.path} is up to date`}\n`,
+      );
+    } else if (report.wrote) {
+      io.stdout.write(
+        `wrote ${report.profiles.length} profiles to ${report.path}${report.backupPath ? ` (previous file kept as ${report.backupPath})` : ""}\n`,
+      );
+    } else {
+      io.stdout.write(`${report.path} is up to date (${report.profiles.length} profiles)\n`);
+    }
+    setExit(ExitCode.Ok);
+  });
+};

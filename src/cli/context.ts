@@ -1,0 +1,74 @@
+/**
+ * Shared pieces of every command: the common options (`--config`, `--chdir`, `--format`), and the
+ * adapters, built once per invocation.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { Option } from "commander";
+import { NodeFileSystem } from "../adapters/fs/node-file-system.ts";
+import { AtomicFileWriter } from "../adapters/fs/atomic-write.ts";
+import { createTreeSitterHclParser } from "../adapters/hcl/tree-sitter-hcl-parser.ts";
+import type { LoadConfigOptions } from "../app/load-config.ts";
+import { CrossformError } from "../core/errors.ts";
+import type { FileSystem } from "../ports/file-system.ts";
+import type { FileWriter } from "../ports/file-writer.ts";
+import type { HclParser } from "../ports/hcl-parser.ts";
+import type { CliIo } from "./run-cli.ts";
+
+/** Options every config-reading command takes. */
+export interface CommonOptions {
+  config?: string;
+  chdir?: string;
+  format?: string;
+  json?: boolean;
+}
+
+/** Adds `--config`, `--chdir` and, when given, `--format` with its choices. */
+export function withCommonOptions(command: Command, formats?: string[]): Command {
+  command
+    .option(
+      "-c, --config <path>",
+      "path of crossform.yaml (default: searched upward from the working directory)",
+    )
+    .option("-C, --chdir <dir>", "run as if started in <dir>");
+  if (formats) {
+    command
+      .addOption(
+        new Option("--format <format>", "output format").choices(formats).default(formats[0]),
+      )
+      .option("--json", "same as --format json");
+  }
+  return command;
+}
+
+/** The output format chosen with `--format` or `--json`. */
+export function formatOf(options: CommonOptions): string {
+  return options.json ? "json" : (options.format ?? "pretty");
+}
+
+/** Where to find the config, from the common options. */
+export function configLocation(options: CommonOptions, io: CliIo): LoadConfigOptions {
+  const cwd = options.chdir ? resolve(io.cwd, options.chdir) : io.cwd;
+  return { cwd, ...(options.config !== undefined ? { configPath: options.config } : {}) };
+}
+
+/** The adapters of one invocation. */
+export interface Adapters {
+  fs: FileSystem;
+  writer: FileWriter;
+  parser: HclParser;
+}
+
+/** Builds the adapters; the HCL parser loads its grammar once. */
+export async function buildAdapters(): Promise<Adapters> {
+  return {
+    fs: new NodeFileSystem(),
+    writer: new AtomicFileWriter(),
+    parser: await createTreeSitterHclParser(),
+  };
+}
+
+/** Throws a usage error (exit 2). */
+export function usageError(message: string, hint?: string): never {
+  throw new CrossformError("usage", "user", message, hint === undefined ? {} : { hint });
+}

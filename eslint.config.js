@@ -101,7 +101,8 @@ export default tseslint.config(
           patterns: [
             {
               group: [...nodeBuiltins, ...sdk, "**/adapters/**", "**/cli/**", "**/ports/**"],
-              message: "formatters are pure functions of a report; they may import core and report types only",
+              message:
+                "formatters are pure functions of a report; they may import core and report types only",
             },
             {
               group: ["**/app/**"],

@@ -136,6 +136,16 @@ export function expandUnits(config: Config): { units: UnitSet; diagnostics: Diag
         });
         continue;
       }
+      if (target.wave > unit.wave) {
+        const waveName = (i: number): string => config.waves[i]?.name ?? String(i + 1);
+        diagnostics.push({
+          severity: "error",
+          code: "config/dependency-in-later-wave",
+          message: `unit ${unit.id} (wave ${waveName(unit.wave)}) depends on ${target.id}, which runs later (wave ${waveName(target.wave)})`,
+          hint: `a dependency must be in the same or an earlier wave: move the accounts of ${target.id} to an earlier wave, or drop ${dep} from stacks.${unit.stack}.depends_on`,
+          position: config.locator.positionOf(["stacks", unit.stack, "depends_on"]),
+        });
+      }
       unit.dependsOn.push(target.id);
     }
   }

@@ -480,3 +480,29 @@ test("bucket names are checked once per bucket, against the S3 naming rules", ()
     assert.deepEqual(checkStateLayout(config, [named(bucket, "u1")]), [], bucket);
   }
 });
+
+test("a dependency in a later wave is an error naming both units and waves", () => {
+  const result = readConfigText(
+    [
+      "version: 1",
+      "accounts:",
+      '  dev: { id: "111111111111", tier: dev }',
+      '  shared: { id: "444444444444", tier: shared }',
+      "stacks:",
+      "  dns: { path: dns, mode: multi-account, home: shared, accounts: [shared, dev] }",
+      "  app: { path: app, accounts: [dev], depends_on: [dns] }",
+      'waves: [["tier:dev"], ["tier:shared"]]',
+      "",
+    ].join("\n"),
+    "crossform.yaml",
+  );
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  const d = result.diagnostics.find((x) => x.code === "config/dependency-in-later-wave");
+  assert.ok(d, JSON.stringify(result.diagnostics));
+  assert.match(
+    d.message,
+    /app\/dev\/us-east-1 \(wave tier:dev\) depends on dns\/shared\/us-east-1/,
+  );
+  assert.equal(d.position?.line, 7);
+});

@@ -1,0 +1,38 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { DirectoryEntry, FileSystem } from "../../ports/file-system.ts";
+
+/** The FileSystem port (read side) on node:fs. */
+export class NodeFileSystem implements FileSystem {
+  /** Reads a file as UTF-8; bytes that are not UTF-8 become U+FFFD. */
+  readText(path: string): Promise<string> {
+    return readFile(path, "utf8");
+  }
+
+  /** Lists a directory sorted by name; a symbolic link counts as what it points to, a dangling one as neither. */
+  async listDir(path: string): Promise<DirectoryEntry[]> {
+    const entries = await readdir(path, { withFileTypes: true });
+    const listed: DirectoryEntry[] = [];
+    for (const entry of entries) {
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(join(path, entry.name)).catch(() => undefined);
+        isDirectory = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      listed.push({ name: entry.name, isDirectory, isFile });
+    }
+    return listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** True when the path exists, following symbolic links. */
+  async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

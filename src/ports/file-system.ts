@@ -1,0 +1,19 @@
+/** One entry of a directory listing. */
+export interface DirectoryEntry {
+  /** The entry's own name, not a path. */
+  name: string;
+  /** True for a directory (a symbolic link counts as what it points to). */
+  isDirectory: boolean;
+  /** True for a regular file (a symbolic link counts as what it points to). */
+  isFile: boolean;
+}
+
+/** Read access to the file system, as the use cases need it. Paths are absolute or relative to the process's directory. */
+export interface FileSystem {
+  /** The text of a UTF-8 file (bytes that are not UTF-8 become U+FFFD); rejects when it cannot be read. */
+  readText(path: string): Promise<string>;
+  /** The entries of a directory, sorted by name; rejects when it cannot be listed. */
+  listDir(path: string): Promise<DirectoryEntry[]>;
+  /** True when something exists at the path (following symbolic links). */
+  exists(path: string): Promise<boolean>;
+}

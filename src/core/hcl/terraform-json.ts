@@ -26,7 +26,10 @@ export interface JsonTemplateSource {
   lines: LineIndex;
 }
 
-/** Reads a template string (Terraform's JSON syntax treats most strings as templates). */
+/**
+ * Reads a template string (Terraform's JSON syntax treats most strings as templates); returns an
+ * expression of kind `other` when the string is not a valid template.
+ */
 export type JsonTemplateReader = (source: JsonTemplateSource) => HclExpression;
 
 /** Label counts of Terraform's top-level block types; unknown types take no labels. */
@@ -287,6 +290,14 @@ class JsonConverter {
     const source: JsonTemplateSource = { value: value.value, range, lines: this.lines };
     if (!value.escaped) source.valueOffset = value.start + 1;
     const template = this.readTemplate(source);
+    if (template.kind === "other") {
+      this.errors.push({
+        kind: "invalid",
+        message:
+          "this string is not a valid template: check that each `${` and `%{` is closed by `}`",
+        range,
+      });
+    }
     if (template.kind === "template" && !template.hasInterpolation && !template.hasDirective) {
       const joined = template.parts
         .map((part) => (part.kind === "literal" ? part.value : ""))

@@ -498,3 +498,12 @@ describe("error tolerance", () => {
     assert.ok(seconds < 60, `parsing 5 MB took ${seconds.toFixed(1)} s`);
   });
 });
+
+test("a broken template inside a .tf.json string is an error of that file", () => {
+  const file = parser.parse("main.tf.json", '{"locals": {"a": "${var.x", "b": "ok-${var.y}"}}');
+  assert.equal(file.errors.length, 1);
+  assert.match(file.errors[0]!.message, /not a valid template/);
+  assert.equal(referenceText(file.blocks[0]!.body.attributes[1]!.expression), undefined);
+  const b = file.blocks[0]!.body.attributes[1]!.expression;
+  assert.ok(b.kind === "template" && b.hasInterpolation);
+});

@@ -174,3 +174,16 @@ test("a document that is not an object, or a block body that is not one, is repo
     /`resource` expects an object keyed by its first label/,
   );
 });
+
+test("a string the template reader cannot read is reported where it is", () => {
+  const text = '{"locals": {"a": "${var.x"}}';
+  const file = parseTerraformJson("main.tf.json", text, (source) => ({
+    kind: "other",
+    raw: source.value,
+    range: source.range,
+  }));
+  assert.equal(file.errors.length, 1);
+  assert.match(file.errors[0]?.message ?? "", /not a valid template/);
+  assert.equal(file.errors[0]?.range.start.offset, text.indexOf('"${var.x"'));
+  assert.equal(file.blocks[0]?.body.attributes[0]?.expression.kind, "other");
+});

@@ -66,8 +66,11 @@ async function staleGeneratedFiles(
 ): Promise<string[]> {
   const stale: string[] = [];
   for (const stack of loaded.config.stacks.values()) {
-    const dirs = [stack.path, `${stack.path}/backends`, `${stack.path}/targets`];
-    for (const dir of dirs) {
+    // The same joining as the generator's, so a stack at "." lists "backends", not "./backends".
+    const under = (name: string): string => (stack.path === "." ? name : `${stack.path}/${name}`);
+    const backends = under("backends");
+    const targets = under("targets");
+    for (const dir of [stack.path, backends, targets]) {
       const abs = join(loaded.dir, dir);
       if (!(await fs.exists(abs))) continue;
       for (const entry of await fs.listDir(abs)) {
@@ -75,8 +78,8 @@ async function staleGeneratedFiles(
         const relativePath = dir === "." ? entry.name : `${dir}/${entry.name}`;
         const generatedName =
           (dir === stack.path && /^crossform_.*\.tf$/.test(entry.name)) ||
-          (dir.endsWith("/backends") && entry.name.endsWith(".s3.tfbackend")) ||
-          (dir.endsWith("/targets") && entry.name.endsWith(".tfvars.json"));
+          (dir === backends && entry.name.endsWith(".s3.tfbackend")) ||
+          (dir === targets && entry.name.endsWith(".tfvars.json"));
         if (!generatedName || wanted.has(relativePath)) continue;
         const text = await fs.readText(join(loaded.dir, relativePath));
         if (isGeneratedContent(text)) stale.push(relativePath);

@@ -44,7 +44,10 @@ export interface ModuleGraph {
   /** The root first, then local modules in the order they were reached (each once, cycles included). */
   modules: ModuleNode[];
   edges: ModuleEdge[];
-  /** Problems met on the way: unreadable files, local sources that do not exist. */
+  /**
+   * Problems met on the way: unreadable files and local sources that do not exist (errors), syntax
+   * errors in the files read (warnings, code `hcl/syntax`).
+   */
   diagnostics: Diagnostic[];
 }
 
@@ -155,7 +158,23 @@ async function readModule(
       generatedFiles.push(path);
       continue;
     }
-    files.push(options.parser.parse(path, text));
+    const file = options.parser.parse(path, text);
+    // Warnings, not errors: Terraform reports the same problems itself, and a grammar gap must not
+    // block a user whose code Terraform accepts. The summary may miss what could not be read.
+    for (const error of file.errors) {
+      diagnostics.push({
+        severity: "warning",
+        code: "hcl/syntax",
+        message: `${error.message} (crossform read the rest of ${display(displayBase, path)} without it)`,
+        hint: "fix the syntax there; `terraform validate` in the module directory shows the same problem",
+        position: {
+          file: display(displayBase, path),
+          line: error.range.start.line,
+          column: error.range.start.column,
+        },
+      });
+    }
+    files.push(file);
   }
   return { dir, files, generatedFiles, summary: summarizeModule(files) };
 }

@@ -483,6 +483,9 @@ class CstConverter {
 
   private collectErrors(node: CstNode, errors: HclParseError[]): void {
     const stack = [node];
+    // Where an invented heredoc began: the closing tokens it swallowed are then reported missing
+    // too, which only repeats the one real error.
+    let swallowedFrom = Number.POSITIVE_INFINITY;
     while (stack.length > 0) {
       const current = stack.pop() as CstNode;
       if (!current.hasError) continue;
@@ -500,8 +503,10 @@ class CstConverter {
           message: this.unexpectedMessage({ ...current, ...at }),
           range: this.range(at),
         });
+        swallowedFrom = Math.min(swallowedFrom, current.start);
         continue;
       }
+      if (current.missing && current.start >= swallowedFrom) continue;
       if (current.missing) {
         errors.push({
           kind: "missing",

@@ -309,3 +309,23 @@ describe("files and failures", () => {
     assert.equal(requiresAws(graph), false);
   });
 });
+
+test("syntax errors become warnings with their position, and the rest of the file still counts", async () => {
+  const fs = new InMemoryFileSystem({
+    "/s/main.tf": 'resource "terraform_data" "a" {\n  input = = 1\n}\n\nprovider "aws" {}\n',
+  });
+  const graph = await buildModuleGraph("/s", { fs, parser, displayBase: "/" });
+  assert.deepEqual(
+    graph.diagnostics.map((diagnostic) => [
+      diagnostic.severity,
+      diagnostic.code,
+      diagnostic.position,
+    ]),
+    [["warning", "hcl/syntax", { file: "s/main.tf", line: 2, column: 11 }]],
+  );
+  assert.match(
+    graph.diagnostics[0]?.message ?? "",
+    /^unexpected `= 1`.*crossform read the rest of s\/main\.tf/,
+  );
+  assert.equal(requiresAws(graph), true);
+});

@@ -426,6 +426,7 @@ describe("error tolerance", () => {
       ["a.first", "b.second", "o"],
     );
     assert.equal(attribute(file, "y").expression.kind, "number");
+    assert.equal(file.errors.length, 1);
     assert.equal(file.errors[0]?.kind, "unexpected");
     assert.match(file.errors[0]!.message, /unexpected `= 1`/);
     assert.equal(at(file.errors[0]!.range).split("-")[0], "2:7");

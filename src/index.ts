@@ -1,7 +1,64 @@
 /**
- * crossform's public library API. Everything the CLI does is available here, typed.
- * Nothing outside this module is public.
+ * crossform's public library API: everything the CLI does, as typed functions.
+ *
+ * The use cases (`loadConfig`, `validate`, `generate`, `profiles`) reach files and Terraform source
+ * only through ports (`FileSystem`, `FileWriter`, `HclParser`); pass the adapters exported here
+ * (`NodeFileSystem`, `AtomicFileWriter`, `createTreeSitterHclParser`) or your own implementations.
+ * The pure parts (`readConfigText`, `selectUnits`, `generateFiles`, `explainUnit`) take values and
+ * return values, with no I/O.
+ *
+ * ```ts
+ * import { NodeFileSystem, createTreeSitterHclParser, validate, formatDiagnostics } from "crossform";
+ *
+ * const report = await validate(
+ *   { fs: new NodeFileSystem(), parser: await createTreeSitterHclParser() },
+ *   { cwd: process.cwd() },
+ * );
+ * if (!report.valid) console.error(formatDiagnostics(report.diagnostics));
+ * ```
+ *
+ * Only what this module exports is public and follows semantic versioning; every other module
+ * of the package is internal and may change in any release. See docs/library.md.
  * @packageDocumentation
  */
 export { CrossformError, formatPosition } from "./core/errors.ts";
 export type { Diagnostic, ErrorSource, Severity, SourcePosition } from "./core/errors.ts";
+export { formatDiagnostics } from "./formatters/diagnostics.ts";
+export { readConfigText } from "./core/config/read-config.ts";
+export type { ReadConfigResult } from "./core/config/read-config.ts";
+export { configJsonSchema, configSchema } from "./core/config/schema.ts";
+export type { WrittenConfig } from "./core/config/schema.ts";
+export type {
+  Account,
+  Config,
+  LockSetting,
+  Stack,
+  StackMode,
+  StateSettings,
+  Vars,
+  Wave,
+} from "./core/config/model.ts";
+export { selectUnits } from "./core/units/select-units.ts";
+export type { SelectionRequest, SelectionResult } from "./core/units/select-units.ts";
+export { parseSelector } from "./core/units/selector.ts";
+export type { Selector, SelectorTerm } from "./core/units/selector.ts";
+export type { StateAddress, Unit, UnitSet, UnitTarget } from "./core/units/units.ts";
+export { CONFIG_FILE_NAME, findConfigFile, loadConfig } from "./app/load-config.ts";
+export type { LoadConfigOptions, LoadConfigResult, LoadedConfig } from "./app/load-config.ts";
+export { validate } from "./app/validate.ts";
+export type { ValidatedUnit, ValidateReport } from "./app/validate.ts";
+export { computeGeneratedFiles, generate } from "./app/generate.ts";
+export type { FileChange, GenerateDeps, GenerateReport } from "./app/generate.ts";
+export { profileSpecs, profiles } from "./app/profiles.ts";
+export type { ProfilesEnvironment, ProfilesReport } from "./app/profiles.ts";
+export type { AwsCredentialSource, AwsProfileSpec } from "./core/profiles/aws-config-block.ts";
+export { generateFiles } from "./core/generate/generate-files.ts";
+export type { GeneratedFile, StackCodeFacts } from "./core/generate/generate-files.ts";
+export { explainUnit } from "./core/generate/explain.ts";
+export type { UnitExplanation } from "./core/generate/explain.ts";
+export type { DirectoryEntry, FileSystem } from "./ports/file-system.ts";
+export type { FileWriter, WriteAtomicOptions, WriteAtomicResult } from "./ports/file-writer.ts";
+export type { HclParser } from "./ports/hcl-parser.ts";
+export { NodeFileSystem } from "./adapters/fs/node-file-system.ts";
+export { AtomicFileWriter } from "./adapters/fs/atomic-write.ts";
+export { createTreeSitterHclParser } from "./adapters/hcl/tree-sitter-hcl-parser.ts";

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as crossform from "../../src/index.ts";
+
+const CONFIG = `version: 1
+base: { region: eu-west-1 }
+accounts:
+  dev: { id: "111111111111", tier: dev }
+  prod: { id: "222222222222", tier: prod }
+stacks:
+  app: { path: stacks/app, accounts: [dev, prod] }
+`;
+
+test("the public entry exports exactly the documented runtime names", () => {
+  assert.deepEqual(Object.keys(crossform).sort(), [
+    "AtomicFileWriter",
+    "CONFIG_FILE_NAME",
+    "CrossformError",
+    "NodeFileSystem",
+    "computeGeneratedFiles",
+    "configJsonSchema",
+    "configSchema",
+    "createTreeSitterHclParser",
+    "explainUnit",
+    "findConfigFile",
+    "formatDiagnostics",
+    "formatPosition",
+    "generate",
+    "generateFiles",
+    "loadConfig",
+    "parseSelector",
+    "profileSpecs",
+    "profiles",
+    "readConfigText",
+    "selectUnits",
+    "validate",
+  ]);
+});
+
+test("every exported function and class is callable", () => {
+  const callables = Object.entries(crossform).filter(([name]) => name !== "CONFIG_FILE_NAME");
+  for (const [name, value] of callables) {
+    if (name === "configSchema") {
+      assert.equal(typeof (value as { safeParse?: unknown }).safeParse, "function", name);
+      continue;
+    }
+    assert.equal(typeof value, "function", `${name} is ${typeof value}`);
+  }
+  assert.equal(crossform.CONFIG_FILE_NAME, "crossform.yaml");
+  assert.ok(new crossform.NodeFileSystem().readText);
+  assert.ok(new crossform.AtomicFileWriter().writeAtomic);
+});
+
+test("readConfigText through the public entry gives units that select, explain and generate", () => {
+  const read = crossform.readConfigText(CONFIG, "crossform.yaml");
+  assert.ok(read.ok, read.ok ? "" : crossform.formatDiagnostics(read.diagnostics));
+  assert.deepEqual(
+    read.units.units.map((u) => u.id),
+    ["app/dev/eu-west-1", "app/prod/eu-west-1"],
+  );
+  const prod = read.units.units[1];
+  assert.ok(prod);
+  assert.equal(prod.state.bucket, "crossform-state-222222222222-eu-west-1");
+  assert.equal(prod.state.roleArn, "arn:aws:iam::222222222222:role/TerraformDeploy");
+
+  const selector = crossform.parseSelector("tier:prod");
+  assert.ok(selector.ok);
+  const selected = crossform.selectUnits(read.config, read.units, { targets: ["tier:prod"] });
+  assert.ok(selected.ok);
+  assert.deepEqual(
+    selected.units.map((u) => u.id),
+    ["app/prod/eu-west-1"],
+  );
+
+  const explanation = crossform.explainUnit(read.config, prod);
+  assert.equal(explanation.account.id, "222222222222");
+
+  const files = crossform.generateFiles(read.config, read.units, new Map());
+  assert.ok(files.some((f) => f.path === "stacks/app/backends/prod.s3.tfbackend"));
+  assert.ok(files.every((f) => f.path.startsWith("stacks/app/")));
+});
+
+test("readConfigText through the public entry reports a wrong value at its position", () => {
+  const read = crossform.readConfigText('version: 1\naccounts:\n  dev: { id: "12" }\n', "c.yaml");
+  assert.equal(read.ok, false);
+  assert.ok(!read.ok);
+  const [first] = read.diagnostics;
+  assert.ok(first?.position);
+  assert.equal(crossform.formatPosition(first.position), "c.yaml:3:14");
+  assert.match(crossform.formatDiagnostics(read.diagnostics), /^c\.yaml:3:14: error: .*"12"/);
+});
+
+test("configJsonSchema describes crossform.yaml and configSchema accepts what readConfigText reads", () => {
+  const schema = crossform.configJsonSchema();
+  assert.equal(schema.title, "crossform.yaml");
+  assert.equal(crossform.configSchema.safeParse({ version: 1, accounts: {} }).success, true);
+  assert.equal(crossform.configSchema.safeParse({ version: 2, accounts: {} }).success, false);
+});

@@ -63,14 +63,21 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
 
-/** Inserts `lines` as new lines after the line holding `offset`. */
+/** The file's own line ending: CRLF when it uses it, else LF. */
+function lineEnding(text: string): string {
+  return text.includes("\r\n") ? "\r\n" : "\n";
+}
+
+/** Inserts `lines` as new lines after the line holding `offset`, with the file's line ending. */
 function insertAfterLine(text: string, offset: number, lines: string[]): string {
+  const eol = lineEnding(text);
   if (offset > 0 && text[offset - 1] === "\n") {
-    return `${text.slice(0, offset)}${lines.map((l) => `${l}\n`).join("")}${text.slice(offset)}`;
+    return `${text.slice(0, offset)}${lines.map((l) => `${l}${eol}`).join("")}${text.slice(offset)}`;
   }
   const newline = text.indexOf("\n", offset);
-  const at = newline < 0 ? text.length : newline;
-  return `${text.slice(0, at)}${lines.map((l) => `\n${l}`).join("")}${text.slice(at)}`;
+  let at = newline < 0 ? text.length : newline;
+  if (at > 0 && text[at - 1] === "\r") at -= 1;
+  return `${text.slice(0, at)}${lines.map((l) => `${eol}${l}`).join("")}${text.slice(at)}`;
 }
 
 function entryLines(
@@ -105,9 +112,10 @@ function insertEntries(
         counter,
         rangeOf(root)?.[0] ?? 0,
       );
+    const eol = lineEnding(text);
     const body = entryLines(entries, "  ", "  ", true);
-    const base = text === "" || text.endsWith("\n") ? text : `${text}\n`;
-    return `${base}accounts:\n${body.map((l) => `${l}\n`).join("")}`;
+    const base = text === "" || text.endsWith("\n") ? text : `${text}${eol}`;
+    return `${base}accounts:${eol}${body.map((l) => `${l}${eol}`).join("")}`;
   }
   const value = pair.value as YamlNode | null;
   const keyRange = rangeOf(pair.key as YamlNode);

@@ -191,3 +191,15 @@ test("without waves the merged file validates as it is", () => {
   assert.equal(read.config.accounts.size, 4);
   assert.ok(result.text.includes("# mine\n"));
 });
+
+test("a file with CRLF line endings gets CRLF lines", () => {
+  const text =
+    'version: 1\r\naccounts:\r\n  dev: { id: "320000000001" } # mine\r\nwaves: [[dev]]\r\n';
+  const result = mergeAccounts(text, discovered.slice(0, 1), "crossform.yaml");
+  assert.equal(
+    result.text,
+    'version: 1\r\naccounts:\r\n  dev: { id: "320000000001" } # mine\r\n  management: { id: "123456789012", tags: { ou: "Root" } } # Management\r\nwaves: [[dev]]\r\n',
+  );
+  const missing = mergeAccounts("version: 1\r\n", discovered.slice(0, 1), "crossform.yaml");
+  assert.equal(missing.text.includes("\n") && !/[^\r]\n/.test(missing.text), true);
+});

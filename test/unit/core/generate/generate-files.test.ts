@@ -147,7 +147,7 @@ stacks:
 
 const ALL_CONFIGS = { REFERENCES, MULTI_ACCOUNT, CENTRAL_STATE, QUICKSTART_LIKE, AWKWARD_TEXT };
 
-/** Every stack requires aws unless `facts` says otherwise. */
+/** Code facts under which every stack requires aws. */
 const AWS_EVERYWHERE: Record<string, Partial<StackCodeFacts>> = new Proxy(
   {},
   { get: () => ({ requiresAws: true }) },
@@ -264,7 +264,7 @@ function providerBlocks(path: string, text: string): BlockView[] {
   return parsed.blocks.map(view);
 }
 
-/** The provider block wired to `ref` (a `var.crossform_ref_<alias>` or the unit's own variables). */
+/** The provider block of an alias (its `var.crossform_ref_<alias>`), or the default one (the unit's own variables). */
 function expectedProvider(alias: string | undefined): BlockView {
   const v = alias === undefined ? undefined : `var.crossform_ref_${alias}`;
   return {

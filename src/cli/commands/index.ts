@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
+import { registerBootstrap } from "./bootstrap.ts";
 import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerProfiles } from "./profiles.ts";
@@ -20,4 +21,5 @@ export const all: RegisterCommand[] = [
   registerExplain,
   registerProfiles,
   registerSchema,
+  registerBootstrap,
 ];

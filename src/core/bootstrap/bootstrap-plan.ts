@@ -1,10 +1,12 @@
 /**
  * Which resources bootstrap manages in which account, from the configuration and the selected
  * units: each state bucket and lock table in the account that holds the state, and with
- * `--create-role` the deploy role of each account the units reach. Pure: nothing is read from AWS.
+ * `--create-role` the deploy role of each account the units reach (their targets and referenced
+ * accounts, as verify counts them). Pure: nothing is read from AWS.
  */
 import { partitionOf, roleArnFor } from "../config/arn.ts";
 import type { Config } from "../config/model.ts";
+import { accountsReachedBy } from "../identity/verify-selection.ts";
 import type { Unit } from "../units/units.ts";
 import { deployRoleTrustPolicy, parseRoleArn } from "./deploy-role.ts";
 import type { PolicyDocument } from "./policy-document.ts";
@@ -125,7 +127,7 @@ export function planBootstrap(
     }
     if (!options.createRole) continue;
     // Terraform reaches the state through the holder's deploy role unless state.role names another.
-    const roleAccounts = unit.targets.map((t) => t.account);
+    const roleAccounts = accountsReachedBy(config, [unit]);
     if (config.state.role === undefined) roleAccounts.push(unit.state.accountName);
     for (const name of roleAccounts) {
       const plan = planOf(name);

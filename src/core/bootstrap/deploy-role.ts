@@ -30,7 +30,7 @@ export function parseRoleArn(arn: string): RoleArnParts | undefined {
 /**
  * The principal a trust policy can name for the identity that called `GetCallerIdentity`: an
  * assumed-role session becomes its role (IAM Identity Center roles under their fixed path), a
- * federated user becomes its account root, users and roots stay as they are.
+ * federated user becomes its account root, users and roots stay as they are (in their IAM form).
  */
 export function basePrincipalOf(callerArn: string): string {
   const assumed = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
@@ -41,6 +41,9 @@ export function basePrincipalOf(callerArn: string): string {
   }
   const federated = /^arn:([a-z-]+):sts::(\d{12}):federated-user\//.exec(callerArn);
   if (federated) return `arn:${federated[1]}:iam::${federated[2]}:root`;
+  // A user or root named in the STS form (some emulators answer so) is written in its IAM form.
+  const user = /^arn:([a-z-]+):sts::(\d{12}):(user\/.+|root)$/.exec(callerArn);
+  if (user) return `arn:${user[1]}:iam::${user[2]}:${user[3]}`;
   return callerArn;
 }
 

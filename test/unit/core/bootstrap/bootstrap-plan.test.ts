@@ -194,3 +194,25 @@ test("no principal to trust is a problem of the role, not of the account", () =>
   assert.equal(dev?.problem, undefined);
   assert.equal(dev?.deployRole?.problem?.code, "bootstrap/no-trust");
 });
+
+test("with createRole a referenced account gets its deploy role too, but no bucket of its own", () => {
+  const referencing = load([
+    "version: 1",
+    "defaults: { role: TerraformDeploy }",
+    'state: { bucket: "tfstate-{account_id}" }',
+    "accounts:",
+    '  dev: { id: "111111111111" }',
+    '  shared: { id: "444444444444" }',
+    "stacks:",
+    "  app: { path: stacks/app, accounts: [dev], references: { hub: shared } }",
+  ]);
+  const plans = planBootstrap(referencing.config, referencing.units.units, {
+    adminRole: "OrganizationAccountAccessRole",
+    createRole: true,
+    trust,
+  });
+  const { dev, shared } = byName(plans);
+  assert.equal(shared?.deployRole?.arn, "arn:aws:iam::444444444444:role/TerraformDeploy");
+  assert.deepEqual(shared?.buckets, []);
+  assert.deepEqual(dev?.buckets, [{ name: "tfstate-111111111111", region: "us-east-1" }]);
+});

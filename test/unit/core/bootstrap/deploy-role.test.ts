@@ -45,6 +45,10 @@ test("basePrincipalOf: an assumed-role session becomes its role, users and roots
     "arn:aws:iam::123456789012:user/ci",
   );
   assert.equal(basePrincipalOf("arn:aws:iam::123456789012:root"), "arn:aws:iam::123456789012:root");
+  assert.equal(
+    basePrincipalOf("arn:aws:sts::123456789012:user/moto"),
+    "arn:aws:iam::123456789012:user/moto",
+  );
 });
 
 test("the trust policy names the principals and, with an external id, requires it", () => {

@@ -8,8 +8,10 @@ import { Option } from "commander";
 import { NodeFileSystem } from "../adapters/fs/node-file-system.ts";
 import { AtomicFileWriter } from "../adapters/fs/atomic-write.ts";
 import { createTreeSitterHclParser } from "../adapters/hcl/tree-sitter-hcl-parser.ts";
+import { SdkAwsSessions } from "../adapters/aws/sdk-aws-sessions.ts";
 import type { LoadConfigOptions } from "../app/load-config.ts";
 import { CrossformError } from "../core/errors.ts";
+import type { AwsSessions } from "../ports/aws.ts";
 import type { FileSystem } from "../ports/file-system.ts";
 import type { FileWriter } from "../ports/file-writer.ts";
 import type { HclParser } from "../ports/hcl-parser.ts";
@@ -52,19 +54,41 @@ export function configLocation(options: CommonOptions, io: CliIo): LoadConfigOpt
   return { cwd, ...(options.config !== undefined ? { configPath: options.config } : {}) };
 }
 
+/** The base identity of crossform.yaml (`base.profile`, `base.region`). */
+export interface AwsBase {
+  profile: string | undefined;
+  region: string;
+}
+
+/** AWS sessions of one run; `destroy` closes their sockets when the command is done. */
+export type RunAwsSessions = AwsSessions & { destroy(): void };
+
 /** The adapters of one invocation. */
 export interface Adapters {
   fs: FileSystem;
   writer: FileWriter;
   parser: HclParser;
+  /** The AWS sessions of the run, built on first call (no AWS work for offline commands). */
+  aws(base: AwsBase): RunAwsSessions;
 }
 
 /** Builds the adapters; the HCL parser loads its grammar once. */
 export async function buildAdapters(): Promise<Adapters> {
+  let sessions: { key: string; value: RunAwsSessions } | undefined;
   return {
     fs: new NodeFileSystem(),
     writer: new AtomicFileWriter(),
     parser: await createTreeSitterHclParser(),
+    aws(base) {
+      const key = `${base.profile ?? ""}@${base.region}`;
+      if (sessions?.key !== key) {
+        sessions = {
+          key,
+          value: new SdkAwsSessions({ profile: base.profile, region: base.region }),
+        };
+      }
+      return sessions.value;
+    },
   };
 }
 

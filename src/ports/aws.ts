@@ -9,6 +9,7 @@
 /** Classification of AWS failures, by the SDK's error name, never by message text. */
 export type AwsErrorCode =
   | "aws/no-credentials"
+  | "aws/invalid-credentials"
   | "aws/expired-token"
   | "aws/access-denied"
   | "aws/role-in-other-account"
@@ -48,6 +49,11 @@ export interface AccountTarget {
   durationSeconds?: number;
   /** Region of the clients. */
   region: string;
+  /**
+   * An AWS CLI profile that assumes the role (`crossform verify --via-profiles`): the credentials
+   * come from that profile of the AWS config file instead of an `AssumeRole` from the base identity.
+   */
+  profile?: string | undefined;
 }
 
 /** STS, narrowed. */

@@ -6,6 +6,7 @@ import { registerGenerate } from "./generate.ts";
 import { registerProfiles } from "./profiles.ts";
 import { registerSchema } from "./schema.ts";
 import { registerValidate } from "./validate.ts";
+import { registerVerify } from "./verify.ts";
 
 /** Registers one command on the program; `setExit` records the command's exit code. */
 export type RegisterCommand = (
@@ -17,6 +18,7 @@ export type RegisterCommand = (
 /** Every command, in the order `crossform --help` lists them. */
 export const all: RegisterCommand[] = [
   registerValidate,
+  registerVerify,
   registerGenerate,
   registerExplain,
   registerProfiles,

@@ -1,0 +1,108 @@
+import { userInfo } from "node:os";
+import { createProgressView } from "../../adapters/terminal/progress-view.ts";
+import { loadConfig } from "../../app/load-config.ts";
+import { DEFAULT_VERIFY_PARALLEL, verify } from "../../app/verify.ts";
+import type { VerifyReport } from "../../app/verify.ts";
+import { selectVerifyTargets } from "../../core/identity/verify-selection.ts";
+import { formatDiagnostics } from "../../formatters/diagnostics.ts";
+import { formatVerify, formatVerifyJson } from "../../formatters/verify.ts";
+import {
+  buildAdapters,
+  configLocation,
+  formatOf,
+  usageError,
+  withCommonOptions,
+} from "../context.ts";
+import type { CommonOptions } from "../context.ts";
+import { ExitCode } from "../exit-codes.ts";
+import type { RegisterCommand } from "./index.ts";
+
+interface VerifyCommandOptions extends CommonOptions {
+  target: string[];
+  parallel?: string;
+  viaProfiles?: boolean;
+}
+
+function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return env.USER ?? userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}
+
+function parallelOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_VERIFY_PARALLEL;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    usageError(
+      `--parallel must be a positive whole number, got "${text}"`,
+      `use --parallel ${DEFAULT_VERIFY_PARALLEL}, the default`,
+    );
+  }
+  return n;
+}
+
+/**
+ * `crossform verify [SEL...] [--target SEL]`: per account, assume the deploy role and check who it
+ * is, then the state buckets and lock tables; exit 1 when anything fails (CONTRACT.md section 6).
+ */
+export const registerVerify: RegisterCommand = (program, io, setExit) => {
+  withCommonOptions(
+    program
+      .command("verify")
+      .description("assume each account's role and check its identity, state bucket and lock table")
+      .argument(
+        "[selectors...]",
+        "accounts to verify: <account>, tier:<tier>, tag:<k>=<v>, stack:<stack>",
+      )
+      .option(
+        "-t, --target <selector>",
+        "narrow the selection (intersects with the positional selectors; repeatable)",
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option("--parallel <n>", `accounts verified at once (default ${DEFAULT_VERIFY_PARALLEL})`)
+      .option(
+        "--via-profiles",
+        "reach each account through its generated AWS CLI profile (proves `crossform profiles --write` works)",
+      ),
+    ["pretty", "json"],
+  ).action(async (selectors: string[], options: VerifyCommandOptions) => {
+    const parallel = parallelOf(options.parallel);
+    const adapters = await buildAdapters();
+    const loaded = await loadConfig(adapters.fs, configLocation(options, io));
+    if (!loaded.ok) {
+      io.stderr.write(formatDiagnostics(loaded.diagnostics));
+      setExit(ExitCode.BadInput);
+      return;
+    }
+    const { config } = loaded;
+    const selection = selectVerifyTargets(config, loaded.units, {
+      selectors,
+      targets: options.target,
+    });
+    if (!selection.ok) usageError(selection.message, selection.hint);
+
+    const aws = adapters.aws(config.base);
+    const view = createProgressView({ stream: io.stderr, verb: "verifying" });
+    let report: VerifyReport;
+    try {
+      report = await verify(
+        { aws, events: view, now: () => new Date() },
+        {
+          config,
+          selection: { accounts: selection.accounts, units: selection.units },
+          parallel,
+          viaProfiles: options.viaProfiles === true,
+          user: currentUser(io.env),
+        },
+      );
+    } finally {
+      view.close();
+      aws.destroy();
+    }
+    io.stdout.write(formatOf(options) === "json" ? formatVerifyJson(report) : formatVerify(report));
+    setExit(report.ok ? ExitCode.Ok : ExitCode.Problems);
+  });
+};

@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
 import { registerBootstrap } from "./bootstrap.ts";
+import { registerDiscover } from "./discover.ts";
 import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
+import { registerInit } from "./init.ts";
 import { registerProfiles } from "./profiles.ts";
 import { registerSchema } from "./schema.ts";
 import { registerValidate } from "./validate.ts";
@@ -17,11 +19,13 @@ export type RegisterCommand = (
 
 /** Every command, in the order `crossform --help` lists them. */
 export const all: RegisterCommand[] = [
+  registerInit,
   registerValidate,
   registerVerify,
   registerGenerate,
   registerExplain,
   registerProfiles,
   registerSchema,
+  registerDiscover,
   registerBootstrap,
 ];

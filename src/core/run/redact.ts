@@ -1,0 +1,208 @@
+/**
+ * Redaction of credentials from terraform's output before it reaches a log, a record or a screen
+ * (CONTRACT.md section 5, PRODUCT.md "Data and safety"). Terraform's `TF_LOG=trace` prints the
+ * assumed-role `SessionToken` of every STS response in full, so `--debug` logs would otherwise
+ * carry live credentials.
+ *
+ * Redaction works on complete lines: a stream is split into lines first, so a token split across
+ * two chunks of a pipe is still seen whole. A value found by a pattern (a session token in an STS
+ * response, say) is remembered and redacted wherever it appears later in the same run.
+ */
+
+/** What a redacted value is replaced with. */
+export const REDACTED = "[redacted]";
+
+/**
+ * Exact values shorter than this are not redacted by value (they would blank common words: the
+ * emulator's secret key is `test`); real AWS secrets are 40 characters, tokens hundreds.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+/** Environment names whose values are credentials. */
+const SECRET_VARIABLES = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+
+/** The credential values of an environment (the base keys, a session token), to redact by value. */
+export function secretValuesOf(env: Readonly<Record<string, string | undefined>>): string[] {
+  const values: string[] = [];
+  for (const name of SECRET_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== "") values.push(value);
+  }
+  return values;
+}
+
+/** Splits one output stream into redacted complete lines. */
+export interface RedactingLineStream {
+  /** Adds a chunk; returns the lines it completed, redacted, without their line ends. */
+  push(chunk: string): string[];
+  /** Ends the stream; returns its last line, redacted, when it did not end with a newline. */
+  end(): string[];
+}
+
+/** Redacts credentials from text; one per terraform run (it learns values as it sees them). */
+export interface Redactor {
+  /** Redacts one complete line, without its line end. */
+  redactLine(line: string): string;
+  /** Redacts a whole text, line by line, keeping its line ends. */
+  redactText(text: string): string;
+  /** A line splitter for one output stream (stdout, stderr); streams share learned values. */
+  lineStream(): RedactingLineStream;
+  /** Redacts `value` wherever it appears from now on (ignored below {@link MIN_SECRET_LENGTH}). */
+  addSecret(value: string): void;
+}
+
+// XML elements of STS and container-credential responses that hold secrets.
+const XML_NAMES = "SessionToken|SecretAccessKey|SecurityToken";
+const XML_ELEMENT = new RegExp(`<(${XML_NAMES})>([^<]*)</\\1>`, "gi");
+const XML_UNCLOSED = new RegExp(`<(${XML_NAMES})>([^<]*)$`, "i");
+
+// JSON properties, plain or embedded in a JSON string (`\"SessionToken\":\"...\"`), value a
+// string or a one-string array (Go's header maps).
+const JSON_NAMES = [
+  "SessionToken",
+  "SecretAccessKey",
+  "SecurityToken",
+  "Token",
+  "session_token",
+  "secret_access_key",
+  "aws_session_token",
+  "aws_secret_access_key",
+  "aws_security_token",
+  "X-Amz-Security-Token",
+].join("|");
+const JSON_PROPERTY = new RegExp(
+  `(\\\\?"(?:${JSON_NAMES})\\\\?"\\s*:\\s*\\[?\\s*\\\\?")([^"\\\\]*(?:\\\\(?!")[\\s\\S][^"\\\\]*)*)`,
+  "gi",
+);
+
+// name = value, name: value, name=value: ini files, environment dumps, logfmt, HTTP headers,
+// URL query strings.
+const ASSIGNMENT = new RegExp(
+  "\\b(aws_session_token|aws_secret_access_key|aws_security_token|x[-_]amz[-_]security[-_]token)" +
+    "(\\s*[=:]\\s*)([\"']?)([^\\s\"'&,;<>]+)",
+  "gi",
+);
+
+// Long-term (AKIA) and temporary (ASIA) access key ids.
+const KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
+
+/** True when a matched value is worth remembering: long enough and not already masked. */
+function learnable(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && !/^\**$/.test(value) && !value.includes(REDACTED);
+}
+
+/** Creates a redactor that also removes each of `secrets` (exact values) wherever it appears. */
+export function createRedactor(secrets: readonly string[] = []): Redactor {
+  // Longest first, so that a secret containing another is replaced whole.
+  let known: string[] = [];
+  const addSecret = (value: string): void => {
+    if (value.length < MIN_SECRET_LENGTH || REDACTED.includes(value)) return;
+    const forms = [value];
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) forms.push(encoded);
+    let changed = false;
+    for (const form of forms) {
+      if (!known.includes(form)) {
+        known.push(form);
+        changed = true;
+      }
+    }
+    if (changed) known = known.sort((a, b) => b.length - a.length);
+  };
+  for (const secret of secrets) addSecret(secret);
+
+  const learn = (value: string): void => {
+    if (learnable(value)) addSecret(value);
+  };
+
+  const redactPatterns = (line: string): string =>
+    line
+      .replace(XML_ELEMENT, (_m, name: string, value: string) => {
+        learn(value);
+        return `<${name}>${REDACTED}</${name}>`;
+      })
+      .replace(JSON_PROPERTY, (_m, head: string, value: string) => {
+        learn(value);
+        return `${head}${REDACTED}`;
+      })
+      .replace(ASSIGNMENT, (_m, name: string, sep: string, quote: string, value: string) => {
+        learn(value);
+        return `${name}${sep}${quote}${REDACTED}`;
+      })
+      .replace(KEY_ID, (_m, prefix: string) => `${prefix}${REDACTED}`);
+
+  const redactKnown = (line: string): string => {
+    let out = line;
+    for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+
+  /** Redacts a line; `carry.open` names an XML element whose value continues on later lines. */
+  const redact = (line: string, carry: { open: string | undefined }): string => {
+    let head = "";
+    let rest = line;
+    if (carry.open !== undefined) {
+      const close = rest.search(new RegExp(`</${carry.open}>`, "i"));
+      if (close < 0) {
+        learn(rest.trim());
+        return REDACTED;
+      }
+      learn(rest.slice(0, close).trim());
+      head = REDACTED;
+      rest = rest.slice(close);
+      carry.open = undefined;
+    }
+    let out = redactPatterns(rest);
+    const unclosed = XML_UNCLOSED.exec(out);
+    if (unclosed) {
+      learn(unclosed[2]?.trim() ?? "");
+      out = `${out.slice(0, unclosed.index)}<${unclosed[1]}>${REDACTED}`;
+      carry.open = unclosed[1];
+    }
+    return redactKnown(head + out);
+  };
+
+  const lineStream = (): RedactingLineStream => {
+    const carry: { open: string | undefined } = { open: undefined };
+    let pending = "";
+    const take = (line: string): string =>
+      redact(line.endsWith("\r") ? line.slice(0, -1) : line, carry);
+    return {
+      push(chunk) {
+        pending += chunk;
+        const parts = pending.split("\n");
+        pending = parts.pop() ?? "";
+        return parts.map(take);
+      },
+      end() {
+        if (pending === "") return [];
+        const last = take(pending);
+        pending = "";
+        return [last];
+      },
+    };
+  };
+
+  return {
+    redactLine: (line) => redact(line, { open: undefined }),
+    redactText(text) {
+      const carry: { open: string | undefined } = { open: undefined };
+      return text
+        .split("\n")
+        .map((line) => {
+          const cr = line.endsWith("\r");
+          const redacted = redact(cr ? line.slice(0, -1) : line, carry);
+          return cr ? `${redacted}\r` : redacted;
+        })
+        .join("\n");
+    },
+    lineStream,
+    addSecret,
+  };
+}

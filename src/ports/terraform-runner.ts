@@ -1,0 +1,144 @@
+/**
+ * The one way use cases reach terraform (or tofu): prepare a unit's own working and data
+ * directories (CONTRACT.md section 4), then start commands in them, each in its own process group
+ * with the environment of CONTRACT.md section 5, its output redacted into the unit's log.
+ *
+ * Build the argv with `core/run/terraform-args.ts`; the runner adds nothing to it.
+ */
+import type { TerraformVersionInfo } from "../core/run/terraform-version-check.ts";
+
+/** Which unit to prepare, and where its files are. */
+export interface UnitWorkspaceSpec {
+  /** `stack/account/region`. */
+  unitId: string;
+  /** Stack name: the first path segment of the unit's directories. */
+  stack: string;
+  account: string;
+  region: string;
+  /** The stack's directory relative to the config directory (`Stack.path`). */
+  stackPath: string;
+  /** Stem of the unit's files: `backends/<stem>.s3.tfbackend`, `targets/<stem>.tfvars.json`. */
+  fileStem: string;
+}
+
+/** A unit's prepared directories; every path is absolute. */
+export interface UnitWorkspace {
+  unitId: string;
+  /**
+   * `.crossform/units/<stack>/<account>/<region>/work`: the mirror of the repository root, each
+   * top-level entry a symbolic link, the directories down to the stack real.
+   */
+  workRoot: string;
+  /**
+   * The stack's directory inside the mirror: terraform's current directory, a real directory whose
+   * entries link to the stack's files. `errored.tfstate` lands here, never in the user's tree.
+   */
+  stackDir: string;
+  /** The stack's directory in the user's tree. */
+  realStackDir: string;
+  /** `.crossform/units/<stack>/<account>/<region>/data`: the unit's `TF_DATA_DIR`. */
+  dataDir: string;
+  /** The unit's backend file (in the user's tree), for `-backend-config`. */
+  backendFile: string;
+  /** The unit's variables file (in the user's tree), for `-var-file`. */
+  varFile: string;
+  /** Where Terraform writes the state it failed to save: `<stackDir>/errored.tfstate`. */
+  erroredStateFile: string;
+  /** Whether the stack has a `.terraform.lock.hcl` (linked into `stackDir` when it has). */
+  hasLockFile: boolean;
+  /**
+   * Set when the data directory was deleted because it had been initialised for another backend:
+   * the reason, for the unit's log. Undefined when it was kept or new.
+   */
+  dataDirRebuilt: string | undefined;
+}
+
+/** Where a command's standard output goes. */
+export type StdoutTarget =
+  /** Into the unit's log (redacted) and to `onLine`; its tail in the result. */
+  | "log"
+  /** Kept whole and unredacted in the result's `stdout`, not logged: `output -json`. */
+  | "capture"
+  /**
+   * Streamed unredacted to this file (created 0600, replaced), not logged, not held in memory:
+   * `show -json`, which can be large and holds sensitive values. Delete it once read.
+   */
+  | { file: string };
+
+/** One line of a command's output, already redacted. */
+export interface OutputLine {
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+/** A terraform command to start. */
+export interface TerraformCommand {
+  /** Arguments after the binary, from `core/run/terraform-args.ts`. */
+  args: readonly string[];
+  /** Current directory: a workspace's `stackDir` (or the real stack directory for `lockFileInitArgs`). */
+  cwd: string;
+  /** Absolute `TF_DATA_DIR`: a workspace's `dataDir`. */
+  dataDir: string;
+  /**
+   * The unit's log, appended to (created 0600, its directory 0700): a header with the command, every
+   * output line redacted, a footer with the exit status.
+   */
+  logFile: string;
+  /** @default "log" */
+  stdout?: StdoutTarget;
+  /** Called with each redacted line that goes to the log, as it arrives; must not throw. */
+  onLine?: (line: OutputLine) => void;
+}
+
+/** How a command ended. */
+export interface TerraformResult {
+  /** Exit code; null when it ended by a signal. */
+  exitCode: number | null;
+  /** The signal that ended it (`SIGKILL`), or null. */
+  signal: string | null;
+  /**
+   * stdout: with `"log"` its redacted tail (at most 1 MiB), with `"capture"` all of it unredacted,
+   * with a file `""`.
+   */
+  stdout: string;
+  /** stderr, redacted, its tail (at most 1 MiB). */
+  stderr: string;
+  /** Bytes terraform wrote to stdout. */
+  stdoutBytes: number;
+  /** Whether {@link TerraformProcess.interrupt} sent its signal before the command ended. */
+  interrupted: boolean;
+  /** Wall time from start to exit, in milliseconds. */
+  durationMs: number;
+}
+
+/** A started command: its process group can be interrupted once, or killed. */
+export interface TerraformProcess {
+  /** Process id, which is also the process group id; undefined when it could not start. */
+  readonly pid: number | undefined;
+  /**
+   * Sends one graceful stop (SIGINT unless told otherwise) to the whole process group: Terraform
+   * then finishes writing state and releases its lock. Only the first call sends; later calls and
+   * calls after the command ended return false.
+   */
+  interrupt(signal?: "SIGINT" | "SIGTERM"): boolean;
+  /** Sends SIGKILL to the whole process group; false when the command had already ended. */
+  kill(): boolean;
+  /**
+   * Settles when the command has exited, its output is drained and its files are flushed.
+   * Rejects only when it could not start (`terraform/not-found`, `terraform/spawn-failed`).
+   */
+  readonly result: Promise<TerraformResult>;
+}
+
+/** Runs terraform for units. */
+export interface TerraformRunner {
+  /** The configured binary's flavor and version (one `<binary> version`, cached). */
+  version(): Promise<TerraformVersionInfo>;
+  /**
+   * Creates or refreshes a unit's working directory and data directory. Idempotent: links follow
+   * files added to or removed from the user's tree; files terraform wrote (`errored.tfstate`) stay.
+   */
+  prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace>;
+  /** Starts a command (argv only, never a shell) in its own process group. */
+  start(command: TerraformCommand): TerraformProcess;
+}

@@ -11,7 +11,6 @@ import type { Config } from "../src/core/config/model.ts";
 import type { Unit } from "../src/core/units/units.ts";
 import {
   ADMIN_ROLE,
-  createStateBuckets,
   listOwnedBuckets,
   listStateObjects,
 } from "../test/helpers/aws-accounts.ts";
@@ -198,17 +197,11 @@ async function main(): Promise<void> {
   await crossform(["generate", "--check"], env);
   await crossform(["explain", "app/dev/us-east-1"], env);
 
-  heading("create the state buckets (crossform bootstrap will do this)");
   process.stdout.write(
-    `each bucket is created inside the account that owns it, through ${ADMIN_ROLE}, with versioning on\n`,
+    `\nbootstrap assumes ${ADMIN_ROLE} in each account and creates, inside that account, its state buckets (versioned, encrypted, public access blocked, TLS only) and its deploy role\n`,
   );
-  const buckets = await createStateBuckets(server.env, units);
-  const accountName = new Map([...config.accounts.values()].map((a) => [a.id, a.name]));
-  for (const b of buckets) {
-    process.stdout.write(
-      `s3://${b.bucket}  in ${accountName.get(b.accountId)} (${b.accountId}), ${b.region}\n`,
-    );
-  }
+  await crossform(["bootstrap", "--create-role"], env);
+  await crossform(["verify"], env);
 
   heading("terraform init of every unit, each against its own account's bucket");
   process.stdout.write("(commands shown from examples/quickstart; the demo adds -no-color)\n");

@@ -69,6 +69,12 @@ export interface BootstrapOptions {
   parallel?: number;
   /** The operator's name, for `{user}` in the session name. @default "crossform" */
   user?: string;
+  /**
+   * The S3 endpoint is plain HTTP (`AWS_ENDPOINT_URL` of a local emulator): the TLS-only bucket
+   * policy would then refuse every request, Terraform's included, so it is not applied.
+   * @default false
+   */
+  plainHttpEndpoint?: boolean;
 }
 
 /** The ports bootstrap uses. */
@@ -129,6 +135,7 @@ export async function bootstrap(
   const emit = (event: ProgressEvent): void => deps.events?.emit(event);
   const worker = new AccountBootstrapper(deps.aws, config, {
     dryRun,
+    plainHttpEndpoint: options.plainHttpEndpoint === true,
     user: options.user ?? "crossform",
     emit,
   });
@@ -165,6 +172,7 @@ export async function emitBootstrapTemplate(
 
 interface WorkerOptions {
   dryRun: boolean;
+  plainHttpEndpoint: boolean;
   user: string;
   emit: (event: ProgressEvent) => void;
 }
@@ -391,7 +399,10 @@ class AccountBootstrapper {
     dryRun: boolean,
   ): Promise<boolean> {
     const bucket = target.name;
-    const step = settingStep(s3, bucket, plan.partition, this.config, setting);
+    const step =
+      setting === "policy" && this.options.plainHttpEndpoint
+        ? plainHttpPolicyStep(bucket)
+        : settingStep(s3, bucket, plan.partition, this.config, setting);
     const actual = await step.read();
     const note = step.note(actual);
     if (note !== undefined) recorder.outcome.notes.push(note);
@@ -523,6 +534,16 @@ interface SettingStep<T> {
   /** The write to make, or undefined when the setting is as wanted. */
   decide(actual: T): (() => Promise<void>) | undefined;
   note(actual: T): string | undefined;
+}
+
+/** Over a plain-HTTP endpoint the TLS-only statement is left out, and the report says so. */
+function plainHttpPolicyStep(bucket: string): SettingStep<unknown> {
+  return {
+    read: async () => undefined,
+    decide: () => undefined,
+    note: () =>
+      `TLS-only bucket policy not applied to ${bucket}: the S3 endpoint is plain HTTP (a local emulator), where it would refuse every request`,
+  };
 }
 
 function settingStep(

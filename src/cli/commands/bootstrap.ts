@@ -145,6 +145,9 @@ export const registerBootstrap: RegisterCommand = (program, io, setExit) => {
           dryRun: options.dryRun === true,
           parallel,
           user: currentUser(io.env),
+          plainHttpEndpoint: /^http:\/\//i.test(
+            io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL ?? "",
+          ),
         });
       } finally {
         view.close();

@@ -645,3 +645,16 @@ test("emit: the template trusts the base principal and needs no admin role", asy
   });
   assert.deepEqual(props.ManagedPolicyArns, [POLICY]);
 });
+
+test("over a plain-HTTP endpoint (an emulator) the TLS-only policy is left out, and the report says so", async () => {
+  const aws = new FakeAws();
+  const report = await run(aws, { plainHttpEndpoint: true });
+  const bucket = resource(report, "dev", "bucket");
+  assert.equal(bucket.status, "created");
+  assert.ok(!bucket.changes.includes("policy"), bucket.changes.join(","));
+  assert.match(
+    bucket.notes.join("\n"),
+    /TLS-only bucket policy not applied to tfstate-111111111111: the S3 endpoint is plain HTTP/,
+  );
+  assert.equal(aws.buckets.get("tfstate-111111111111")?.policy, undefined);
+});

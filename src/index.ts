@@ -62,3 +62,24 @@ export type { HclParser } from "./ports/hcl-parser.ts";
 export { NodeFileSystem } from "./adapters/fs/node-file-system.ts";
 export { AtomicFileWriter } from "./adapters/fs/atomic-write.ts";
 export { createTreeSitterHclParser } from "./adapters/hcl/tree-sitter-hcl-parser.ts";
+
+// Identity across the fleet: verify, bootstrap, discover, init.
+export { verify } from "./app/verify.ts";
+export type {
+  AccountVerification,
+  BaseVerification,
+  VerifyDeps,
+  VerifyOptions,
+  VerifyReport,
+} from "./app/verify.ts";
+export { selectVerifyTargets, verifySelectionForUnits } from "./core/identity/verify-selection.ts";
+export { bootstrap, emitBootstrapTemplate } from "./app/bootstrap.ts";
+export type { BootstrapDeps, BootstrapOptions } from "./app/bootstrap.ts";
+export type { AccountOutcome, BootstrapReport, ResourceOutcome } from "./core/bootstrap/report.ts";
+export { discoverOrganization, discoveryYaml, mergeDiscovery } from "./app/discover.ts";
+export type { Discovery, MergeReport } from "./app/discover.ts";
+export { init } from "./app/init.ts";
+export type { InitReport, InitRequest } from "./app/init.ts";
+export type { AwsSessions, AccountTarget, BaseIdentity } from "./ports/aws.ts";
+export type { EventSink } from "./ports/event-sink.ts";
+export { SdkAwsSessions } from "./adapters/aws/sdk-aws-sessions.ts";

@@ -9,11 +9,7 @@ import { fileURLToPath } from "node:url";
 import { readConfigText } from "../src/core/config/read-config.ts";
 import type { Config } from "../src/core/config/model.ts";
 import type { Unit } from "../src/core/units/units.ts";
-import {
-  ADMIN_ROLE,
-  listOwnedBuckets,
-  listStateObjects,
-} from "../test/helpers/aws-accounts.ts";
+import { ADMIN_ROLE, listOwnedBuckets, listStateObjects } from "../test/helpers/aws-accounts.ts";
 import { startMoto } from "../test/helpers/moto.ts";
 import type { MotoServer } from "../test/helpers/moto.ts";
 

@@ -2,6 +2,7 @@
  * Shared pieces of every command: the common options (`--config`, `--chdir`, `--format`), and the
  * adapters, built once per invocation.
  */
+import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
@@ -90,6 +91,15 @@ export async function buildAdapters(): Promise<Adapters> {
       return sessions.value;
     },
   };
+}
+
+/** The operator's user name, for `{user}` in session names and run reports. */
+export function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return env.USER ?? env.USERNAME ?? userInfo().username;
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Throws a usage error (exit 2). */

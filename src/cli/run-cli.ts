@@ -5,6 +5,8 @@ import { ExitCode } from "./exit-codes.ts";
 
 /** Where the CLI writes and what it reads from its process; tests pass their own. */
 export interface CliIo {
+  /** Standard input, for interactive confirmations (absent in library-style calls). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;

@@ -16,4 +16,6 @@ export interface FileSystem {
   listDir(path: string): Promise<DirectoryEntry[]>;
   /** True when something exists at the path (following symbolic links). */
   exists(path: string): Promise<boolean>;
+  /** The hex SHA-256 of a file's bytes; rejects when it cannot be read. */
+  sha256(path: string): Promise<string>;
 }

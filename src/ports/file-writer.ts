@@ -45,4 +45,8 @@ export interface FileWriter {
   ): Promise<WriteAtomicResult>;
   /** Deletes the file at `path`; a missing file is not an error. */
   remove(path: string): Promise<void>;
+  /** Creates a directory (and its parents) with exactly `mode`, or sets `mode` on an existing one. */
+  ensureDirectory(path: string, mode: number): Promise<void>;
+  /** Sets the permission bits of an existing file or directory. */
+  setMode(path: string, mode: number): Promise<void>;
 }

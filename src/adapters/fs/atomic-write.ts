@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readlink, realpath, rename, rm } from "node:fs/promises";
+import { chmod, lstat, mkdir, open, readlink, realpath, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { CrossformError } from "../../core/errors.ts";
 import type { FileWriter, WriteAtomicOptions, WriteAtomicResult } from "../../ports/file-writer.ts";
@@ -21,6 +21,17 @@ export class AtomicFileWriter implements FileWriter {
   /** See {@link FileWriter.remove} and {@link removeFile}. */
   remove(path: string): Promise<void> {
     return removeFile(path);
+  }
+
+  /** See {@link FileWriter.ensureDirectory}. */
+  async ensureDirectory(path: string, mode: number): Promise<void> {
+    await mkdir(path, { recursive: true, mode });
+    await chmod(path, mode);
+  }
+
+  /** See {@link FileWriter.setMode}. */
+  setMode(path: string, mode: number): Promise<void> {
+    return chmod(path, mode);
   }
 }
 

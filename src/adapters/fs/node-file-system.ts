@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { DirectoryEntry, FileSystem } from "../../ports/file-system.ts";
@@ -34,5 +35,12 @@ export class NodeFileSystem implements FileSystem {
     } catch {
       return false;
     }
+  }
+
+  /** The hex SHA-256 of the file's bytes. */
+  async sha256(path: string): Promise<string> {
+    return createHash("sha256")
+      .update(await readFile(path))
+      .digest("hex");
   }
 }

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { userInfo } from "node:os";
 import { Option } from "commander";
 import { createProgressView } from "../../adapters/terminal/progress-view.ts";
 import {
@@ -22,6 +21,7 @@ import {
   formatOf,
   usageError,
   withCommonOptions,
+  currentUser,
 } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -36,14 +36,6 @@ interface BootstrapCliOptions extends CommonOptions {
   emit?: string;
   out?: string;
   parallel?: string;
-}
-
-function currentUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return env.USER ?? userInfo().username;
-  } catch {
-    return "unknown";
-  }
 }
 
 function parallelOf(text: string | undefined): number {

@@ -6,6 +6,8 @@ import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerInit } from "./init.ts";
 import { registerProfiles } from "./profiles.ts";
+import { registerRunCommands } from "./run.ts";
+import { registerReport, registerRuns } from "./runs.ts";
 import { registerSchema } from "./schema.ts";
 import { registerValidate } from "./validate.ts";
 import { registerVerify } from "./verify.ts";
@@ -28,4 +30,7 @@ export const all: RegisterCommand[] = [
   registerSchema,
   registerDiscover,
   registerBootstrap,
+  registerRunCommands,
+  registerRuns,
+  registerReport,
 ];

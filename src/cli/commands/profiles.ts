@@ -1,19 +1,11 @@
-import { homedir, userInfo } from "node:os";
+import { homedir } from "node:os";
 import { loadConfig } from "../../app/load-config.ts";
 import { profiles } from "../../app/profiles.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { buildAdapters, configLocation, withCommonOptions } from "../context.ts";
+import { buildAdapters, configLocation, withCommonOptions, currentUser } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
-
-function currentUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return env.USER ?? userInfo().username;
-  } catch {
-    return "unknown";
-  }
-}
 
 /** `crossform profiles [--write]`: AWS CLI profiles, one per account, in one managed block. */
 export const registerProfiles: RegisterCommand = (program, io, setExit) => {

@@ -1,4 +1,3 @@
-import { userInfo } from "node:os";
 import { createProgressView } from "../../adapters/terminal/progress-view.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { DEFAULT_VERIFY_PARALLEL, verify } from "../../app/verify.ts";
@@ -12,6 +11,7 @@ import {
   formatOf,
   usageError,
   withCommonOptions,
+  currentUser,
 } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -21,14 +21,6 @@ interface VerifyCommandOptions extends CommonOptions {
   target: string[];
   parallel?: string;
   viaProfiles?: boolean;
-}
-
-function currentUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return env.USER ?? userInfo().username;
-  } catch {
-    return "unknown";
-  }
 }
 
 function parallelOf(text: string | undefined): number {

@@ -26,6 +26,12 @@ class RecordingWriter implements FileWriter {
   remove(path: string) {
     return this.#inner.remove(path);
   }
+  ensureDirectory(path: string, mode: number) {
+    return this.#inner.ensureDirectory(path, mode);
+  }
+  setMode(path: string, mode: number) {
+    return this.#inner.setMode(path, mode);
+  }
 }
 
 test("bad --ou-tier options are one usage error naming each", () => {

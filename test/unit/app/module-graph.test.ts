@@ -55,6 +55,10 @@ class InMemoryFileSystem implements FileSystem {
       this.files.has(target) || [...this.files.keys()].some((file) => file.startsWith(`${target}/`))
     );
   }
+
+  async sha256(_path: string): Promise<string> {
+    throw new Error("the module graph reads text only");
+  }
 }
 
 describe("module graph", () => {

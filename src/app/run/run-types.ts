@@ -1,0 +1,81 @@
+/**
+ * What the run commands (plan, apply, destroy, drift, output) need and return. The use case
+ * reaches the world through these ports only; the CLI builds the adapters.
+ */
+import type { Diagnostic } from "../../core/errors.ts";
+import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
+import type { AwsSessions } from "../../ports/aws.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { EventSink } from "../../ports/event-sink.ts";
+import type { FileSystem } from "../../ports/file-system.ts";
+import type { FileWriter } from "../../ports/file-writer.ts";
+import type { HclParser } from "../../ports/hcl-parser.ts";
+import type { TerraformRunner } from "../../ports/terraform-runner.ts";
+
+/** Asks the operator to confirm an apply or destroy, after showing the planned changes. */
+export type ConfirmRun = (request: ConfirmRequest) => Promise<boolean>;
+
+/** What the operator is asked to confirm. */
+export interface ConfirmRequest {
+  command: "apply" | "destroy";
+  /** The plan phase's report: what would change. */
+  plan: RunReport;
+  /** Approval accounts among the units that would change: the operator types their names. */
+  approvalAccounts: string[];
+  /** Why the question is asked again (a re-plan after a dependency applied), when it is. */
+  reason?: string;
+}
+
+/** Ports of the run commands. */
+export interface RunDeps {
+  fs: FileSystem;
+  writer: FileWriter;
+  parser: HclParser;
+  aws: AwsSessions;
+  runner: TerraformRunner;
+  clock: Clock;
+  events?: EventSink;
+  /** Interactive confirmation; absent when not interactive (flags decide then). */
+  confirm?: ConfirmRun;
+}
+
+/** What the operator asked for. */
+export interface RunOptions {
+  command: RunCommand;
+  /** Positional stack names. */
+  stacks: string[];
+  /** `--target` selectors. */
+  targets: string[];
+  /** `--all`. */
+  all: boolean;
+  /** `--parallel`; default `run.parallel`. */
+  parallel?: number;
+  /** `--lock-timeout` in seconds; default `run.lock_timeout`. */
+  lockTimeoutSeconds?: number;
+  /** `--detailed-exitcode`: 0 no changes, 1 errors, 2 changes. */
+  detailedExitcode: boolean;
+  /** `--auto-approve`: apply without asking (never covers approval accounts). */
+  autoApprove: boolean;
+  /** `--approve`: approval accounts the operator approves. */
+  approve: string[];
+  /** `--allow-destroy` (destroy only). */
+  allowDestroy: boolean;
+  /** `apply --run <id>`: apply the saved plans of that run. */
+  fromRun?: string;
+  /** The operator's name, for `{user}` in session names and the report. */
+  user: string;
+  /** Cancellation (Ctrl-C): no new unit starts, running children are interrupted. */
+  signal?: AbortSignal;
+}
+
+/** The outcome of a run command. */
+export interface RunResult {
+  /** The report, when the run got as far as running units. */
+  report: RunReport | undefined;
+  /** Where its record was written (absolute). */
+  recordDir: string | undefined;
+  /** Problems that stopped the run before any unit ran (or warnings alongside a report). */
+  diagnostics: Diagnostic[];
+  /** CONTRACT.md section 6. */
+  exitCode: number;
+}

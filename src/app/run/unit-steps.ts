@@ -1,0 +1,287 @@
+/**
+ * The terraform steps of one unit: prepare its workspace, init, plan (saved, 0600, bound to the
+ * unit), show -json into a redacted summary, apply a saved plan, output. Each step runs through
+ * the TerraformRunner port; nothing here spawns or prints.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import type { Config } from "../../core/config/model.ts";
+import { sessionName } from "../../core/generate/unit-inputs.ts";
+import { summarizeOutputs, summarizePlan } from "../../core/plan/plan-summary.ts";
+import type { OutputValue, PlanSummary } from "../../core/plan/plan-summary.ts";
+import {
+  applyPlanArgs,
+  initArgs,
+  outputJsonArgs,
+  planArgs,
+  showPlanJsonArgs,
+} from "../../core/run/terraform-args.ts";
+import type { PlanMode } from "../../core/run/terraform-args.ts";
+import type { Unit } from "../../core/units/units.ts";
+import type { FileSystem } from "../../ports/file-system.ts";
+import type { FileWriter } from "../../ports/file-writer.ts";
+import type {
+  TerraformProcess,
+  TerraformRunner,
+  UnitWorkspace,
+} from "../../ports/terraform-runner.ts";
+import { loadBinding, writeJson } from "./run-records.ts";
+import type { PlanBinding } from "./run-records.ts";
+
+/** What a unit's steps need. */
+export interface UnitStepContext {
+  config: Config;
+  configDir: string;
+  fs: FileSystem;
+  writer: FileWriter;
+  runner: TerraformRunner;
+  terraformVersion: string;
+  lockTimeoutSeconds: number;
+  user: string;
+  /** Aborted on Ctrl-C: the running child gets one interrupt. */
+  signal: AbortSignal;
+}
+
+/** A step that ended badly. */
+export type StepFailure =
+  | { kind: "failed"; message: string }
+  | { kind: "blocked"; reason: string }
+  | { kind: "interrupted"; reason: string }
+  | { kind: "stale"; reason: string };
+
+/** A unit's saved plan and what it holds. */
+export interface PlannedUnit {
+  workspace: UnitWorkspace;
+  planFile: string;
+  summary: PlanSummary;
+  hasChanges: boolean;
+  binding: PlanBinding;
+}
+
+const REMOTE_STATE_MISSING = /Unable to find remote state/;
+const STALE_PLAN = /Saved plan is stale/;
+
+function lastLines(text: string, count = 12): string {
+  const lines = text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "");
+  return lines.slice(-count).join("\n");
+}
+
+/** Runs one terraform command; an abort interrupts the child once (its process group). */
+async function run(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  args: string[],
+  logFile: string,
+  stdout: "log" | "capture" = "log",
+): Promise<{ exitCode: number | null; stdout: string; stderr: string; interrupted: boolean }> {
+  const child: TerraformProcess = ctx.runner.start({
+    args,
+    cwd: workspace.stackDir,
+    dataDir: workspace.dataDir,
+    logFile,
+    stdout,
+  });
+  const onAbort = (): void => {
+    child.interrupt("SIGINT");
+  };
+  if (ctx.signal.aborted) onAbort();
+  else ctx.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await child.result;
+    return {
+      exitCode: result.exitCode,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      interrupted: result.interrupted,
+    };
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/** The unit's workspace (mirrored working directory and data dir). */
+export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
+  const stack = ctx.config.stacks.get(unit.stack);
+  return ctx.runner.prepareUnit({
+    unitId: unit.id,
+    stack: unit.stack,
+    account: unit.account,
+    region: unit.region,
+    stackPath: stack?.path ?? unit.stack,
+    fileStem: unit.fileStem,
+  });
+}
+
+/** `terraform init` of the unit against its own backend file. */
+export async function init(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  logFile: string,
+): Promise<StepFailure | undefined> {
+  const result = await run(
+    ctx,
+    workspace,
+    initArgs({
+      backendConfigFile: workspace.backendFile,
+      lockTimeoutSeconds: ctx.lockTimeoutSeconds,
+    }),
+    logFile,
+  );
+  if (result.interrupted) return { kind: "interrupted", reason: "interrupted during init" };
+  if (result.exitCode !== 0)
+    return { kind: "failed", message: `terraform init failed:\n${lastLines(result.stderr)}` };
+  return undefined;
+}
+
+/** SHA-256 of what a plan was made from: backend file, var file and the stack's own files. */
+export async function inputsSha256(fs: FileSystem, workspace: UnitWorkspace): Promise<string> {
+  const hash = createHash("sha256");
+  const files = [workspace.backendFile, workspace.varFile];
+  for (const entry of await fs.listDir(workspace.realStackDir)) {
+    if (
+      entry.isFile &&
+      (entry.name.endsWith(".tf") ||
+        entry.name.endsWith(".tf.json") ||
+        entry.name === ".terraform.lock.hcl")
+    ) {
+      files.push(join(workspace.realStackDir, entry.name));
+    }
+  }
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update((await fs.exists(file)) ? await fs.sha256(file) : "absent");
+    hash.update("\n");
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * Plans a unit into `<dir>/plan.tfplan` (0600), summarizes `show -json` (redacted) into
+ * `summary.json` and binds the plan to the unit in `binding.json`.
+ */
+export async function planUnit(
+  ctx: UnitStepContext,
+  unit: Unit,
+  workspace: UnitWorkspace,
+  dir: string,
+  mode: PlanMode,
+): Promise<PlannedUnit | StepFailure> {
+  const logFile = join(dir, "log");
+  const planFile = join(dir, "plan.tfplan");
+  const vars = {
+    crossform_session_name: sessionName(ctx.config, unit.account, unit.stack, ctx.user),
+  };
+  const result = await run(
+    ctx,
+    workspace,
+    planArgs({
+      mode,
+      varFile: workspace.varFile,
+      planFile,
+      vars,
+      lockTimeoutSeconds: ctx.lockTimeoutSeconds,
+    }),
+    logFile,
+  );
+  if (result.interrupted) return { kind: "interrupted", reason: "interrupted during plan" };
+  if (result.exitCode !== 0 && result.exitCode !== 2) {
+    if (REMOTE_STATE_MISSING.test(result.stderr)) {
+      const deps = unit.dependsOn.join(", ");
+      return { kind: "blocked", reason: `${deps || "a dependency"} has no state yet` };
+    }
+    return { kind: "failed", message: `terraform plan failed:\n${lastLines(result.stderr)}` };
+  }
+  await ctx.writer.setMode(planFile, 0o600);
+  const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
+  if (shown.interrupted) return { kind: "interrupted", reason: "interrupted during show" };
+  if (shown.exitCode !== 0)
+    return { kind: "failed", message: `terraform show -json failed:\n${lastLines(shown.stderr)}` };
+  const summary = summarizePlan(shown.stdout);
+  await writeJson(ctx.writer, join(dir, "summary.json"), summary);
+  const hasChanges = result.exitCode === 2 || summary.drift > 0;
+  const binding: PlanBinding = {
+    version: 1,
+    unit: unit.id,
+    plan_sha256: await ctx.fs.sha256(planFile),
+    inputs_sha256: await inputsSha256(ctx.fs, workspace),
+    terraform_version: ctx.terraformVersion,
+    has_changes: hasChanges,
+  };
+  await writeJson(ctx.writer, join(dir, "binding.json"), binding);
+  return { workspace, planFile, summary, hasChanges, binding };
+}
+
+/** Applies a saved plan; never retried. Terraform's "Saved plan is stale" becomes `stale: re-plan`. */
+export async function applyPlan(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  planFile: string,
+  logFile: string,
+): Promise<StepFailure | undefined> {
+  const result = await run(
+    ctx,
+    workspace,
+    applyPlanArgs({ planFile, lockTimeoutSeconds: ctx.lockTimeoutSeconds }),
+    logFile,
+  );
+  if (result.interrupted) return { kind: "interrupted", reason: "interrupted during apply" };
+  if (result.exitCode === 0) return undefined;
+  if (STALE_PLAN.test(result.stderr))
+    return { kind: "stale", reason: "stale: re-plan (the state changed since the plan was made)" };
+  const errored = (await ctx.fs.exists(workspace.erroredStateFile))
+    ? `; terraform could not save the state and wrote ${workspace.erroredStateFile}: keep it and run terraform state push errored.tfstate in that directory`
+    : "";
+  return {
+    kind: "failed",
+    message: `terraform apply failed${errored}:\n${lastLines(result.stderr)}`,
+  };
+}
+
+/** `terraform output -json`, sensitive values redacted. */
+export async function outputUnit(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  logFile: string,
+): Promise<OutputValue[] | StepFailure> {
+  const result = await run(ctx, workspace, outputJsonArgs(), logFile, "capture");
+  if (result.interrupted) return { kind: "interrupted", reason: "interrupted during output" };
+  if (result.exitCode !== 0)
+    return { kind: "failed", message: `terraform output failed:\n${lastLines(result.stderr)}` };
+  return summarizeOutputs(result.stdout);
+}
+
+/** Why a saved plan may not be applied to its unit, or undefined when its binding holds. */
+export async function bindingProblem(
+  ctx: UnitStepContext,
+  unit: Unit,
+  workspace: UnitWorkspace,
+  dir: string,
+): Promise<string | undefined> {
+  const binding = await loadBinding(ctx.fs, dir);
+  const planFile = join(dir, "plan.tfplan");
+  if (!binding || !(await ctx.fs.exists(planFile)))
+    return "no saved plan for this unit in that run";
+  if (binding.unit !== unit.id)
+    return `the saved plan belongs to unit ${binding.unit}, not ${unit.id}`;
+  if ((await ctx.fs.sha256(planFile)) !== binding.plan_sha256) {
+    return "the plan file is not the one planned for this unit (its hash differs)";
+  }
+  if (binding.terraform_version !== ctx.terraformVersion) {
+    return `the plan was made with terraform ${binding.terraform_version}, this is ${ctx.terraformVersion}`;
+  }
+  if ((await inputsSha256(ctx.fs, workspace)) !== binding.inputs_sha256) {
+    return "the stack's files, backend or variables changed since the plan was made";
+  }
+  return undefined;
+}
+
+/** Whether a step result is a failure. */
+export function isFailure<T extends object>(value: T | StepFailure): value is StepFailure {
+  return (
+    "kind" in value &&
+    ["failed", "blocked", "interrupted", "stale"].includes((value as StepFailure).kind)
+  );
+}

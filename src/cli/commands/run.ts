@@ -1,0 +1,304 @@
+import { extname, join, relative, resolve } from "node:path";
+import type { Command } from "commander";
+import { SpawnTerraformRunner } from "../../adapters/terraform/spawn-terraform-runner.ts";
+import { SystemClock } from "../../adapters/system/system-clock.ts";
+import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
+import { createProgressView } from "../../adapters/terminal/progress-view.ts";
+import { loadConfig } from "../../app/load-config.ts";
+import { runCommand } from "../../app/run/run-command.ts";
+import type { ConfirmRequest, RunOptions } from "../../app/run/run-types.ts";
+import { durationSeconds } from "../../core/config/durations.ts";
+import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
+import { formatDiagnostics } from "../../formatters/diagnostics.ts";
+import { formatRunJson } from "../../formatters/run-json.ts";
+import { formatRunMarkdown } from "../../formatters/run-markdown.ts";
+import { formatRunSummary } from "../../formatters/run-summary.ts";
+import type { Adapters } from "../context.ts";
+import {
+  buildAdapters,
+  configLocation,
+  currentUser,
+  formatOf,
+  usageError,
+  withCommonOptions,
+} from "../context.ts";
+import type { CommonOptions } from "../context.ts";
+import { ExitCode } from "../exit-codes.ts";
+import type { CliIo } from "../run-cli.ts";
+import type { RegisterCommand } from "./index.ts";
+
+interface RunFlags extends CommonOptions {
+  target?: string[];
+  all?: boolean;
+  parallel?: string;
+  lockTimeout?: string;
+  detailedExitcode?: boolean;
+  report?: string[];
+  autoApprove?: boolean;
+  approve?: string[];
+  allowDestroy?: boolean;
+  run?: string;
+  debug?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== ""),
+];
+
+const DESCRIPTIONS: Record<RunCommand, string> = {
+  plan: "plan the selected units, wave by wave, and summarize the changes",
+  apply: "plan, show one cross-account summary, confirm, then apply wave by wave",
+  destroy: "destroy the selected units' resources (dependents first); needs --allow-destroy",
+  drift: "report drift (plan -refresh-only) of the selected units; never applies",
+  output: "print the outputs of the selected units (sensitive values redacted)",
+};
+
+const REPORT_EXTENSIONS = [".md", ".markdown", ".json"];
+
+/** Refuses, before anything runs, a `--report` file whose format cannot be told from its name. */
+export function checkReportFile(file: string): void {
+  if (!REPORT_EXTENSIONS.includes(extname(file).toLowerCase())) {
+    usageError(
+      `--report ${file}: the format is taken from the extension`,
+      "name the file .md (Markdown) or .json",
+    );
+  }
+}
+
+/** Renders a report in the format its file name asks for. */
+export function renderReportFile(report: RunReport, file: string): string {
+  switch (extname(file).toLowerCase()) {
+    case ".md":
+    case ".markdown":
+      return formatRunMarkdown(report);
+    case ".json":
+      return formatRunJson(report);
+    default:
+      return usageError(`--report ${file}: the format is taken from the extension: .md or .json`);
+  }
+}
+
+function interactive(io: CliIo): boolean {
+  return (
+    io.stdin?.isTTY === true &&
+    (io.stderr as { isTTY?: boolean }).isTTY === true &&
+    io.env.CI !== "true"
+  );
+}
+
+/** Interactive confirmation: the summary, then `yes`, or the approval accounts' names typed. */
+function confirmer(io: CliIo, prompter: TerminalPrompter) {
+  return async (request: ConfirmRequest): Promise<boolean> => {
+    io.stderr.write(
+      `\n${request.reason ? `${request.reason}\n` : ""}${formatRunSummary(request.plan)}\n`,
+    );
+    if (request.approvalAccounts.length > 0) {
+      const wanted = [...request.approvalAccounts].sort();
+      const answer = await prompter.ask(
+        `${request.command} touches approval account${wanted.length > 1 ? "s" : ""} ${wanted.join(", ")}: type ${wanted.length > 1 ? "their names, separated by commas," : "its name"} to confirm: `,
+      );
+      const typed = (answer ?? "")
+        .split(",")
+        .map((a) => a.trim())
+        .filter((a) => a !== "")
+        .sort();
+      return typed.join(",") === wanted.join(",");
+    }
+    const answer = await prompter.ask(`${request.command} these changes? type yes to confirm: `);
+    return answer?.trim() === "yes";
+  };
+}
+
+async function execute(
+  command: RunCommand,
+  stacks: string[],
+  flags: RunFlags,
+  io: CliIo,
+  adapters: Adapters,
+): Promise<number> {
+  const location = configLocation(flags, io);
+  const loaded = await loadConfig(adapters.fs, location);
+  if (!loaded.ok) {
+    io.stderr.write(formatDiagnostics(loaded.diagnostics));
+    return ExitCode.BadInput;
+  }
+  const { config } = loaded;
+  const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
+  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 256)) {
+    usageError(`--parallel ${flags.parallel} is not a whole number from 1 to 256`);
+  }
+  let lockTimeoutSeconds: number | undefined;
+  if (flags.lockTimeout !== undefined) {
+    if (!/^\d+(ms|s|m|h)$/.test(flags.lockTimeout))
+      usageError(`--lock-timeout ${flags.lockTimeout} is not a duration`, "write e.g. 30s, 5m");
+    lockTimeoutSeconds = durationSeconds(flags.lockTimeout);
+  }
+  for (const file of flags.report ?? []) checkReportFile(file);
+
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (!controller.signal.aborted) {
+      io.stderr.write(
+        "\ninterrupt received: no new unit starts; running terraform processes were asked to stop\n",
+      );
+      controller.abort();
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const view = createProgressView({
+    stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
+    verb: `${command === "output" ? "reading" : "running"}`,
+  });
+  const aws = adapters.aws(config.base);
+  const runner = new SpawnTerraformRunner({
+    binary: config.terraform.binary,
+    configDir: loaded.dir,
+    env: io.env,
+    baseProfile: config.base.profile,
+    ...(flags.debug ? { logLevel: "trace" as const } : {}),
+  });
+  const isInteractive = interactive(io);
+  const prompter =
+    isInteractive && io.stdin ? new TerminalPrompter(io.stdin, io.stderr) : undefined;
+  const options: RunOptions = {
+    command,
+    stacks,
+    targets: flags.target ?? [],
+    all: flags.all === true,
+    ...(parallel !== undefined ? { parallel } : {}),
+    ...(lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds } : {}),
+    detailedExitcode: flags.detailedExitcode === true,
+    autoApprove: flags.autoApprove === true,
+    approve: flags.approve ?? [],
+    allowDestroy: flags.allowDestroy === true,
+    ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
+    user: currentUser(io.env),
+    signal: controller.signal,
+  };
+  try {
+    const result = await runCommand(
+      {
+        fs: adapters.fs,
+        writer: adapters.writer,
+        parser: adapters.parser,
+        aws,
+        runner,
+        clock: new SystemClock(),
+        events: view,
+        ...(prompter ? { confirm: confirmer(io, prompter) } : {}),
+      },
+      loaded,
+      options,
+    );
+    view.close();
+    const warnings = result.diagnostics.filter((d) => d.severity === "warning");
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    if (warnings.length > 0) io.stderr.write(formatDiagnostics(warnings));
+    const report = result.report;
+    if (report) {
+      const format = formatOf(flags);
+      io.stdout.write(
+        format === "json"
+          ? formatRunJson(report)
+          : format === "md"
+            ? formatRunMarkdown(report)
+            : formatRunSummary(report),
+      );
+      if (command === "output" && format === "pretty") io.stdout.write(formatOutputs(report));
+      const recordDir = result.recordDir!;
+      await adapters.writer.writeAtomic(join(recordDir, "report.md"), formatRunMarkdown(report), {
+        mode: 0o600,
+      });
+      await adapters.writer.writeAtomic(join(recordDir, "report.json"), formatRunJson(report), {
+        mode: 0o600,
+      });
+      for (const file of flags.report ?? []) {
+        const target = resolve(location.cwd, file);
+        await adapters.writer.writeAtomic(target, renderReportFile(report, target));
+        io.stderr.write(`report written: ${relative(location.cwd, target) || target}\n`);
+      }
+      io.stderr.write(
+        `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}\n`,
+      );
+    }
+    if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
+    return result.exitCode;
+  } finally {
+    view.close();
+    aws.destroy();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function formatOutputs(report: RunReport): string {
+  const lines: string[] = [];
+  for (const unit of report.units) {
+    if (!unit.outputs) continue;
+    lines.push(`${unit.id}:`);
+    for (const output of unit.outputs)
+      lines.push(`  ${output.name} = ${JSON.stringify(output.value)}`);
+  }
+  return lines.length > 0 ? `\n${lines.join("\n")}\n` : "";
+}
+
+function addRunCommand(
+  program: Command,
+  command: RunCommand,
+  io: CliIo,
+  setExit: (code: number) => void,
+): void {
+  const cmd = program
+    .command(command)
+    .description(DESCRIPTIONS[command])
+    .argument("[stacks...]", "stacks to run (intersected with --target)")
+    .option(
+      "-t, --target <selector>",
+      "select units: dev, tier:prod, tag:team=pay, stack:app (repeatable)",
+      collect,
+    )
+    .option("--all", "every unit (apply and destroy need a selection or --all)")
+    .option("--parallel <n>", "units run at once (default: run.parallel, 4)")
+    .option(
+      "--lock-timeout <duration>",
+      "wait this long for a held state lock (default: run.lock_timeout)",
+    )
+    .option("--detailed-exitcode", "exit 0 without changes, 1 on errors, 2 with changes")
+    .option(
+      "--report <file>",
+      "also write the report to <file>: .md or .json (repeatable)",
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option("--debug", "Terraform's trace log into each unit's log (redacted)");
+  if (command === "apply" || command === "destroy") {
+    cmd
+      .option("--auto-approve", "do not ask (never covers approval accounts)")
+      .option(
+        "--approve <accounts>",
+        "approve these approval accounts (repeatable or comma list)",
+        collect,
+      );
+  }
+  if (command === "apply") cmd.option("--run <id>", "apply the saved plans of a plan run");
+  if (command === "destroy")
+    cmd.option("--allow-destroy", "required: destroy removes every resource of the selected units");
+  withCommonOptions(cmd, ["pretty", "json", "md"]).action(
+    async (stacks: string[], flags: RunFlags) => {
+      const adapters = await buildAdapters();
+      setExit(await execute(command, stacks, flags, io, adapters));
+    },
+  );
+}
+
+/** `crossform plan | apply | destroy | drift | output`. */
+export const registerRunCommands: RegisterCommand = (program, io, setExit) => {
+  for (const command of ["plan", "apply", "destroy", "drift", "output"] as const) {
+    addRunCommand(program, command, io, setExit);
+  }
+};

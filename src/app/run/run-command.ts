@@ -621,6 +621,8 @@ async function applyPhase(
       kind: "failed",
       message: error instanceof Error ? error.message : String(error),
     });
+  } finally {
+    s.finishedAt = deps.clock.now();
   }
 }
 

@@ -37,6 +37,7 @@ import {
   newRunId,
   runDir,
   saveRunReport,
+  loadBinding,
   unitRecordDir,
 } from "./run-records.ts";
 import type { RunDeps, RunOptions, RunResult } from "./run-types.ts";
@@ -356,7 +357,20 @@ export async function runCommand(
     noSelection ? {} : { stacks: options.stacks, targets: options.targets },
   );
   if (!selected.ok) throw fail("run/selection", selected.message, selected.hint);
-  const units = selected.units;
+  let units = selected.units;
+  if (options.fromRun !== undefined) {
+    // apply --run covers the units of that plan run (within the selection, when one is given).
+    const saved = await loadRunReport(deps.fs, loaded.dir, options.fromRun);
+    const planned = new Set(saved.units.map((u) => u.id));
+    units = units.filter((u) => planned.has(u.id));
+    if (units.length === 0) {
+      throw fail(
+        "run/selection",
+        `run ${options.fromRun} planned none of the selected units`,
+        "`crossform report <run>` shows what that run planned",
+      );
+    }
+  }
   if (mutating) checkApprovals(config, units, options, deps.confirm !== undefined);
 
   const diagnostics: Diagnostic[] = [];
@@ -731,6 +745,19 @@ async function applySavedRun(
         if (problem) {
           s.needsReplan = true;
           return record(s, { kind: "stale", reason: `saved plan refused: ${problem}` });
+        }
+        // The saved plan's summary (already redacted) is what this apply applies.
+        const binding = await loadBinding(deps.fs, savedDir);
+        const summaryFile = join(savedDir, "summary.json");
+        if (binding && (await deps.fs.exists(summaryFile))) {
+          const summary = JSON.parse(await deps.fs.readText(summaryFile)) as PlanSummary;
+          s.planned = {
+            workspace,
+            planFile: join(savedDir, "plan.tfplan"),
+            summary,
+            hasChanges: true,
+            binding,
+          };
         }
         const initFailure = await init(ctx, workspace, join(dir, "log"));
         if (initFailure) return record(s, initFailure);

@@ -52,6 +52,8 @@ const ALWAYS_ALLOWED = new Set([
   "no_proxy",
   "TF_CLI_CONFIG_FILE",
   "TF_PLUGIN_CACHE_DIR",
+  // Terraform's update check: an operator who turned it off keeps it off (decision 0013).
+  "CHECKPOINT_DISABLE",
   "AWS_CONFIG_FILE",
   "AWS_SHARED_CREDENTIALS_FILE",
   "AWS_CA_BUNDLE",

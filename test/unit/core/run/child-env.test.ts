@@ -199,3 +199,12 @@ test("ignoredVariables names the operator's TF_* and AWS_* variables the child w
   const withProfile = ignoredVariables(CHAIN, "base");
   assert.deepEqual(withProfile, Object.keys(CHAIN).sort());
 });
+
+test("CHECKPOINT_DISABLE passes through so a disabled update check stays disabled (decision 0013)", () => {
+  const env = buildChildEnv({
+    parent: { PATH: "/bin", CHECKPOINT_DISABLE: "1" },
+    baseProfile: "p",
+    dataDir: DATA,
+  });
+  assert.equal(env.CHECKPOINT_DISABLE, "1");
+});

@@ -19,9 +19,10 @@ import {
   wavesFromSchedule,
 } from "../../core/report/run-report.ts";
 import type { RunCommand, RunReport, UnitReport } from "../../core/report/run-report.ts";
+import { lockFileInitArgs } from "../../core/run/terraform-args.ts";
 import { checkTerraformVersion } from "../../core/run/terraform-version-check.ts";
 import { runSchedule } from "../../core/run/scheduler.ts";
-import type { ScheduleResult, SchedulerEvent } from "../../core/run/scheduler.ts";
+import type { ScheduleResult, SchedulerEvent, TaskControl } from "../../core/run/scheduler.ts";
 import type { SchedulerTask } from "../../core/run/run-plan.ts";
 import type { ExecuteOutcome } from "../../core/run/task-outcome.ts";
 import { selectUnits } from "../../core/units/select-units.ts";
@@ -125,7 +126,13 @@ async function preflight(
   loaded: LoadedConfig,
   units: Unit[],
   options: RunOptions,
-): Promise<{ diagnostics: Diagnostic[]; terraformVersion?: string; exitCode?: number }> {
+): Promise<{
+  diagnostics: Diagnostic[];
+  terraformVersion?: string;
+  exitCode?: number;
+  /** Paths of the stacks that need providers (crossform wires aws for them). */
+  providerStacks?: Set<string>;
+}> {
   const { config } = loaded;
   // Generated files must be fresh: a unit must run exactly what is committed.
   const generated = await computeGeneratedFiles(loaded, deps);
@@ -221,7 +228,12 @@ async function preflight(
     });
     return { exitCode: 1, diagnostics };
   }
-  return { diagnostics: [], terraformVersion: version.version };
+  const providerStacks = new Set(
+    generated.files
+      .filter((f) => f.path.endsWith("crossform_providers.tf"))
+      .map((f) => f.path.slice(0, -"/crossform_providers.tf".length) || "."),
+  );
+  return { diagnostics: [], terraformVersion: version.version, providerStacks };
 }
 
 /** Maps scheduler events to progress events. */
@@ -299,17 +311,22 @@ async function schedule(
   options: RunOptions,
   phase: string,
   policy: "continue" | "halt-wave",
-  execute: (unit: Unit, signal: AbortSignal) => Promise<ExecuteOutcome>,
+  execute: (unit: Unit, signal: AbortSignal, control: TaskControl) => Promise<ExecuteOutcome>,
   labels: Map<string, string>,
   order: "forward" | "reverse" = "forward",
+  groups: Map<string, string> = new Map(),
 ): Promise<ScheduleResult<UnitTask>> {
-  const tasks: UnitTask[] = units.map((unit) => ({
-    id: unit.id,
-    wave: unit.wave,
-    dependsOn: unit.dependsOn,
-    account: unit.account,
-    unit,
-  }));
+  const tasks: UnitTask[] = units.map((unit) => {
+    const group = groups.get(unit.id);
+    return {
+      id: unit.id,
+      wave: unit.wave,
+      dependsOn: unit.dependsOn,
+      account: unit.account,
+      ...(group !== undefined ? { group } : {}),
+      unit,
+    };
+  });
   return runSchedule(tasks, {
     parallel: options.parallel ?? config.run.parallel,
     policy,
@@ -320,7 +337,7 @@ async function schedule(
       ...(w.canary !== undefined ? { canary: w.canary } : {}),
       tolerance: w.tolerance,
     })),
-    execute: (task, signal) => execute(task.unit, signal),
+    execute: (task, signal, control) => execute(task.unit, signal, control),
     now: () => deps.clock.now(),
     onEvent: forward(deps, phase, labels),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -392,6 +409,20 @@ export async function runCommand(
       exitCode: checked.exitCode,
     };
   const terraformVersion = checked.terraformVersion ?? "unknown";
+  const providerSets = await prepareProviderSets(
+    deps,
+    loaded,
+    units,
+    checked.providerStacks ?? new Set(),
+  );
+  if (providerSets.diagnostics.length > 0) {
+    return {
+      report: undefined,
+      recordDir: undefined,
+      diagnostics: [...diagnostics, ...providerSets.diagnostics],
+      exitCode: 1,
+    };
+  }
 
   const commit = await gitCommit(deps.fs, loaded.dir);
   const startedAt = deps.clock.now();
@@ -421,6 +452,7 @@ export async function runCommand(
   const planPhase = async (
     unit: Unit,
     mode: "normal" | "destroy" | "refresh-only",
+    control?: TaskControl,
   ): Promise<ExecuteOutcome> => {
     const s = state.get(unit.id)!;
     s.startedAt = deps.clock.now();
@@ -431,6 +463,8 @@ export async function runCommand(
       s.workspace = workspace;
       const initFailure = await init(ctx, workspace, join(dir, "log"));
       if (initFailure) return record(s, initFailure);
+      // The shared plugin cache holds this provider set now: the others of the set may init.
+      control?.groupReady();
       if (command === "output") {
         const outputs = await outputUnit(ctx, workspace, join(dir, "log"));
         if (isFailure(outputs)) return record(s, outputs);
@@ -474,8 +508,10 @@ export async function runCommand(
             ? "drift"
             : "plan",
       "continue",
-      (unit) => planPhase(unit, planMode),
+      (unit, _signal, control) => planPhase(unit, planMode, control),
       labels,
+      "forward",
+      providerSets.groups,
     );
     phases = [first];
     if (mutating && !abort.signal.aborted) {
@@ -558,6 +594,66 @@ export async function runCommand(
   let exitCode: number = runExitCode(report, { detailedExitcode: options.detailedExitcode });
   if (diagnostics.some((d) => d.severity === "error") && exitCode === 0) exitCode = 1;
   return { report, recordDir: runDir(loaded.dir, runId), diagnostics, exitCode };
+}
+
+/**
+ * Provider sets (CONTRACT.md section 4): a stack that needs providers but has no
+ * `.terraform.lock.hcl` gets one from a single serial `init -backend=false` in its directory (the
+ * file the user then commits); units sharing a lock file form one group, whose first unit inits
+ * alone to fill the shared plugin cache before the others start.
+ */
+async function prepareProviderSets(
+  deps: RunDeps,
+  loaded: LoadedConfig,
+  units: Unit[],
+  providerStacks: Set<string>,
+): Promise<{ groups: Map<string, string>; diagnostics: Diagnostic[] }> {
+  const groups = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const hashes = new Map<string, string>();
+  const stacks = [...new Set(units.map((u) => u.stack))];
+  for (const name of stacks) {
+    const stack = loaded.config.stacks.get(name);
+    if (!stack || !providerStacks.has(stack.path)) continue;
+    const stackDir = join(loaded.dir, stack.path);
+    const lockFile = join(stackDir, ".terraform.lock.hcl");
+    if (!(await deps.fs.exists(lockFile))) {
+      const work = join(crossformDir(loaded.dir), "lockfile-init", name);
+      await deps.writer.ensureDirectory(work, 0o700);
+      deps.events?.emit({
+        type: "message",
+        level: "info",
+        text: `${stack.path}/.terraform.lock.hcl is missing: running terraform init -backend=false there once to write it`,
+      });
+      const child = deps.runner.start({
+        args: lockFileInitArgs(),
+        cwd: stackDir,
+        dataDir: join(work, "data"),
+        logFile: join(work, "log"),
+      });
+      const result = await child.result;
+      if (result.exitCode !== 0 || !(await deps.fs.exists(lockFile))) {
+        diagnostics.push({
+          severity: "error",
+          code: "run/lock-file-init-failed",
+          message: `stack ${name}: terraform init -backend=false could not write ${stack.path}/.terraform.lock.hcl (log: ${relative(loaded.dir, join(work, "log"))})`,
+          hint: "run terraform init -backend=false in the stack directory, fix what it reports, and commit .terraform.lock.hcl",
+        });
+        continue;
+      }
+      deps.events?.emit({
+        type: "message",
+        level: "warning",
+        text: `wrote ${stack.path}/.terraform.lock.hcl: review and commit it`,
+      });
+    }
+    hashes.set(name, await deps.fs.sha256(lockFile));
+  }
+  for (const unit of units) {
+    const hash = hashes.get(unit.stack);
+    if (hash !== undefined) groups.set(unit.id, `providers:${hash}`);
+  }
+  return { groups, diagnostics };
 }
 
 /** Records a step failure on the unit's state and returns the scheduler outcome. */

@@ -156,7 +156,11 @@ async function execute(
     verb: `${command === "output" ? "reading" : "running"}`,
   });
   const aws = adapters.aws(config.base);
+  // One shared provider plugin cache; units of one provider set init one at a time until it is warm.
+  const pluginCacheDir = join(loaded.dir, ".crossform", "plugin-cache");
+  await adapters.writer.ensureDirectory(pluginCacheDir, 0o700);
   const runner = new SpawnTerraformRunner({
+    pluginCacheDir,
     binary: config.terraform.binary,
     configDir: loaded.dir,
     env: io.env,

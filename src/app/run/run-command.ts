@@ -39,6 +39,7 @@ import {
   runDir,
   saveRunReport,
   loadBinding,
+  pluginCacheDirOf,
   unitRecordDir,
 } from "./run-records.ts";
 import type { RunDeps, RunOptions, RunResult } from "./run-types.ts";
@@ -429,6 +430,7 @@ export async function runCommand(
   const runId = newRunId(startedAt, deps.clock.randomSuffix());
   await deps.writer.ensureDirectory(crossformDir(loaded.dir), 0o700);
   await deps.writer.ensureDirectory(runDir(loaded.dir, runId), 0o700);
+  await deps.writer.ensureDirectory(pluginCacheDirOf(loaded.dir), 0o700);
   const abort = new AbortController();
   if (options.signal) {
     if (options.signal.aborted) abort.abort();

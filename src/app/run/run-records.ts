@@ -15,6 +15,11 @@ export function crossformDir(configDir: string): string {
   return join(configDir, ".crossform");
 }
 
+/** The shared provider plugin cache (`TF_PLUGIN_CACHE_DIR`) of a configuration directory. */
+export function pluginCacheDirOf(configDir: string): string {
+  return join(crossformDir(configDir), "plugin-cache");
+}
+
 /** The directory of all run records. */
 export function runsDir(configDir: string): string {
   return join(crossformDir(configDir), "runs");

@@ -6,6 +6,7 @@ import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
 import { createProgressView } from "../../adapters/terminal/progress-view.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { runCommand } from "../../app/run/run-command.ts";
+import { pluginCacheDirOf } from "../../app/run/run-records.ts";
 import type { ConfirmRequest, RunOptions } from "../../app/run/run-types.ts";
 import { durationSeconds } from "../../core/config/durations.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
@@ -156,9 +157,9 @@ async function execute(
     verb: `${command === "output" ? "reading" : "running"}`,
   });
   const aws = adapters.aws(config.base);
-  // One shared provider plugin cache; units of one provider set init one at a time until it is warm.
-  const pluginCacheDir = join(loaded.dir, ".crossform", "plugin-cache");
-  await adapters.writer.ensureDirectory(pluginCacheDir, 0o700);
+  // One shared provider plugin cache (created by the run after its preflight); units of one
+  // provider set init one at a time until it is warm.
+  const pluginCacheDir = pluginCacheDirOf(loaded.dir);
   const runner = new SpawnTerraformRunner({
     pluginCacheDir,
     binary: config.terraform.binary,

@@ -613,6 +613,7 @@ async function prepareProviderSets(
   const groups = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const hashes = new Map<string, string>();
+  await deps.writer.ensureDirectory(pluginCacheDirOf(loaded.dir), 0o700);
   const stacks = [...new Set(units.map((u) => u.stack))];
   for (const name of stacks) {
     const stack = loaded.config.stacks.get(name);

@@ -1,70 +1,112 @@
-// `npm run demo`: the quickstart (examples/quickstart) against a local AWS API emulator. It runs
-// the built CLI (dist/), real terraform and moto_server; it writes only under
-// examples/quickstart/.crossform/demo/ and never reads or changes the user's AWS configuration.
+// `npm run demo`: the quickstart (examples/quickstart) against a local AWS API emulator, as
+// CONTRACT.md section 8 orders it. It runs the built CLI (dist/), real terraform and moto_server;
+// it writes only under examples/quickstart/.crossform/ and never reads or changes the user's AWS
+// configuration (its own AWS_CONFIG_FILE and credentials file live under .crossform/demo/).
 import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readConfigText } from "../src/core/config/read-config.ts";
-import type { Config } from "../src/core/config/model.ts";
+import { parseRunReport } from "../src/core/report/run-report.ts";
+import type { UnitReport } from "../src/core/report/run-report.ts";
 import type { Unit } from "../src/core/units/units.ts";
-import { ADMIN_ROLE, listOwnedBuckets, listStateObjects } from "../test/helpers/aws-accounts.ts";
 import { startMoto } from "../test/helpers/moto.ts";
 import type { MotoServer } from "../test/helpers/moto.ts";
+import { editStateOutput } from "./demo-state.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const quickstart = join(root, "examples", "quickstart");
 const cli = join(root, "dist", "cli", "main.js");
-const demoDir = join(quickstart, ".crossform", "demo");
-const STACK_ORDER = ["network", "app", "dns"] as const;
+const crossformDir = join(quickstart, ".crossform");
+const demoDir = join(crossformDir, "demo");
+/** The role bootstrap goes through, and the demo's out-of-band edit too. */
+const ADMIN_ROLE = "OrganizationAccountAccessRole";
+/** The unit whose state the demo edits behind crossform's back, and the output it changes. */
+const EDITED_UNIT = "network/dev/us-east-1";
+const EDITED_OUTPUT = "cidr_block";
+const EDITED_VALUE = "10.99.0.0/16";
+const STEP_COUNT = 11;
 
 /** A failure the demo explains in one line and exits 1 for. */
 class DemoError extends Error {}
 
+/** The operator stopped the demo (Ctrl-C, SIGTERM): exit 130. */
+class Interrupted extends Error {}
+
+/** One crossform run the demo made, with its record. */
+interface RecordedRun {
+  id: string;
+  command: string;
+  exitCode: number;
+}
+
 let moto: MotoServer | undefined;
 let stopping: Promise<void> | undefined;
+const children = new Set<ChildProcess>();
+const runs: RecordedRun[] = [];
+let step = 0;
+let interrupted: NodeJS.Signals | undefined;
+
+/** Ends the demo between steps once a signal came. */
+function checkInterrupted(): void {
+  if (interrupted !== undefined) throw new Interrupted(interrupted);
+}
 
 function stopMoto(): Promise<void> {
   stopping ??= moto?.stop() ?? Promise.resolve();
   return stopping;
 }
 
-function heading(text: string): void {
-  process.stdout.write(`\n==> ${text}\n`);
+function say(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function heading(text: string, why: string): void {
+  checkInterrupted();
+  step += 1;
+  process.stdout.write(`\n==> [${step}/${STEP_COUNT}] ${text}\n`);
+  say(`    ${why}`);
 }
 
 function display(path: string): string {
   return relative(root, path) || ".";
 }
 
-/** Runs a command with argv (no shell); streams its output when `echo`, else keeps it. */
+/** Runs a command with argv (no shell, async: moto keeps running); streams and keeps its output. */
 function run(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; echo: boolean },
-): Promise<{ code: number | null; output: string }> {
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
+    // Its own process group: a Ctrl-C reaches the demo alone, which passes it on once.
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
-    let output = "";
-    const collect = (stream: NodeJS.WriteStream) => (chunk: string) => {
-      output += chunk;
-      if (options.echo) stream.write(chunk);
-    };
-    child.stdout.setEncoding("utf8").on("data", collect(process.stdout));
-    child.stderr.setEncoding("utf8").on("data", collect(process.stderr));
+    children.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      process.stderr.write(chunk);
+    });
     child.once("error", (error) => {
-      const hint =
-        command === "terraform"
-          ? "; install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)"
-          : "";
-      reject(new DemoError(`cannot run ${command}: ${error.message}${hint}`));
+      children.delete(child);
+      reject(new DemoError(`cannot run ${command}: ${error.message}`));
     });
-    child.once("close", (code) => resolve({ code, output }));
+    child.once("close", (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -81,17 +123,25 @@ function childEnv(server: MotoServer): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: join(demoDir, "aws", "config"),
     AWS_SHARED_CREDENTIALS_FILE: join(demoDir, "aws", "credentials"),
     TF_CLI_CONFIG_FILE: join(demoDir, "terraformrc"),
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
   };
 }
 
+/** Removes what earlier demos left in examples/quickstart/.crossform (and nothing outside it). */
+async function cleanPreviousRuns(): Promise<void> {
+  const leftovers = ["demo", "units", "runs"].map((name) => join(crossformDir, name));
+  const present = leftovers.filter((path) => existsSync(path));
+  for (const path of leftovers) await rm(path, { recursive: true, force: true });
+  say(
+    present.length > 0
+      ? `removed what earlier demos left: ${present.map(display).join(", ")}`
+      : `nothing left by earlier demos under ${display(crossformDir)}`,
+  );
+}
+
 async function prepareDemoDir(server: MotoServer): Promise<void> {
-  // Every run starts from scratch: the emulator forgets everything when it stops.
-  await rm(demoDir, { recursive: true, force: true });
-  await mkdir(join(quickstart, ".crossform"), { recursive: true, mode: 0o700 });
-  await chmod(join(quickstart, ".crossform"), 0o700);
+  await mkdir(crossformDir, { recursive: true, mode: 0o700 });
+  await chmod(crossformDir, 0o700);
   await mkdir(join(demoDir, "aws"), { recursive: true, mode: 0o700 });
   await writeFile(
     join(demoDir, "aws", "config"),
@@ -108,59 +158,51 @@ async function prepareDemoDir(server: MotoServer): Promise<void> {
   await writeFile(join(demoDir, "terraformrc"), "", { mode: 0o600 });
 }
 
-async function crossform(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  heading(`crossform ${args.join(" ")}`);
-  const result = await run(process.execPath, [cli, ...args], { cwd: quickstart, env, echo: true });
-  if (result.code !== 0) {
-    throw new DemoError(`crossform ${args.join(" ")} exited with ${result.code}`);
-  }
-}
-
-function dataDir(unit: Unit): string {
-  return join(demoDir, "data", unit.id);
-}
-
-function stackPath(config: Config, unit: Unit): string {
-  return config.stacks.get(unit.stack)?.path ?? unit.stack;
-}
-
-/** Runs terraform for one unit in its stack directory, with the unit's own TF_DATA_DIR. */
-async function terraform(
-  config: Config,
-  unit: Unit,
+/**
+ * Runs `crossform <args>` from examples/quickstart and fails the demo unless it exits with one of
+ * `expected`. Returns the run it recorded, when it recorded one.
+ */
+async function crossform(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): Promise<string> {
-  const path = stackPath(config, unit);
-  const cwd = join(quickstart, path);
-  process.stdout.write(
-    `$ (cd ${path} && TF_DATA_DIR=${relative(cwd, dataDir(unit))} terraform ${args.join(" ")})\n`,
-  );
-  const result = await run("terraform", [...args, "-no-color"], {
-    cwd,
-    env: { ...env, TF_DATA_DIR: dataDir(unit) },
-    echo: false,
-  });
-  if (result.code !== 0) {
-    process.stderr.write(result.output);
-    throw new DemoError(`terraform ${args[0]} of ${unit.id} exited with ${result.code}`);
+  expected: readonly number[] = [0],
+): Promise<RecordedRun | undefined> {
+  say(`$ crossform ${args.join(" ")}`);
+  checkInterrupted();
+  const result = await run(process.execPath, [cli, ...args], { cwd: quickstart, env });
+  checkInterrupted();
+  const code = result.code ?? 1;
+  if (!expected.includes(code)) {
+    throw new DemoError(
+      `crossform ${args.join(" ")} exited with ${result.code ?? "a signal"}, expected ${expected.join(" or ")}`,
+    );
   }
-  return result.output;
+  if (args.includes("--detailed-exitcode")) say(`exit ${code}, as expected here`);
+  const id = /^run (\S+) recorded in /m.exec(result.stderr)?.[1];
+  if (id === undefined) return undefined;
+  const recorded = { id, command: args[0] ?? "", exitCode: code };
+  runs.push(recorded);
+  return recorded;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+/** The units of a run's `report.json`, read back the way `crossform report` reads a record. */
+async function reportUnits(run: RecordedRun | undefined): Promise<UnitReport[]> {
+  if (!run) throw new DemoError("crossform recorded no run; its stderr names no run id");
+  const path = join(crossformDir, "runs", run.id, "report.json");
+  return parseRunReport(JSON.parse(await readFile(path, "utf8")), display(path)).units;
+}
+
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new DemoError(message);
+}
+
+function recordPaths(id: string): string[] {
+  const dir = join(crossformDir, "runs", id);
+  return [join(dir, "run.json"), join(dir, "report.md"), join(dir, "report.json")].map(display);
 }
 
 async function main(): Promise<void> {
+  const started = Date.now();
   if (!existsSync(cli)) {
     throw new DemoError(`${display(cli)} is missing; run npm run demo (it builds first)`);
   }
@@ -171,10 +213,12 @@ async function main(): Promise<void> {
   if (!read.ok) {
     throw new DemoError("examples/quickstart/crossform.yaml is invalid; see crossform validate");
   }
-  const { config } = read;
   const units = read.units.units;
+  const edited = units.find((u: Unit) => u.id === EDITED_UNIT);
+  if (!edited) throw new DemoError(`examples/quickstart has no unit ${EDITED_UNIT}`);
 
-  heading("start the AWS API emulator (moto_server)");
+  say(`==> start: examples/quickstart, ${units.length} units, against a local AWS API emulator`);
+  await cleanPreviousRuns();
   try {
     moto = await startMoto();
   } catch (error) {
@@ -182,102 +226,167 @@ async function main(): Promise<void> {
     throw new DemoError(error instanceof Error ? error.message : String(error));
   }
   const server = moto;
-  process.stdout.write(`moto_server answers on ${server.endpoint}\n`);
+  checkInterrupted();
   await prepareDemoDir(server);
   const env = childEnv(server);
-  process.stdout.write(
-    `AWS_ENDPOINT_URL=${server.endpoint}, static fake keys, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE under ${display(join(demoDir, "aws"))}\n`,
+  say(`moto_server answers on ${server.endpoint}; it forgets everything when it stops`);
+  say(
+    `AWS_ENDPOINT_URL=${server.endpoint}, static fake keys, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE under ${display(join(demoDir, "aws"))}`,
   );
 
+  heading(
+    "validate the configuration, offline",
+    "accounts, stacks, dependencies, waves and the state layout; one line per wave",
+  );
   await crossform(["validate"], env);
-  await crossform(["generate", "--check"], env);
-  await crossform(["explain", "app/dev/us-east-1"], env);
 
-  process.stdout.write(
-    `\nbootstrap assumes ${ADMIN_ROLE} in each account and creates, inside that account, its state buckets (versioned, encrypted, public access blocked, TLS only) and its deploy role\n`,
+  heading(
+    "check that the committed generated files are fresh",
+    "what a unit runs is exactly what is committed; CI runs this and fails on a stale file",
+  );
+  await crossform(["generate", "--check"], env);
+
+  heading(
+    "bootstrap every account",
+    `through ${ADMIN_ROLE} in each account: its state buckets (versioned, encrypted, private) and its deploy role TerraformDeploy`,
   );
   await crossform(["bootstrap", "--create-role"], env);
+
+  heading(
+    "verify every account",
+    "assume each deploy role, check the identity is the configured account and the state bucket is safe",
+  );
   await crossform(["verify"], env);
 
-  heading("terraform init of every unit, each against its own account's bucket");
-  process.stdout.write("(commands shown from examples/quickstart; the demo adds -no-color)\n");
-  for (const unit of units) {
-    await terraform(
-      config,
-      unit,
-      [
-        "init",
-        "-reconfigure",
-        "-input=false",
-        "-lockfile=readonly",
-        `-backend-config=backends/${unit.fileStem}.s3.tfbackend`,
-      ],
-      env,
-    );
-  }
-
-  for (const stack of STACK_ORDER) {
-    heading(`terraform apply: ${stack}`);
-    for (const unit of units.filter((u) => u.stack === stack)) {
-      const output = await terraform(
-        config,
-        unit,
-        [
-          "apply",
-          "-auto-approve",
-          "-input=false",
-          `-var-file=targets/${unit.fileStem}.tfvars.json`,
-        ],
-        env,
-      );
-      const done = /^Apply complete!.*$/m.exec(output)?.[0] ?? "applied";
-      process.stdout.write(`  ${unit.id}: ${done}\n`);
-    }
-  }
-
-  heading("summary: where each unit's state landed");
-  const rows = [["unit", "state object", "bucket owner"]];
-  for (const unit of units) {
-    const { state } = unit;
-    const owned = await listOwnedBuckets(server.env, state.accountId);
-    const keys = await listStateObjects(server.env, state);
-    if (!owned.includes(state.bucket) || !keys.includes(state.key)) {
-      throw new DemoError(
-        `the state of ${unit.id} is not at s3://${state.bucket}/${state.key} in account ${state.accountId}`,
-      );
-    }
-    rows.push([
-      unit.id,
-      `s3://${state.bucket}/${state.key}`,
-      `${state.accountName} (${state.accountId})`,
-    ]);
-  }
-  process.stdout.write(`${table(rows)}\n`);
-  process.stdout.write(
-    "\neach state object was listed through a session of the account that owns its bucket.\n" +
-      `written: terraform data directories in ${display(join(demoDir, "data"))}/<stack>/<account>/<region>,\n` +
-      `the demo's AWS config files in ${display(join(demoDir, "aws"))}; the buckets and states lived in the emulator\n` +
-      "and are gone when it stops. Against real AWS, the same files run without the emulator.\n",
+  heading(
+    "plan everything",
+    "nothing exists yet: network plans its changes; app reads network's state, which does not exist yet, so app is blocked",
   );
+  const firstPlan = await crossform(["plan"], env);
+  const blocked = (await reportUnits(firstPlan)).filter((u) => u.status === "blocked");
+  expect(
+    blocked.length > 0 && blocked.every((u) => u.id.startsWith("app/")),
+    `the first plan should show the app units blocked; it showed ${blocked.map((u) => u.id).join(", ") || "none"}`,
+  );
+
+  heading(
+    "apply everything, wave by wave",
+    "--auto-approve confirms dev, staging and shared; prod needs approval: required, so --approve prod names it; app is planned again once its network applied",
+  );
+  const apply = await crossform(["apply", "--all", "--auto-approve", "--approve", "prod"], env);
+  const applied = await reportUnits(apply);
+  const notApplied = applied.filter((u) => u.status !== "succeeded" || !u.has_changes);
+  expect(
+    notApplied.length === 0,
+    `every unit should be applied; these were not: ${notApplied.map((u) => `${u.id} (${u.status})`).join(", ")}`,
+  );
+
+  heading(
+    "plan again: nothing to do",
+    "--detailed-exitcode follows terraform: 0 no changes, 1 error, 2 changes",
+  );
+  await crossform(["plan", "--detailed-exitcode"], env, [0]);
+
+  heading(
+    `change ${EDITED_UNIT}'s state behind crossform's back`,
+    "as a console click or a stray `terraform state push` would: read the state object, change an output, bump serial, write it back",
+  );
+  const edit = await editStateOutput(
+    server.env,
+    edited.state,
+    ADMIN_ROLE,
+    EDITED_OUTPUT,
+    EDITED_VALUE,
+  );
+  say(
+    `s3://${edited.state.bucket}/${edited.state.key} (account ${edited.state.accountName}, ${edited.state.accountId}): ` +
+      `output ${edit.output} ${JSON.stringify(edit.before)} -> ${JSON.stringify(edit.after)}, serial ${edit.serialBefore} -> ${edit.serialAfter}`,
+  );
+
+  heading(
+    "look for drift",
+    "plan -refresh-only in every unit: reports changed resources and outputs, never applies; exit 2 = drift found",
+  );
+  const drift = await crossform(["drift", "--detailed-exitcode"], env, [2]);
+  const drifted = (await reportUnits(drift)).filter((u) => u.has_changes);
+  expect(
+    drifted.length === 1 &&
+      drifted[0]?.id === EDITED_UNIT &&
+      drifted[0].outputs_changed.some((o) => o.name === EDITED_OUTPUT),
+    `drift should find the edited output ${EDITED_OUTPUT} of ${EDITED_UNIT} alone; it found ${drifted.map((u) => u.id).join(", ") || "nothing"}`,
+  );
+
+  heading("the recorded runs", "every run command leaves a record; `crossform runs` lists them");
+  await crossform(["runs"], env);
+
+  heading("where the records and reports are", "one directory per run, files 0600");
+  for (const r of runs) {
+    say(`${r.command} (exit ${r.exitCode}), run ${r.id}:`);
+    for (const path of recordPaths(r.id)) say(`  ${path}`);
+  }
+  say(
+    `per unit: ${display(join(crossformDir, "runs"))}/<run>/units/<stack>/<account>/<region>/{log,plan.tfplan,summary.json,binding.json}`,
+  );
+  say(`render one again: crossform report ${runs[runs.length - 1]?.id ?? "<run>"} --format md`);
+
+  const seconds = Math.round((Date.now() - started) / 1000);
+  say("\n==> summary");
+  say(
+    `${units.length} units in 4 accounts (prod in 2 regions), each state in a bucket of its own account:`,
+  );
+  say("  bootstrap and verify proved every account reachable and its state bucket safe;");
+  say(
+    `  the first plan showed app blocked until network had state; apply applied all ${units.length};`,
+  );
+  say("  the second plan found nothing to do (exit 0);");
+  say(`  drift caught the out-of-band edit of ${EDITED_UNIT} (exit 2).`);
+  say(
+    `written: ${display(join(crossformDir, "runs"))} (run records), ${display(join(crossformDir, "units"))} (per-unit working and data directories), ${display(demoDir)} (the demo's AWS config)`,
+  );
+  say(
+    `the buckets, roles and states lived in the emulator and are gone when it stops (${seconds} s)`,
+  );
+}
+
+/** Asks each running crossform to stop (one SIGINT, as a terminal's Ctrl-C would). */
+function interruptChildren(): void {
+  for (const child of children) child.kill("SIGINT");
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  process.stderr.write(`\n${signal}: stopping the emulator\n`);
-  void stopMoto().finally(() => process.exit(130));
+  if (interrupted !== undefined) {
+    process.stderr.write(`\n${signal} again: stopping the emulator now\n`);
+    void stopMoto().finally(() => process.exit(130));
+    return;
+  }
+  interrupted = signal;
+  process.stderr.write(`\n${signal}: stopping crossform, then the emulator\n`);
+  // crossform runs in its own process group, so this is the one interrupt it gets.
+  interruptChildren();
+  setTimeout(() => {
+    process.stderr.write("crossform did not stop in time: stopping the emulator\n");
+    void stopMoto().finally(() => process.exit(130));
+  }, 60_000).unref();
 }
-process.once("SIGINT", onSignal);
-process.once("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 
 try {
   await main();
   await stopMoto();
-  process.stdout.write("\ndemo complete; moto_server stopped\n");
+  say("\ndemo complete; moto_server stopped");
 } catch (error) {
+  interruptChildren();
   await stopMoto();
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`\ndemo failed: ${message}\n`);
-  if (!(error instanceof DemoError) && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`);
+  if (error instanceof Interrupted) {
+    process.stderr.write(`\ndemo interrupted (${error.message}); moto_server stopped\n`);
+    process.exitCode = 130;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`\ndemo failed: ${message}\n`);
+    if (!(error instanceof DemoError) && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    process.exitCode = 1;
   }
-  process.exitCode = 1;
 }

@@ -5,7 +5,9 @@
  * only through ports (`FileSystem`, `FileWriter`, `HclParser`); pass the adapters exported here
  * (`NodeFileSystem`, `AtomicFileWriter`, `createTreeSitterHclParser`) or your own implementations.
  * The pure parts (`readConfigText`, `selectUnits`, `generateFiles`, `explainUnit`) take values and
- * return values, with no I/O.
+ * return values, with no I/O. `runCommand` (plan, apply, destroy, drift, output) also needs AWS
+ * (`SdkAwsSessions`) and Terraform (`SpawnTerraformRunner`), and returns a `RunReport` that the
+ * run formatters render.
  *
  * ```ts
  * import { NodeFileSystem, createTreeSitterHclParser, validate, formatDiagnostics } from "crossform";
@@ -83,3 +85,39 @@ export type { InitReport, InitRequest } from "./app/init.ts";
 export type { AwsSessions, AccountTarget, BaseIdentity } from "./ports/aws.ts";
 export type { EventSink } from "./ports/event-sink.ts";
 export { SdkAwsSessions } from "./adapters/aws/sdk-aws-sessions.ts";
+
+// Running Terraform across units: plan, apply, destroy, drift, output; run records and reports.
+export { runCommand, checkApprovals } from "./app/run/run-command.ts";
+export type {
+  ConfirmRequest,
+  ConfirmRun,
+  RunDeps,
+  RunOptions,
+  RunResult,
+} from "./app/run/run-types.ts";
+export { listRunReports, loadRunReport } from "./app/run/run-records.ts";
+export { runExitCode } from "./core/report/run-report.ts";
+export type {
+  RunCommand,
+  RunExitCode,
+  RunReport,
+  RunTotals,
+  UnitReport,
+  UnitStatus,
+} from "./core/report/run-report.ts";
+export { formatRunSummary } from "./formatters/run-summary.ts";
+export { formatRunMarkdown } from "./formatters/run-markdown.ts";
+export type { RunMarkdownOptions } from "./formatters/run-markdown.ts";
+export { formatRunJson } from "./formatters/run-json.ts";
+export type { Clock } from "./ports/clock.ts";
+export type {
+  TerraformCommand,
+  TerraformProcess,
+  TerraformResult,
+  TerraformRunner,
+  UnitWorkspace,
+  UnitWorkspaceSpec,
+} from "./ports/terraform-runner.ts";
+export type { TerraformVersionInfo } from "./core/run/terraform-version-check.ts";
+export { SpawnTerraformRunner } from "./adapters/terraform/spawn-terraform-runner.ts";
+export type { SpawnTerraformRunnerOptions } from "./adapters/terraform/spawn-terraform-runner.ts";

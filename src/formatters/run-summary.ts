@@ -53,10 +53,10 @@ export function statusLabel(
 
 /**
  * The non-zero counts in words, future tense for plan-like commands (`1 to add, 2 to replace`)
- * and past tense for apply (`1 added, 2 replaced`); `no changes` when all are zero.
+ * and past tense for apply and destroy (`1 added, 2 destroyed`); `no changes` when all are zero.
  */
 export function countsPhrase(counts: UnitCounts, command: RunCommand): string {
-  const past = command === "apply";
+  const past = command === "apply" || command === "destroy";
   const parts: string[] = [];
   const add = (n: number, future: string, done: string): void => {
     if (n > 0) parts.push(`${n} ${past ? done : future}`);

@@ -70,6 +70,8 @@ interface UnitState {
   needsReplan?: boolean;
   startedAt?: number;
   finishedAt?: number;
+  /** Time spent running the unit's terraform steps, over every phase. */
+  elapsedMs?: number;
 }
 
 function fail(code: string, message: string, hint: string): CrossformError {
@@ -486,10 +488,12 @@ export async function runCommand(
       });
     } finally {
       s.finishedAt = deps.clock.now();
+      s.elapsedMs = (s.elapsedMs ?? 0) + (s.finishedAt - s.startedAt);
     }
   };
 
   let phases: ScheduleResult<UnitTask>[] = [];
+  let notConfirmed = false;
   let planReport: RunReport | undefined;
   const planMode =
     command === "destroy" ? "destroy" : command === "drift" ? "refresh-only" : "normal";
@@ -553,8 +557,9 @@ export async function runCommand(
           ? await deps.confirm({ command, plan: planReport, approvalAccounts })
           : true;
         if (!confirmed) {
+          notConfirmed = true;
           diagnostics.push({
-            severity: "warning",
+            severity: "error",
             code: "run/not-confirmed",
             message: `${command} not confirmed; nothing was changed`,
           });
@@ -578,7 +583,7 @@ export async function runCommand(
 
   const finishedAt = deps.clock.now();
   const last = phases[phases.length - 1]!;
-  const report = buildReport(
+  let report = buildReport(
     config,
     units,
     state,
@@ -592,8 +597,19 @@ export async function runCommand(
     commit,
     phases[0],
   );
+  if (notConfirmed) {
+    // The operator said no: what the plan found stays in the report, none of it was applied.
+    for (const unit of report.units) {
+      if (unit.status === "succeeded" && unit.has_changes) {
+        unit.status = "not-started";
+        unit.reason = `${command} not confirmed: nothing applied`;
+      }
+    }
+    report = createRunReport({ run: report.run, units: report.units, waves: report.waves });
+  }
   await saveRunReport(deps.writer, loaded.dir, report);
   let exitCode: number = runExitCode(report, { detailedExitcode: options.detailedExitcode });
+  if (notConfirmed) exitCode = 1;
   if (diagnostics.some((d) => d.severity === "error") && exitCode === 0) exitCode = 1;
   return { report, recordDir: runDir(loaded.dir, runId), diagnostics, exitCode };
 }
@@ -686,6 +702,7 @@ async function applyPhase(
   const s = state.get(unit.id)!;
   s.error = undefined;
   s.reason = undefined;
+  const began = deps.clock.now();
   const dir = dirOf(unit);
   const log = join(dir, "log");
   try {
@@ -736,6 +753,7 @@ async function applyPhase(
     });
   } finally {
     s.finishedAt = deps.clock.now();
+    s.elapsedMs = (s.elapsedMs ?? 0) + (s.finishedAt - began);
   }
 }
 
@@ -804,6 +822,32 @@ async function applySavedRun(
     );
   }
   const savedUnits = new Map(saved.units.map((u) => [u.id, u]));
+  if (deps.confirm) {
+    // In a terminal the operator sees the saved plans and confirms, as for a plain apply.
+    const selectedIds = new Set(units.map((u) => u.id));
+    const shown = createRunReport({
+      run: saved.run,
+      units: saved.units.filter((u) => selectedIds.has(u.id)),
+      waves: saved.waves,
+    });
+    const changing = units.filter((u) => savedUnits.get(u.id)?.has_changes);
+    const approvalAccounts = [
+      ...new Set(changing.flatMap((u) => approvalAccountsOf(loaded.config, u))),
+    ];
+    if (
+      changing.length > 0 &&
+      !(await deps.confirm({ command: "apply", plan: shown, approvalAccounts }))
+    ) {
+      throw new CrossformError(
+        "run/not-confirmed",
+        "user",
+        `apply of run ${runId} not confirmed; nothing was changed`,
+        {
+          hint: "run it again and confirm, or pass --auto-approve (and --approve) when not interactive",
+        },
+      );
+    }
+  }
   return schedule(
     deps,
     loaded.config,
@@ -929,9 +973,11 @@ function buildReport(
       drifted: [],
       outputs_changed: [],
       duration_ms:
-        s.startedAt !== undefined && s.finishedAt !== undefined
-          ? Math.max(0, s.finishedAt - s.startedAt)
-          : 0,
+        s.elapsedMs !== undefined
+          ? s.elapsedMs
+          : s.startedAt !== undefined && s.finishedAt !== undefined
+            ? Math.max(0, s.finishedAt - s.startedAt)
+            : 0,
       log_path: relative(loaded.dir, join(unitRecordDir(loaded.dir, runId, unit.id), "log")),
       ...(planFields ?? {}),
       ...fields,

@@ -1,0 +1,33 @@
+/**
+ * `unpassed-configuration-alias`: a module declares `configuration_aliases = [aws.west]` and a
+ * caller's `providers = {...}` does not pass `aws.west`; Terraform then refuses the configuration.
+ */
+import type { LintRule } from "../rule.ts";
+
+/** The rule. */
+export const unpassedConfigurationAlias: LintRule = {
+  meta: {
+    id: "unpassed-configuration-alias",
+    description: "a configuration_aliases entry that a caller does not pass in providers = {...}",
+    defaultSeverity: "error",
+  },
+  create(context) {
+    const byDir = new Map(context.repository.modules.map((module) => [module.dir, module]));
+    for (const edge of context.repository.calls) {
+      const callee = byDir.get(edge.to);
+      if (callee === undefined) continue;
+      const passed = new Set(edge.call.providers.map((passing) => passing.inModule));
+      for (const required of callee.summary.requiredProviders) {
+        for (const alias of required.configurationAliases) {
+          if (passed.has(alias)) continue;
+          context.report({
+            file: edge.call.file,
+            range: edge.call.range,
+            message: `module "${edge.call.name}" calls ${edge.to}, which declares the configuration alias ${alias}, but its providers = {...} does not pass ${alias}`,
+            hint: `add \`${alias} = <a provider of this module>\` to the call's providers map`,
+          });
+        }
+      }
+    }
+  },
+};

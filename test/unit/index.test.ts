@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import * as crossform from "../../src/index.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
 
 const CONFIG = `version: 1
 base: { region: eu-west-1 }
@@ -18,7 +21,9 @@ test("the public entry exports exactly the documented runtime names", () => {
     "CrossformError",
     "NodeFileSystem",
     "SdkAwsSessions",
+    "SpawnTerraformRunner",
     "bootstrap",
+    "checkApprovals",
     "computeGeneratedFiles",
     "configJsonSchema",
     "configSchema",
@@ -30,15 +35,22 @@ test("the public entry exports exactly the documented runtime names", () => {
     "findConfigFile",
     "formatDiagnostics",
     "formatPosition",
+    "formatRunJson",
+    "formatRunMarkdown",
+    "formatRunSummary",
     "generate",
     "generateFiles",
     "init",
+    "listRunReports",
     "loadConfig",
+    "loadRunReport",
     "mergeDiscovery",
     "parseSelector",
     "profileSpecs",
     "profiles",
     "readConfigText",
+    "runCommand",
+    "runExitCode",
     "selectUnits",
     "selectVerifyTargets",
     "validate",
@@ -105,4 +117,37 @@ test("configJsonSchema describes crossform.yaml and configSchema accepts what re
   assert.equal(schema.title, "crossform.yaml");
   assert.equal(crossform.configSchema.safeParse({ version: 1, accounts: {} }).success, true);
   assert.equal(crossform.configSchema.safeParse({ version: 2, accounts: {} }).success, false);
+});
+
+test("the run API through the public entry: recorded runs listed, loaded, judged and rendered", async () => {
+  const dir = await makeTempDir("index-runs");
+  const text = await readFile(
+    new URL("../fixtures/report/plan-mixed/report.json", import.meta.url),
+    "utf8",
+  );
+  const id = (JSON.parse(text) as { run: { id: string } }).run.id;
+  await mkdir(join(dir, ".crossform/runs", id), { recursive: true });
+  await writeFile(join(dir, ".crossform/runs", id, "run.json"), text);
+  await mkdir(join(dir, ".crossform/runs/20261124-000000-broken"));
+  const fs = new crossform.NodeFileSystem();
+
+  const listed = await crossform.listRunReports(fs, dir);
+  assert.deepEqual(
+    listed.reports.map((r) => r.run.id),
+    [id],
+  );
+  assert.deepEqual(listed.unreadable, ["20261124-000000-broken"]);
+  const report = await crossform.loadRunReport(fs, dir, id);
+  assert.deepEqual(report, listed.reports[0]);
+  assert.ok(report.units.some((u) => u.status === "failed"));
+  assert.equal(crossform.runExitCode(report, { detailedExitcode: false }), 1);
+  const withoutFailures = { ...report, units: report.units.filter((u) => u.status !== "failed") };
+  assert.equal(crossform.runExitCode(withoutFailures, { detailedExitcode: true }), 2);
+  assert.equal(crossform.runExitCode(withoutFailures, { detailedExitcode: false }), 0);
+  assert.deepEqual(JSON.parse(crossform.formatRunJson(report)).run.id, id);
+  assert.match(crossform.formatRunMarkdown(report), new RegExp(id));
+  assert.match(crossform.formatRunSummary(report), /network\/dev\/us-east-1/);
+  await assert.rejects(crossform.loadRunReport(fs, dir, "no-such-run"), {
+    code: "run/unknown-run",
+  });
 });

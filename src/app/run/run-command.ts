@@ -724,13 +724,18 @@ async function applyPhase(
         const allowed = deps.confirm
           ? await deps.confirm({
               command: options.command === "destroy" ? "destroy" : "apply",
-              plan: singleUnitReport(ctx, unit, replanned, options),
+              plan: singleUnitReport(ctx, unit, replanned, options, deps.clock.now()),
               approvalAccounts: approval,
               reason: `${unit.id} was planned again after its dependencies applied, and its plan differs`,
             })
-          : approval.length > 0
-            ? approval.every((a) => options.approve.includes(a))
-            : options.autoApprove;
+          : before === undefined
+            ? // Blocked at plan time: its first plan is covered by the run's approvals.
+              approval.length > 0
+              ? approval.every((a) => options.approve.includes(a))
+              : options.autoApprove
+            : // A confirmed plan that changed (CONTRACT.md section 7): only --auto-approve of an
+              // ordinary account covers it; an approval account's unit stops.
+              approval.length === 0 && options.autoApprove;
         if (!allowed) {
           s.needsReplan = true;
           return record(s, {
@@ -771,9 +776,10 @@ function singleUnitReport(
   unit: Unit,
   planned: PlannedUnit,
   options: RunOptions,
+  nowMs: number,
 ): RunReport {
   const account = ctx.config.accounts.get(unit.account);
-  const now = new Date().toISOString();
+  const now = new Date(nowMs).toISOString();
   return createRunReport({
     run: {
       id: "replan",

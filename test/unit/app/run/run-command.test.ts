@@ -554,18 +554,21 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       assert.deepEqual(h.runner.unitsOf("apply"), [NETWORK_DEV, APP_DEV, WEB_DEV]);
     });
 
-    test("non-interactively, a differing re-plan in an approval account applies under --approve", async () => {
+    test("non-interactively, a differing re-plan in an approval account stops, even under --approve (CONTRACT.md section 7)", async () => {
       const h = await harness({
         script: on(APP_PROD, "show", { stdout: showJsonWithChange("app", "v2") }, 2),
       });
       const result = await runCommand(
         h.deps,
         h.loaded,
-        options({ command: "apply", targets: ["prod"], approve: ["prod"] }),
+        options({ command: "apply", targets: ["prod"], approve: ["prod"], autoApprove: true }),
       );
-      assert.equal(result.exitCode, 0, JSON.stringify(result.report?.units));
-      assert.deepEqual(h.runner.unitsOf("apply"), [NETWORK_PROD, APP_PROD]);
+      assert.equal(result.exitCode, 1, JSON.stringify(result.report?.units));
+      assert.deepEqual(h.runner.unitsOf("apply"), [NETWORK_PROD]);
       assert.equal(h.runner.unitsOf("plan").filter((u) => u === APP_PROD).length, 2);
+      const app = result.report?.units.find((u) => u.id === APP_PROD);
+      assert.equal(app?.status, "needs-replan");
+      assert.match(app?.reason ?? "", /not approved again/);
     });
 
     test("a unit blocked in the plan, and its skipped dependent, are planned and applied once the dependency applies", async () => {

@@ -5,7 +5,8 @@
  */
 import { findAttribute } from "../../hcl/syntax-queries.ts";
 import { awsProviderBlocks, hasAlias, hasCrossformWiring } from "../blocks.ts";
-import type { LintRule } from "../rule.ts";
+import type { ModuleCallSummary } from "../../hcl/module-summary.ts";
+import type { LintRepository, LintRule } from "../rule.ts";
 
 /** The rule. */
 export const implicitProvider: LintRule = {
@@ -51,6 +52,7 @@ export const implicitProvider: LintRule = {
             );
             if (call === undefined || call.providers.some((passing) => passing.inModule === "aws"))
               continue;
+            if (localModuleWithoutAws(context.repository, call)) continue;
             context.report({
               file: file.path,
               range: block.typeRange,
@@ -63,3 +65,11 @@ export const implicitProvider: LintRule = {
     }
   },
 };
+
+/** True when the call leads to a module of the repository that uses no aws provider at all. */
+function localModuleWithoutAws(repository: LintRepository, call: ModuleCallSummary): boolean {
+  const edge = repository.calls.find((candidate) => candidate.call === call);
+  if (edge === undefined) return false;
+  const callee = repository.modules.find((module) => module.dir === edge.to);
+  return callee !== undefined && callee.summary.awsEvidence.length === 0;
+}

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { NodeFileSystem } from "../../../src/adapters/fs/node-file-system.ts";
+import { createTreeSitterHclParser } from "../../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
+import { lint } from "../../../src/app/lint.ts";
+import type { LintAdapters } from "../../../src/app/lint.ts";
+import { GENERATED_HEADER } from "../../../src/core/generate/hcl-writer.ts";
+import { makeTempDir } from "../../helpers/temp-dir.ts";
+
+const repository = fileURLToPath(new URL("../../fixtures/lint/repository/", import.meta.url));
+
+let adapters: LintAdapters;
+before(async () => {
+  adapters = { fs: new NodeFileSystem(), parser: await createTreeSitterHclParser() };
+});
+
+async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<void> {
+  for (const [path, contents] of Object.entries(files)) {
+    await mkdir(join(root, path, ".."), { recursive: true });
+    await writeFile(join(root, path), contents);
+  }
+}
+
+async function findingsOf(cwd: string, paths?: string[]) {
+  const result = await lint(adapters, { cwd, ...(paths ? { paths } : {}) });
+  assert.ok(result.ok);
+  return result.report;
+}
+
+describe("a repository without crossform.yaml", () => {
+  test("roots, reusable modules and local calls are told apart; every rule runs", async () => {
+    const report = await findingsOf(repository);
+    assert.deepEqual(
+      report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`),
+      [
+        "hidden-account-selection live/dev/main.tf:9:1",
+        "missing-account-guard live/dev/main.tf:2:3",
+        "missing-account-guard live/dev/main.tf:9:1",
+        "unpassed-configuration-alias live/prod/main.tf:23:1",
+        "shared-state live/prod/main.tf:4:5",
+        "hard-coded-account-id modules/app/main.tf:10:41",
+        "hidden-account-selection modules/app/main.tf:1:1",
+        "missing-account-guard modules/app/main.tf:1:1",
+        "provider-in-module modules/app/main.tf:1:1",
+      ].sort(byPosition),
+    );
+    assert.equal(report.fileCount, 4);
+    assert.equal(report.failed, true);
+  });
+
+  test("a path narrows the search; a lone module is then a root", async () => {
+    const report = await findingsOf(repository, ["modules"]);
+    assert.deepEqual([...new Set(report.findings.map((f) => f.ruleId))].sort(), [
+      "hidden-account-selection",
+      "missing-account-guard",
+    ]);
+  });
+
+  test("a missing path is a user error", async () => {
+    await assert.rejects(
+      lint(adapters, { cwd: repository, paths: ["nowhere"] }),
+      /lint path nowhere does not exist/,
+    );
+  });
+});
+
+/** Orders `rule file:line:column` strings the way the report does: by file, line, column, rule. */
+function byPosition(a: string, b: string): number {
+  const parse = (s: string) => {
+    const [rule, where] = s.split(" ") as [string, string];
+    const [file, line, column] = where.split(":") as [string, string, string];
+    return [file, Number(line), Number(column), rule] as const;
+  };
+  const [fa, la, ca, ra] = parse(a);
+  const [fb, lb, cb, rb] = parse(b);
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  if (la !== lb) return la - lb;
+  if (ca !== cb) return ca - cb;
+  return ra < rb ? -1 : 1;
+}
+
+describe("what is skipped and what does not crash the run", () => {
+  test(".terraform/, .crossform/ and crossform's generated files are not linted", async () => {
+    const root = await makeTempDir("lint-skip");
+    await writeTree(root, {
+      "live/main.tf":
+        'provider "aws" {\n  alias = "x"\n  allowed_account_ids = ["731935562881"]\n}\n',
+      "live/crossform_providers.tf": `${GENERATED_HEADER}\nprovider "aws" {}\n`,
+      "live/.terraform/modules/vpc/main.tf": 'provider "aws" {}\n',
+      ".crossform/work/app/main.tf": 'provider "aws" {}\n',
+    });
+    const report = await findingsOf(root);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.fileCount, 1);
+  });
+
+  test("unterminated blocks, binary, empty and large files: one finding per broken file, the rest is linted", async () => {
+    const root = await makeTempDir("lint-malformed");
+    const large = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'.repeat(23_000);
+    await writeTree(root, {
+      "a/unterminated.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n',
+      "b/binary.tf": new Uint8Array([0, 159, 146, 150, 0, 255, 1, 2, 3, 10, 0]),
+      "c/empty.tf": "",
+      "d/large.tf": large,
+      "e/main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n',
+    });
+    assert.ok(large.length > 1_000_000);
+    const report = await findingsOf(root);
+    const byRule = report.findings.map((f) => `${f.ruleId} ${f.file}`);
+    assert.ok(byRule.includes("syntax-error a/unterminated.tf"), byRule.join("\n"));
+    assert.ok(byRule.includes("syntax-error b/binary.tf"), byRule.join("\n"));
+    assert.ok(!byRule.some((entry) => entry.endsWith("c/empty.tf")));
+    assert.ok(!byRule.some((entry) => entry.endsWith("d/large.tf")));
+    assert.ok(byRule.includes("hidden-account-selection e/main.tf"));
+    assert.equal(report.fileCount, 5);
+  });
+});
+
+describe("with crossform.yaml", () => {
+  test("stacks are roots, units are checked, and lint: sets severities and the fail level", async () => {
+    const root = await makeTempDir("lint-config");
+    await writeTree(root, {
+      "crossform.yaml": [
+        "version: 1",
+        "base: { region: eu-west-1 }",
+        "state:",
+        "  bucket: acme-tfstate",
+        "  key: app.tfstate",
+        "  account: dev",
+        "accounts:",
+        '  dev: { id: "731935562881" }',
+        '  prod: { id: "731935562882" }',
+        "stacks:",
+        "  app: { path: stacks/app, accounts: [dev, prod] }",
+        "lint:",
+        "  fail_level: warn",
+        "  rules:",
+        "    hidden-account-selection: off",
+        "    missing-account-guard: off",
+        "",
+      ].join("\n"),
+      "stacks/app/main.tf":
+        'terraform {\n  backend "s3" {\n    bucket = "acme-tfstate"\n    key    = "app.tfstate"\n  }\n}\n\nmodule "shared" {\n  source = "../../stacks/shared"\n}\n',
+      "stacks/shared/main.tf": 'provider "aws" {}\n',
+    });
+    const result = await lint(adapters, { cwd: root });
+    assert.ok(result.ok, JSON.stringify(result.ok ? [] : result.diagnostics));
+    assert.equal(result.config, "crossform.yaml");
+    assert.deepEqual(
+      result.report.findings.map(
+        (f) => `${f.ruleId} ${f.file}:${f.line}:${f.column} ${f.severity}`,
+      ),
+      [
+        "shared-state crossform.yaml:5:8 error",
+        "shared-state stacks/app/main.tf:2:3 error",
+        "provider-in-module stacks/shared/main.tf:1:1 error",
+      ],
+    );
+    assert.equal(result.report.failLevel, "warn");
+  });
+
+  test("an invalid crossform.yaml is returned as diagnostics", async () => {
+    const root = await makeTempDir("lint-bad-config");
+    await writeTree(root, { "crossform.yaml": "version: 2\n", "main.tf": "" });
+    const result = await lint(adapters, { cwd: root });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.ok(result.diagnostics.length > 0);
+  });
+});

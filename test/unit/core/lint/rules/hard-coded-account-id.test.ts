@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  ELB_LOG_DELIVERY_ACCOUNTS,
+  hardCodedAccountId,
+  isPlaceholderAccountId,
+} from "../../../../../src/core/lint/rules/hard-coded-account-id.ts";
+import { ruleCases } from "../../../../helpers/lint-rule-cases.ts";
+import type { TestRepository } from "../../../../helpers/lint-rule-cases.ts";
+
+/** A root calling `modules/app`, whose main.tf is `text`. */
+function inModule(text: string): TestRepository {
+  return {
+    modules: [
+      { dir: "live", files: { "main.tf": 'module "app" {\n  source = "../modules/app"\n}\n' } },
+      { dir: "modules/app", files: { "main.tf": text } },
+    ],
+  };
+}
+
+ruleCases(hardCodedAccountId, [
+  {
+    name: "an account id inside an ARN",
+    repository: inModule(
+      'resource "aws_iam_role_policy_attachment" "x" {\n  role       = "app"\n  policy_arn = "arn:aws:iam::210987654329:policy/app"\n}\n',
+    ),
+    expected: [{ file: "modules/app/main.tf", line: 3, column: 30 }],
+  },
+  {
+    name: "an account id in a principal inside a heredoc policy",
+    repository: inModule(
+      'resource "aws_s3_bucket_policy" "x" {\n  bucket = "b"\n  policy = <<EOF\n{"Principal": {"AWS": "arn:aws:iam::444455556666:root"}}\nEOF\n}\n',
+    ),
+    expected: [{ file: "modules/app/main.tf", line: 4, column: 37 }],
+  },
+  {
+    name: "an account id in a name next to an interpolation",
+    repository: inModule(
+      'resource "aws_s3_bucket" "x" {\n  bucket = "logs-${var.env}-731935562881"\n}\n',
+    ),
+    expected: [{ file: "modules/app/main.tf", line: 2, column: 29 }],
+  },
+  {
+    name: "an account id in a list of principals",
+    repository: inModule('locals {\n  trusted = ["731935562881", var.extra]\n}\n'),
+    expected: [{ file: "modules/app/main.tf", line: 2, column: 15 }],
+  },
+  {
+    name: "an account id written as a number",
+    repository: inModule("locals {\n  account = 731935562881\n}\n"),
+    expected: [{ file: "modules/app/main.tf", line: 2, column: 13 }],
+  },
+  {
+    name: "an account id in a comment",
+    repository: inModule(
+      '# deployed first in 731935562881\nresource "aws_s3_bucket" "x" {\n  bucket = "b" // see 731935562881\n  /* 731935562881 */\n}\n',
+    ),
+    expected: [],
+  },
+  {
+    name: "documentation placeholders",
+    repository: inModule(
+      'locals {\n  a = "arn:aws:iam::123456789012:root"\n  b = "000000000000"\n  c = "111111111111"\n  d = "999999999999"\n  e = "012345678901"\n}\n',
+    ),
+    expected: [],
+  },
+  {
+    name: "ELB log-delivery accounts",
+    repository: inModule(
+      'locals {\n  elb = {\n    us-east-1 = "arn:aws:iam::127311923021:root"\n    eu-west-1 = "156460612806"\n  }\n}\n',
+    ),
+    expected: [],
+  },
+  {
+    name: "longer digit runs are not account ids",
+    repository: inModule('locals {\n  big = "17319355628810"\n  ts  = 1731935562881\n}\n'),
+    expected: [],
+  },
+  {
+    name: "an account id in a root is the root's business",
+    repository: {
+      modules: [
+        {
+          dir: "live",
+          files: { "main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n' },
+        },
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: "an account id suppressed on the line before",
+    repository: inModule(
+      'locals {\n  # crossform-ignore: hard-coded-account-id\n  partner = "731935562881"\n}\n',
+    ),
+    expected: [],
+  },
+]);
+
+test("placeholders: repeated digits and runs of consecutive digits, not real-looking ids", () => {
+  assert.equal(isPlaceholderAccountId("123456789012"), true);
+  assert.equal(isPlaceholderAccountId("210987654321"), true);
+  assert.equal(isPlaceholderAccountId("555555555555"), true);
+  assert.equal(isPlaceholderAccountId("123456789013"), false);
+  assert.equal(isPlaceholderAccountId("731935562881"), false);
+});
+
+test("the ELB list has one 12-digit id per region", () => {
+  const ids = Object.values(ELB_LOG_DELIVERY_ACCOUNTS);
+  assert.ok(ids.length >= 20);
+  assert.ok(ids.every((id) => /^\d{12}$/.test(id)));
+  assert.equal(new Set(ids).size, ids.length);
+});

@@ -5,6 +5,7 @@ import { registerDiscover } from "./discover.ts";
 import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerInit } from "./init.ts";
+import { registerLint } from "./lint.ts";
 import { registerProfiles } from "./profiles.ts";
 import { registerRunCommands } from "./run.ts";
 import { registerReport, registerRuns } from "./runs.ts";
@@ -31,6 +32,7 @@ export const all: RegisterCommand[] = [
   registerDiscover,
   registerBootstrap,
   registerRunCommands,
+  registerLint,
   registerRuns,
   registerReport,
 ];

@@ -94,7 +94,13 @@ export async function lint(adapters: LintAdapters, request: LintRequest): Promis
     const generatedFiles: string[] = [];
     for (const name of directories.get(dir) ?? []) {
       const path = join(dir, name);
-      const text = await adapters.fs.readText(path);
+      let text: string;
+      try {
+        text = await adapters.fs.readText(path);
+      } catch (error) {
+        files.push(unreadableFile(display(path), error));
+        continue;
+      }
       if (text.startsWith(GENERATED_HEADER)) {
         generatedFiles.push(name);
         continue;
@@ -230,5 +236,22 @@ function configFacts(config: Config, units: UnitSet, file: string, text: string)
       key: unit.state.key,
     })),
     stateKeyLocation: { file, line: position.line, column: position.column },
+  };
+}
+
+/** A file that could not be read, as a file with one syntax error at its start: lint goes on. */
+function unreadableFile(path: string, error: unknown): HclFile {
+  const start = { line: 1, column: 1, offset: 0 };
+  const range = { start, end: start };
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    path,
+    format: path.endsWith(".json") ? "json" : "hcl",
+    text: "",
+    range,
+    blocks: [],
+    attributes: [],
+    comments: [],
+    errors: [{ kind: "invalid", message: `cannot read ${path}: ${reason}`, range }],
   };
 }

@@ -119,6 +119,32 @@ describe("what is skipped and what does not crash the run", () => {
   });
 });
 
+test("a file that cannot be read is one finding, and the run goes on", async () => {
+  const root = await makeTempDir("lint-unreadable");
+  await writeTree(root, {
+    "a/main.tf": 'provider "aws" {\n  alias = "x"\n}\n',
+    "b/main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n',
+  });
+  const fs = new NodeFileSystem();
+  const failing = {
+    ...fs,
+    readText: async (path: string) => {
+      if (path.endsWith(join("a", "main.tf"))) throw new Error("EACCES: permission denied");
+      return fs.readText(path);
+    },
+    listDir: (path: string) => fs.listDir(path),
+    exists: (path: string) => fs.exists(path),
+    sha256: (path: string) => fs.sha256(path),
+  };
+  const result = await lint({ fs: failing, parser: adapters.parser }, { cwd: root });
+  assert.ok(result.ok);
+  assert.deepEqual(
+    result.report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`),
+    ["syntax-error a/main.tf:1:1", "hidden-account-selection b/main.tf:1:1"],
+  );
+  assert.match(result.report.findings[0]?.message ?? "", /cannot read a\/main\.tf: EACCES/);
+});
+
 describe("with crossform.yaml", () => {
   test("stacks are roots, units are checked, and lint: sets severities and the fail level", async () => {
     const root = await makeTempDir("lint-config");

@@ -51,6 +51,25 @@ ruleCases(hardCodedAccountId, [
     expected: [{ file: "modules/app/main.tf", line: 2, column: 13 }],
   },
   {
+    name: "account ids in a JSON module, in a name and in a template",
+    repository: {
+      modules: [
+        { dir: "live", files: { "main.tf": 'module "app" {\n  source = "../modules/app"\n}\n' } },
+        {
+          dir: "modules/app",
+          files: {
+            "main.tf.json":
+              '{\n  "//": "owned by 731935562881",\n  "resource": {\n    "aws_iam_role": {\n      "r": {\n        "name": "x-731935562881",\n        "arn": "arn:aws:iam::731935562881:role/${var.x}"\n      }\n    }\n  }\n}\n',
+          },
+        },
+      ],
+    },
+    expected: [
+      { file: "modules/app/main.tf.json", line: 6, column: 20 },
+      { file: "modules/app/main.tf.json", line: 7, column: 30 },
+    ],
+  },
+  {
     name: "an account id in a comment",
     repository: inModule(
       '# deployed first in 731935562881\nresource "aws_s3_bucket" "x" {\n  bucket = "b" // see 731935562881\n  /* 731935562881 */\n}\n',

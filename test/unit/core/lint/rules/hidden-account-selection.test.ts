@@ -66,6 +66,24 @@ ruleCases(hiddenAccountSelection, [
     expected: [{ file: "live/main.tf", line: 2, column: 12 }],
   },
   {
+    name: "a JSON provider with a profile and a role chosen by workspace",
+    repository: {
+      modules: [
+        {
+          dir: "live",
+          files: {
+            "main.tf.json":
+              '{\n  "provider": {\n    "aws": {\n      "profile": "prod",\n      "assume_role": {"role_arn": "${local.roles[terraform.workspace]}"}\n    }\n  }\n}\n',
+          },
+        },
+      ],
+    },
+    expected: [
+      { file: "live/main.tf.json", line: 4, column: 7 },
+      { file: "live/main.tf.json", line: 5, column: 38 },
+    ],
+  },
+  {
     name: "the workspace as a name prefix",
     repository: live(
       'resource "aws_s3_bucket" "logs" {\n  provider = aws.x\n  bucket   = "${terraform.workspace}-logs"\n}\n\nlocals {\n  size = var.sizes[terraform.workspace]\n}\n',

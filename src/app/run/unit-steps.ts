@@ -7,7 +7,12 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Config } from "../../core/config/model.ts";
 import { sessionName } from "../../core/generate/unit-inputs.ts";
-import { summarizeOutputs, summarizePlan } from "../../core/plan/plan-summary.ts";
+import {
+  planSensitiveStrings,
+  summarizeOutputs,
+  summarizePlan,
+} from "../../core/plan/plan-summary.ts";
+import { createScrubber } from "../../core/plan/redact.ts";
 import type { OutputValue, PlanSummary } from "../../core/plan/plan-summary.ts";
 import {
   applyPlanArgs,
@@ -201,6 +206,14 @@ export async function planUnit(
     return { kind: "failed", message: `terraform show -json failed:\n${lastLines(shown.stderr)}` };
   const summary = summarizePlan(shown.stdout);
   await writeJson(ctx.writer, join(dir, "summary.json"), summary);
+  // Terraform's plan text can show a sensitive value through an attribute it does not mark
+  // (terraform_data's `output`, copied from a sensitive `input`): scrub the log by value.
+  const scrubber = createScrubber(planSensitiveStrings(shown.stdout));
+  if (await ctx.fs.exists(logFile)) {
+    const logged = await ctx.fs.readText(logFile);
+    const scrubbed = scrubber.text(logged);
+    if (scrubbed !== logged) await ctx.writer.writeAtomic(logFile, scrubbed, { mode: 0o600 });
+  }
   const hasChanges = result.exitCode === 2 || summary.drift > 0;
   const binding: PlanBinding = {
     version: 1,

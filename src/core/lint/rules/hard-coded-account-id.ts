@@ -5,6 +5,8 @@
  * and its source are in docs/rules/hard-coded-account-id.md).
  */
 import { walkBlocks, walkExpression } from "../../hcl/syntax-queries.ts";
+import { createLineIndex } from "../../hcl/line-index.ts";
+import type { LineIndex } from "../../hcl/line-index.ts";
 import type { HclExpression, HclFile, HclRange, HclTemplatePart } from "../../hcl/syntax.ts";
 import type { LintRule } from "../rule.ts";
 
@@ -64,6 +66,15 @@ export const hardCodedAccountId: LintRule = {
     defaultSeverity: "error",
   },
   create(context) {
+    const indexes = new Map<HclFile, LineIndex>();
+    const lines = (file: HclFile): LineIndex => {
+      let index = indexes.get(file);
+      if (index === undefined) {
+        index = createLineIndex(file.text);
+        indexes.set(file, index);
+      }
+      return index;
+    };
     for (const module of context.repository.modules) {
       if (module.role !== "module") continue;
       for (const file of module.files) {
@@ -76,7 +87,10 @@ export const hardCodedAccountId: LintRule = {
                 if (isPlaceholderAccountId(id) || AWS_SERVICE_ACCOUNTS.has(id)) continue;
                 context.report({
                   file: file.path,
-                  range: rangeAt(file, range.start.offset + match.index, id.length),
+                  range: lines(file).range(
+                    range.start.offset + match.index,
+                    range.start.offset + match.index + id.length,
+                  ),
                   message: `the reusable module ${module.dir} hard-codes the account id ${id}`,
                   hint: "take the id from `data.aws_caller_identity.current.account_id` or from a variable the caller sets",
                 });
@@ -115,15 +129,4 @@ function literalPartRanges(parts: HclTemplatePart[]): HclRange[] {
     if (part.kind === "for") return literalPartRanges(part.body);
     return [];
   });
-}
-
-function rangeAt(file: HclFile, offset: number, length: number): HclRange {
-  return { start: positionAt(file.text, offset), end: positionAt(file.text, offset + length) };
-}
-
-function positionAt(text: string, offset: number): HclRange["start"] {
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line += 1;
-  return { line, column: offset - lineStart + 1, offset };
 }

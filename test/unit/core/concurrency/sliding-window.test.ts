@@ -17,13 +17,18 @@ test("never more than the limit at once, and a slot is refilled as soon as one f
   let peak = 0;
   const started: number[] = [];
   const finished: number[] = [];
-  await mapWithWindow([60, 5, 5, 5, 5, 5], 2, async (ms, i) => {
+  // Item 0 holds its slot until item 5 has finished: no timing, so no flakiness under load.
+  let releaseFirst: () => void = () => undefined;
+  const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+  await mapWithWindow([0, 1, 2, 3, 4, 5], 2, async (_item, i) => {
     running += 1;
     peak = Math.max(peak, running);
     started.push(i);
-    await sleep(ms);
+    if (i === 0) await firstHeld;
+    else await sleep(1);
     running -= 1;
     finished.push(i);
+    if (i === 5) releaseFirst();
   });
   assert.equal(peak, 2);
   // Items 1..5 pass through the second slot while item 0 still holds the first: no batches.

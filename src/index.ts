@@ -121,3 +121,11 @@ export type {
 export type { TerraformVersionInfo } from "./core/run/terraform-version-check.ts";
 export { SpawnTerraformRunner } from "./adapters/terraform/spawn-terraform-runner.ts";
 export type { SpawnTerraformRunnerOptions } from "./adapters/terraform/spawn-terraform-runner.ts";
+
+// Lint: the multi-account pitfalls, in any Terraform repository.
+export { lint } from "./app/lint.ts";
+export type { LintAdapters, LintRequest, LintResult } from "./app/lint.ts";
+export { lintRules } from "./core/lint/registry.ts";
+export { formatLintJson } from "./formatters/lint-json.ts";
+export { formatLintPretty } from "./formatters/lint-pretty.ts";
+export { formatLintSarif } from "./formatters/lint-sarif.ts";

@@ -34,6 +34,9 @@ test("the public entry exports exactly the documented runtime names", () => {
     "explainUnit",
     "findConfigFile",
     "formatDiagnostics",
+    "formatLintJson",
+    "formatLintPretty",
+    "formatLintSarif",
     "formatPosition",
     "formatRunJson",
     "formatRunMarkdown",
@@ -41,6 +44,8 @@ test("the public entry exports exactly the documented runtime names", () => {
     "generate",
     "generateFiles",
     "init",
+    "lint",
+    "lintRules",
     "listRunReports",
     "loadConfig",
     "loadRunReport",
@@ -60,7 +65,9 @@ test("the public entry exports exactly the documented runtime names", () => {
 });
 
 test("every exported function and class is callable", () => {
-  const callables = Object.entries(crossform).filter(([name]) => name !== "CONFIG_FILE_NAME");
+  const callables = Object.entries(crossform).filter(
+    ([name]) => name !== "CONFIG_FILE_NAME" && name !== "lintRules",
+  );
   for (const [name, value] of callables) {
     if (name === "configSchema") {
       assert.equal(typeof (value as { safeParse?: unknown }).safeParse, "function", name);
@@ -69,6 +76,7 @@ test("every exported function and class is callable", () => {
     assert.equal(typeof value, "function", `${name} is ${typeof value}`);
   }
   assert.equal(crossform.CONFIG_FILE_NAME, "crossform.yaml");
+  assert.ok(crossform.lintRules.length >= 7, "the lint rule registry");
   assert.ok(new crossform.NodeFileSystem().readText);
   assert.ok(new crossform.AtomicFileWriter().writeAtomic);
 });

@@ -20,7 +20,7 @@ import {
   stateBucketsOf,
 } from "../helpers/aws-accounts.ts";
 import type { StateLocation } from "../helpers/aws-accounts.ts";
-import { runBuiltCli } from "../helpers/cli.ts";
+import { runBuiltCli, emulatorCliEnv, showResult } from "../helpers/cli.ts";
 import type { CliResult } from "../helpers/cli.ts";
 import { sessionIn } from "../helpers/emulator-accounts.ts";
 import { startMoto } from "../helpers/moto.ts";
@@ -70,23 +70,13 @@ after(() => moto?.stop());
 
 /** The built CLI in the quickstart copy: only the emulator's AWS settings, no terminal (CI=true). */
 function crossform(...args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("AWS_") && !key.startsWith("TF_")) env[key] = value;
-  }
-  Object.assign(env, moto.env, {
-    HOME: home,
-    USER: "e2e",
-    CI: "true",
-    AWS_CONFIG_FILE: join(root, "aws-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(root, "aws-credentials"),
+  return runBuiltCli(args, {
+    cwd: work,
+    env: terraformEnv(emulatorCliEnv(moto.env, { home, root })),
   });
-  return runBuiltCli(args, { cwd: work, env: terraformEnv(env) });
 }
 
-function show(result: CliResult): string {
-  return `exit ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
-}
+const show = showResult;
 
 /** The JSON report a run printed on stdout (`--format json`), checked against its schema. */
 function reportOf(result: CliResult): RunReport {

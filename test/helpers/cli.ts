@@ -31,3 +31,30 @@ export function runBuiltCli(
     child.stdin.end(options.input ?? "");
   });
 }
+
+/**
+ * The environment of a CLI run against the emulator: the operator's environment without any
+ * AWS_* or TF_* variable, the emulator's endpoint and keys, its own HOME and AWS config files,
+ * `CI=true` (nothing interactive), and terraform's own empty CLI config (see terraform.ts).
+ */
+export function emulatorCliEnv(
+  motoEnv: Record<string, string>,
+  dirs: { home: string; root: string },
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith("AWS_") && !key.startsWith("TF_")) env[key] = value;
+  }
+  return Object.assign(env, motoEnv, {
+    HOME: dirs.home,
+    USER: "e2e",
+    CI: "true",
+    AWS_CONFIG_FILE: `${dirs.root}/aws-config`,
+    AWS_SHARED_CREDENTIALS_FILE: `${dirs.root}/aws-credentials`,
+  });
+}
+
+/** A CLI result as text for assertion messages. */
+export function showResult(result: CliResult): string {
+  return `exit ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+}

@@ -15,6 +15,7 @@ import { formatRunJson } from "../../formatters/run-json.ts";
 import { formatRunMarkdown } from "../../formatters/run-markdown.ts";
 import { formatRunSummary } from "../../formatters/run-summary.ts";
 import type { Adapters } from "../context.ts";
+import type { Prompter } from "../../ports/prompter.ts";
 import {
   buildAdapters,
   configLocation,
@@ -205,6 +206,9 @@ async function execute(
     const warnings = result.diagnostics.filter((d) => d.severity === "warning");
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (warnings.length > 0) io.stderr.write(formatDiagnostics(warnings));
+    if (prompter && warnings.some((w) => w.code === "run/crossform-not-ignored")) {
+      await offerGitignore(adapters, loaded.dir, prompter, io);
+    }
     const report = result.report;
     if (report) {
       const format = formatOf(flags);
@@ -240,6 +244,22 @@ async function execute(
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/** Offers to add `.crossform/` to the .gitignore next to crossform.yaml (kept byte for byte otherwise). */
+export async function offerGitignore(
+  adapters: Pick<Adapters, "fs" | "writer">,
+  dir: string,
+  prompter: Prompter,
+  io: Pick<CliIo, "stderr">,
+): Promise<void> {
+  const answer = await prompter.ask("add .crossform/ to .gitignore next to crossform.yaml? [y/N] ");
+  if (!/^y(es)?$/i.test(answer?.trim() ?? "")) return;
+  const file = join(dir, ".gitignore");
+  const existing = (await adapters.fs.exists(file)) ? await adapters.fs.readText(file) : "";
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  await adapters.writer.writeAtomic(file, `${existing}${separator}.crossform/\n`, { backup: true });
+  io.stderr.write(`added .crossform/ to ${file}\n`);
 }
 
 function formatOutputs(report: RunReport): string {

@@ -98,6 +98,22 @@ interface CrossformProfile {
   phases: Phase[];
   /** From the last unit's end to the process exit: summary and run records. */
   tailMs: number;
+  steps: UnitSteps;
+}
+
+/** Where a crossform run's unit time went, summed over its units. */
+interface UnitSteps {
+  /** From the unit's start to its init: the mirrored working directory. */
+  workspace: number;
+  /** From the start of each command to the start of the next (or the unit's end). */
+  init: number;
+  plan: number;
+  /** show -json, the redacted summary, the plan's binding. */
+  show: number;
+  /** The whole apply phase of the unit. */
+  apply: number;
+  /** The terraform processes alone, from the log (0.1 s resolution each). */
+  processes: Record<(typeof STEPS)[number], number>;
 }
 
 /** Per-step sums of a baseline run, from the unit scripts' time stamps. */
@@ -413,7 +429,7 @@ async function crossformApply(
   const result = mustSucceed(`crossform ${args.join(" ")}`, await crossform(fx, args, env));
   const units = (
     JSON.parse(await readFile(report, "utf8")) as {
-      units: { id: string; status: string; has_changes: boolean }[];
+      units: { id: string; status: string; has_changes: boolean; log_path: string }[];
     }
   ).units;
   const wrong = units.filter((u) => u.status !== "succeeded" || !u.has_changes);
@@ -424,6 +440,7 @@ async function crossformApply(
   let lastUnitEnd = 0;
   const waveStarts = new Map<string, number>();
   const started = new Map<string, number>();
+  const finished = new Map<string, number>();
   const phases = new Map<string, Phase>();
   for (const line of result.stderr.split("\n")) {
     const m = LINE.exec(line);
@@ -444,6 +461,7 @@ async function crossformApply(
       started.set(key, at);
       continue;
     }
+    finished.set(key, at);
     const phase = phases.get(phaseName) ?? {
       name: phaseName,
       start: waveStarts.get(phaseName) ?? at,
@@ -460,12 +478,53 @@ async function crossformApply(
   if (first === undefined || !plan || !apply) {
     throw new Error(`crossform printed no timestamped progress lines:\n${result.stderr}`);
   }
+  // Inside each unit: its log stamps the start of every terraform command and its duration.
+  const steps: UnitSteps = {
+    workspace: 0,
+    init: 0,
+    plan: 0,
+    show: 0,
+    apply: 0,
+    processes: { init: 0, plan: 0, show: 0, apply: 0 },
+  };
+  for (const unit of units) {
+    const commands = new Map<string, number>();
+    let command: string | undefined;
+    for (const line of (await readFile(join(fx.dir, unit.log_path), "utf8")).split("\n")) {
+      const start = /^# (\S+Z) \S+ (\w+) /.exec(line);
+      const exit = /^# exit \d+ after ([\d.]+) s$/.exec(line);
+      if (start) {
+        command = start[2]!;
+        commands.set(command, Date.parse(start[1]!));
+      } else if (exit && STEPS.includes(command as (typeof STEPS)[number])) {
+        steps.processes[command as (typeof STEPS)[number]] += Number(exit[1]) * 1000;
+      }
+    }
+    const at = (name: string, from: Map<string, number>, key: string): number => {
+      const value = from.get(key);
+      if (value === undefined) throw new Error(`no ${name} time for ${unit.id} (${key})`);
+      return value;
+    };
+    const planStart = at("start", started, `plan ${unit.id}`);
+    const planEnd = at("end", finished, `plan ${unit.id}`);
+    const applyStart = at("start", started, `apply ${unit.id}`);
+    const applyEnd = at("end", finished, `apply ${unit.id}`);
+    const init = at("log", commands, "init");
+    const planned = at("log", commands, "plan");
+    const shown = at("log", commands, "show");
+    steps.workspace += init - planStart;
+    steps.init += planned - init;
+    steps.plan += shown - planned;
+    steps.show += planEnd - shown;
+    steps.apply += applyEnd - applyStart;
+  }
   return {
     timed: result,
     startupMs: first - result.startedAt,
     verifyMs: plan.start - first,
     phases: [plan, apply],
     tailMs: result.startedAt + result.wallMs - lastUnitEnd,
+    steps,
   };
 }
 
@@ -490,7 +549,12 @@ function stepsLine(steps: StepSums): string {
 }
 
 function profileLines(p: CrossformProfile, parallel: number): string[] {
+  const t = p.steps;
+  const processes = STEPS.reduce((a, step) => a + t.processes[step], 0);
+  const inUnits = t.workspace + t.init + t.plan + t.show + t.apply;
   return [
+    `    steps summed over units: workspace ${sec(t.workspace)}, init ${sec(t.init)}, plan ${sec(t.plan)}, show -json and summary ${sec(t.show)}, apply ${sec(t.apply)}`,
+    `    of which terraform processes: init ${sec(t.processes.init)}, plan ${sec(t.processes.plan)}, show -json ${sec(t.processes.show)}, apply ${sec(t.processes.apply)}; crossform between them ${sec(inUnits - processes)} (${sec((inUnits - processes) / p.phases[0]!.durations.length)} per unit)`,
     `    start, config, freshness, terraform version ${sec(p.startupMs)}; preflight verify ${sec(p.verifyMs)}; summary and records ${sec(p.tailMs)}`,
     ...p.phases.map((phase) => {
       const sum = phase.durations.reduce((a, b) => a + b, 0);

@@ -46,6 +46,15 @@ const ACCOUNTS = Number(values.accounts);
 const SLEEP = Number(values.sleep);
 const PARALLEL = Number(values.parallel);
 const CPUS = availableParallelism();
+for (const [flag, value] of [
+  ["--accounts", ACCOUNTS],
+  ["--sleep", SLEEP],
+  ["--parallel", PARALLEL],
+] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${flag} ${value} is not a whole number of at least 1`);
+  }
+}
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(repo, "dist", "cli", "main.js");

@@ -236,6 +236,7 @@ function configFacts(config: Config, units: UnitSet, file: string, text: string)
       key: unit.state.key,
     })),
     stateKeyLocation: { file, line: position.line, column: position.column },
+    thirdPartyAccounts: config.lint.thirdPartyAccounts,
   };
 }
 

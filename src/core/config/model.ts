@@ -100,7 +100,12 @@ export interface Config {
   guards: { maxDestroy: number; maxDestroyApproval: number; maxUnits: number };
   run: { parallel: number; lockTimeoutSeconds: number; gracePeriodSeconds: number };
   terraform: { binary: string; version: string };
-  lint: { failLevel: "error" | "warn"; rules: Record<string, "error" | "warn" | "off"> };
+  lint: {
+    failLevel: "error" | "warn";
+    rules: Record<string, "error" | "warn" | "off">;
+    /** Third-party account ids that `hard-coded-account-id` accepts in reusable modules. */
+    thirdPartyAccounts: string[];
+  };
   bootstrap: {
     adminRole: string;
     deployRole: { trust: string[]; policyArns: string[] };

@@ -485,7 +485,11 @@ export function normalizeConfig(
       gracePeriodSeconds: durationSeconds(written.run?.grace_period ?? DEFAULTS.gracePeriod),
     },
     terraform: { binary, version },
-    lint: { failLevel: written.lint?.fail_level ?? "error", rules: written.lint?.rules ?? {} },
+    lint: {
+      failLevel: written.lint?.fail_level ?? "error",
+      rules: written.lint?.rules ?? {},
+      thirdPartyAccounts: written.lint?.third_party_accounts ?? [],
+    },
     bootstrap: {
       adminRole: written.bootstrap?.admin_role ?? DEFAULTS.adminRole,
       deployRole: {

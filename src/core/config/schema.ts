@@ -225,6 +225,12 @@ const terraform = z.strictObject({
 const lint = z.strictObject({
   fail_level: z.enum(["error", "warn"]).optional().describe("@default error"),
   rules: z.record(z.string(), z.enum(["error", "warn", "off"])).optional(),
+  third_party_accounts: z
+    .array(accountId)
+    .optional()
+    .describe(
+      "Account ids of third parties (monitoring vendors and the like) that reusable modules may name; `hard-coded-account-id` does not report them. @default []",
+    ),
 });
 
 const bootstrap = z.strictObject({

@@ -78,6 +78,8 @@ export interface LintConfigFacts {
   units: LintUnit[];
   /** Where `state.key` is written (or the top of the file). */
   stateKeyLocation: LintLocation;
+  /** `lint.third_party_accounts`: account ids reusable modules may name. */
+  thirdPartyAccounts: string[];
 }
 
 /** The whole repository as the rules see it. */

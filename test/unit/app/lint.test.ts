@@ -97,9 +97,9 @@ describe("what is skipped and what does not crash the run", () => {
     assert.equal(report.fileCount, 1);
   });
 
-  test("unterminated blocks, binary, empty and large files: one finding per broken file, the rest is linted", async () => {
+  test("unterminated blocks, binary, empty and 5 MB files: one finding per broken file, the rest is linted", async () => {
     const root = await makeTempDir("lint-malformed");
-    const large = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'.repeat(23_000);
+    const large = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'.repeat(110_000);
     await writeTree(root, {
       "a/unterminated.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n',
       "b/binary.tf": new Uint8Array([0, 159, 146, 150, 0, 255, 1, 2, 3, 10, 0]),
@@ -107,7 +107,7 @@ describe("what is skipped and what does not crash the run", () => {
       "d/large.tf": large,
       "e/main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n',
     });
-    assert.ok(large.length > 1_000_000);
+    assert.ok(large.length > 5_000_000);
     const report = await findingsOf(root);
     const byRule = report.findings.map((f) => `${f.ruleId} ${f.file}`);
     assert.ok(byRule.includes("syntax-error a/unterminated.tf"), byRule.join("\n"));
@@ -186,6 +186,56 @@ describe("with crossform.yaml", () => {
       ],
     );
     assert.equal(result.report.failLevel, "warn");
+  });
+
+  test("lint.third_party_accounts lets reusable modules name those accounts, and only those", async () => {
+    const root = await makeTempDir("lint-third-party");
+    await writeTree(root, {
+      "crossform.yaml": [
+        "version: 1",
+        "base: { region: eu-west-1 }",
+        "state:",
+        '  bucket: "acme-tfstate-{account_id}"',
+        '  key: "{stack}.tfstate"',
+        "accounts:",
+        '  dev: { id: "731935562881" }',
+        "stacks:",
+        "  app: { path: stacks/app, accounts: [dev] }",
+        "lint:",
+        "  third_party_accounts: ['464622532012']",
+        "  rules: { hidden-account-selection: off, missing-account-guard: off }",
+        "",
+      ].join("\n"),
+      "stacks/app/main.tf": 'module "monitoring" {\n  source = "../../modules/monitoring"\n}\n',
+      "modules/monitoring/main.tf":
+        'locals {\n  vendor = "arn:aws:iam::464622532012:root"\n  owner  = "arn:aws:iam::731935562881:root"\n}\n',
+    });
+    const result = await lint(adapters, { cwd: root });
+    assert.ok(result.ok, JSON.stringify(result.ok ? [] : result.diagnostics));
+    assert.deepEqual(
+      result.report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`),
+      ["hard-coded-account-id modules/monitoring/main.tf:3:26"],
+    );
+  });
+
+  test("lint.third_party_accounts takes 12-digit ids only, with the position of a wrong one", async () => {
+    const root = await makeTempDir("lint-third-party-bad");
+    await writeTree(root, {
+      "crossform.yaml":
+        "version: 1\nbase: { region: eu-west-1 }\nstate: { bucket: 'b-{account_id}', key: k }\naccounts: {}\nstacks: {}\nlint:\n  third_party_accounts: [464622532012]\n",
+      "main.tf": "",
+    });
+    const result = await lint(adapters, { cwd: root });
+    assert.equal(result.ok, false);
+    if (!result.ok) {
+      const text = result.diagnostics.map(
+        (d) => `${d.position?.file}:${d.position?.line}:${d.position?.column} ${d.message}`,
+      );
+      assert.ok(
+        text.some((line) => /^crossform\.yaml:7:\d+ .*12-digit/.test(line)),
+        text.join("\n"),
+      );
+    }
   });
 
   test("an invalid crossform.yaml is returned as diagnostics", async () => {

@@ -75,6 +75,7 @@ export const hardCodedAccountId: LintRule = {
       }
       return index;
     };
+    const thirdParty = new Set(context.repository.config?.thirdPartyAccounts ?? []);
     for (const module of context.repository.modules) {
       if (module.role !== "module") continue;
       for (const file of module.files) {
@@ -84,7 +85,12 @@ export const hardCodedAccountId: LintRule = {
               const raw = file.text.slice(range.start.offset, range.end.offset);
               for (const match of raw.matchAll(ACCOUNT_ID)) {
                 const id = match[0];
-                if (isPlaceholderAccountId(id) || AWS_SERVICE_ACCOUNTS.has(id)) continue;
+                if (
+                  isPlaceholderAccountId(id) ||
+                  AWS_SERVICE_ACCOUNTS.has(id) ||
+                  thirdParty.has(id)
+                )
+                  continue;
                 context.report({
                   file: file.path,
                   range: lines(file).range(

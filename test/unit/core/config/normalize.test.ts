@@ -119,7 +119,7 @@ test("defaults of everything left out", () => {
   assert.deepEqual(c.guards, { maxDestroy: 10, maxDestroyApproval: 0, maxUnits: 100 });
   assert.deepEqual(c.run, { parallel: 4, lockTimeoutSeconds: 0, gracePeriodSeconds: 30 });
   assert.deepEqual(c.terraform, { binary: "terraform", version: ">= 1.10" });
-  assert.deepEqual(c.lint, { failLevel: "error", rules: {} });
+  assert.deepEqual(c.lint, { failLevel: "error", rules: {}, thirdPartyAccounts: [] });
   assert.deepEqual(c.bootstrap, {
     adminRole: "OrganizationAccountAccessRole",
     deployRole: { trust: [], policyArns: [] },

@@ -91,6 +91,27 @@ ruleCases(hardCodedAccountId, [
     expected: [],
   },
   {
+    name: "a third-party account of lint.third_party_accounts; another id on the line is still found",
+    repository: {
+      ...inModule(
+        'locals {\n  vendor = "arn:aws:iam::464622532012:root"\n  other  = ["464622532012", "731935562881"]\n}\n',
+      ),
+      config: {
+        file: "crossform.yaml",
+        text: "version: 1\nlint:\n  third_party_accounts: ['464622532012']\n",
+        units: [],
+        stateKeyLocation: { file: "crossform.yaml", line: 1, column: 1 },
+        thirdPartyAccounts: ["464622532012"],
+      },
+    },
+    expected: [{ file: "modules/app/main.tf", line: 3, column: 30 }],
+  },
+  {
+    name: "a third-party account id without the config key is reported",
+    repository: inModule('locals {\n  vendor = "arn:aws:iam::464622532012:root"\n}\n'),
+    expected: [{ file: "modules/app/main.tf", line: 2, column: 26 }],
+  },
+  {
     name: "longer digit runs are not account ids",
     repository: inModule('locals {\n  big = "17319355628810"\n  ts  = 1731935562881\n}\n'),
     expected: [],

@@ -15,6 +15,7 @@ const config = {
   file: "crossform.yaml",
   text: "version: 1\nstate:\n  bucket: tfstate\n  key: app.tfstate\n",
   stateKeyLocation: { file: "crossform.yaml", line: 4, column: 8 },
+  thirdPartyAccounts: [],
 };
 
 ruleCases(sharedState, [

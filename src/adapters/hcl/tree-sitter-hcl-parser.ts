@@ -11,6 +11,7 @@ import type {
   HclExpression,
   HclFile,
   HclParseError,
+  HclPosition,
   HclRange,
   HclTemplatePart,
   HclTraversalStep,
@@ -264,6 +265,25 @@ interface ConvertedItems {
   errors: HclParseError[];
 }
 
+/**
+ * Ranges whose positions are shared between the nodes that start or end at one offset (a node and
+ * its first child, an attribute and its value): a file's tree then holds about half the position
+ * objects, which keeps the heap of a whole repository's trees smaller for the garbage collector.
+ * Positions are never mutated, so sharing them is safe.
+ */
+function sharedRanges(lines: LineIndex): (start: number, end: number) => HclRange {
+  const positions = new Map<number, HclPosition>();
+  const at = (offset: number): HclPosition => {
+    let position = positions.get(offset);
+    if (position === undefined) {
+      position = lines.position(offset);
+      positions.set(offset, position);
+    }
+    return position;
+  };
+  return (start, end) => ({ start: at(start), end: at(end) });
+}
+
 function parseNative(parser: Parser, path: string, text: string): HclFile {
   const lines = createLineIndex(text);
   const file: HclFile = {
@@ -288,7 +308,7 @@ function parseNative(parser: Parser, path: string, text: string): HclFile {
   }
   // The scanner only closes a heredoc whose end marker is followed by a newline.
   const source = text.endsWith("\n") ? text : `${text}\n`;
-  const converter = new CstConverter(source, (start, end) => lines.range(start, end));
+  const converter = new CstConverter(source, sharedRanges(lines));
   const root = parseToCst(parser, source, 0);
   const items = topLevelItems(root);
   const firstBroken = root.type === "config_file" ? items.findIndex((item) => item.hasError) : 0;

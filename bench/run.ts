@@ -433,7 +433,7 @@ async function crossformApply(
   root: string,
 ): Promise<CrossformProfile> {
   const report = join(root, `${fx.name}-report-${parallel ?? "default"}.json`);
-  const args = ["apply", "--all", "--auto-approve", "--report", report];
+  const args = ["apply", "--all", "--allow-dirty", "--auto-approve", "--report", report];
   if (parallel !== undefined) args.push("--parallel", String(parallel));
   const result = mustSucceed(`crossform ${args.join(" ")}`, await crossform(fx, args, env));
   const units = (

@@ -271,9 +271,12 @@ async function main(): Promise<void> {
 
   heading(
     "apply everything, wave by wave",
-    "--auto-approve confirms dev, staging and shared; prod needs approval: required, so --approve prod names it; app is planned again once its network applied",
+    "--auto-approve confirms dev, staging and shared; prod needs approval: required, so --approve prod names it; app is planned again once its network applied; --allow-dirty because apply otherwise refuses a working tree with uncommitted changes, and this checkout may have some",
   );
-  const apply = await crossform(["apply", "--all", "--auto-approve", "--approve", "prod"], env);
+  const apply = await crossform(
+    ["apply", "--all", "--allow-dirty", "--auto-approve", "--approve", "prod"],
+    env,
+  );
   const applied = await reportUnits(apply);
   const notApplied = applied.filter((u) => u.status !== "succeeded" || !u.has_changes);
   expect(

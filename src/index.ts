@@ -120,6 +120,8 @@ export type {
 } from "./ports/terraform-runner.ts";
 export type { TerraformVersionInfo } from "./core/run/terraform-version-check.ts";
 export { SpawnTerraformRunner } from "./adapters/terraform/spawn-terraform-runner.ts";
+export { GitCliStatus } from "./adapters/git/git-cli-status.ts";
+export type { GitStatus } from "./ports/git.ts";
 export type { SpawnTerraformRunnerOptions } from "./adapters/terraform/spawn-terraform-runner.ts";
 
 // Lint: the multi-account pitfalls, in any Terraform repository.

@@ -159,14 +159,14 @@ test("bootstrap --create-role prepares every account's bucket and deploy role", 
 });
 
 test("apply without a selection is refused with exit 2: it needs --all", async () => {
-  const result = await crossform("apply", "--auto-approve", "--approve", "prod");
+  const result = await crossform("apply", "--allow-dirty", "--auto-approve", "--approve", "prod");
   assert.equal(result.code, 2, show(result));
   assert.match(result.stderr, /apply needs a selection or --all/);
   assert.equal(await exists(join(work, ".crossform", "runs")), false, "no run was recorded");
 });
 
 test("apply --all --auto-approve without --approve prod is refused before any terraform process", async () => {
-  const result = await crossform("apply", "--all", "--auto-approve");
+  const result = await crossform("apply", "--allow-dirty", "--all", "--auto-approve");
   assert.equal(result.code, 2, show(result));
   assert.match(result.stderr, /needs --approve prod when not interactive/);
   assert.match(result.stderr, /--auto-approve never covers/);
@@ -206,6 +206,7 @@ test("plan --detailed-exitcode: network and dns have changes, app is blocked; ex
 test("apply --all --auto-approve --approve prod applies every unit, each state in its own account's bucket", async () => {
   const result = await crossform(
     "apply",
+    "--allow-dirty",
     "--all",
     "--auto-approve",
     "--approve",

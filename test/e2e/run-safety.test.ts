@@ -3,7 +3,7 @@
 // saved plans bound to their unit, preflight refusals that start no terraform process, a failing
 // unit in a wave, sensitive values kept out of every record, two units of one stack at once.
 import assert from "node:assert/strict";
-import { chmod, cp, mkdir, readFile, readdir, realpath, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, readdir, realpath, stat, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -16,7 +16,7 @@ import type { CliResult } from "../helpers/cli.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
-import { terraformEnv } from "../helpers/terraform.ts";
+import { recordingTerraform as recordingTerraformIn, terraformEnv } from "../helpers/terraform.ts";
 
 const fixtures = fileURLToPath(new URL("../fixtures/run/", import.meta.url));
 const root = await makeTempDir("run-safety");
@@ -116,39 +116,8 @@ function recordDir(dir: string, runId: string, unitId: string): string {
   return join(dir, ".crossform", "runs", runId, "units", ...unitId.split("/"));
 }
 
-/**
- * A `terraform` wrapper on the PATH that appends each invocation's arguments to a file, then
- * runs the real terraform: the file tells which terraform processes a run started.
- */
-async function recordingTerraform(
-  name: string,
-): Promise<{ bin: string; calls: () => Promise<string[]> }> {
-  const found = (process.env.PATH ?? "")
-    .split(delimiter)
-    .filter((d) => d !== "")
-    .map((d) => join(d, "terraform"));
-  let real: string | undefined;
-  for (const candidate of found) {
-    if (await exists(candidate)) {
-      real = candidate;
-      break;
-    }
-  }
-  assert.ok(real, "terraform is on the PATH");
-  const bin = join(root, `${name}-bin`);
-  const log = join(root, `${name}-terraform-calls`);
-  await mkdir(bin);
-  await writeFile(log, "");
-  await writeFile(
-    join(bin, "terraform"),
-    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`,
-  );
-  await chmod(join(bin, "terraform"), 0o755);
-  return {
-    bin,
-    calls: async () => (await readFile(log, "utf8")).split("\n").filter((l) => l !== ""),
-  };
-}
+/** A recording terraform wrapper of this file's temporary root. */
+const recordingTerraform = (name: string) => recordingTerraformIn(root, name);
 
 // The scenarios are independent (own directory, own account ids and buckets on the one emulator)
 // and mostly wait on terraform and the emulator: three at a time.
@@ -188,6 +157,7 @@ describe("run safety", { concurrency: 3 }, () => {
     await t.test("apply --run <plan run> applies the saved plan of the selected unit", async () => {
       const result = await crossform(dir, [
         "apply",
+        "--allow-dirty",
         "--run",
         first.run.id,
         "--target",
@@ -227,6 +197,7 @@ describe("run safety", { concurrency: 3 }, () => {
         const before = await getStateObject(moto.env, devState);
         const result = await crossform(dir, [
           "apply",
+          "--allow-dirty",
           "--run",
           second.run.id,
           "--target",
@@ -257,6 +228,7 @@ describe("run safety", { concurrency: 3 }, () => {
     const applyStaging = async (): Promise<UnitReport> => {
       const result = await crossform(dir, [
         "apply",
+        "--allow-dirty",
         "--run",
         second.run.id,
         "--target",
@@ -301,7 +273,7 @@ describe("run safety", { concurrency: 3 }, () => {
     const dir = await scenario("preflight");
     await bootstrap(dir, "dev");
     const terraform = await recordingTerraform("preflight");
-    const result = await crossform(dir, ["apply", "--all", "--auto-approve"], {
+    const result = await crossform(dir, ["apply", "--allow-dirty", "--all", "--auto-approve"], {
       path: [terraform.bin],
     });
     assert.equal(result.code, 1, show(result));
@@ -327,7 +299,7 @@ describe("run safety", { concurrency: 3 }, () => {
     const dir = await scenario("wrong-state-role");
     await bootstrap(dir);
     const terraform = await recordingTerraform("wrong-state-role");
-    const result = await crossform(dir, ["apply", "--all", "--auto-approve"], {
+    const result = await crossform(dir, ["apply", "--allow-dirty", "--all", "--auto-approve"], {
       path: [terraform.bin],
     });
     assert.equal(result.code, 1, show(result));
@@ -348,7 +320,7 @@ describe("run safety", { concurrency: 3 }, () => {
   test("two units sharing one state key are refused before init: exit 2, no terraform process", async () => {
     const dir = await scenario("shared-key", { generate: false });
     const terraform = await recordingTerraform("shared-key");
-    for (const args of [["plan"], ["apply", "--all", "--auto-approve"]]) {
+    for (const args of [["plan"], ["apply", "--allow-dirty", "--all", "--auto-approve"]]) {
       const result = await crossform(dir, args, { path: [terraform.bin] });
       assert.equal(result.code, 2, `${args.join(" ")}: ${show(result)}`);
       assert.match(
@@ -365,6 +337,7 @@ describe("run safety", { concurrency: 3 }, () => {
     await bootstrap(dir);
     const result = await crossform(dir, [
       "apply",
+      "--allow-dirty",
       "--all",
       "--auto-approve",
       "--parallel",
@@ -443,6 +416,7 @@ describe("run safety", { concurrency: 3 }, () => {
     };
     await run(
       "apply",
+      "--allow-dirty",
       "--all",
       "--auto-approve",
       "--format",
@@ -521,7 +495,7 @@ describe("run safety", { concurrency: 3 }, () => {
     // Each unit's provisioner waits for the other's to arrive: the apply succeeds only if they overlap.
     const result = await crossform(
       dir,
-      ["apply", "--all", "--auto-approve", "--parallel", "2", "--format", "json"],
+      ["apply", "--allow-dirty", "--all", "--auto-approve", "--parallel", "2", "--format", "json"],
       { tmpdir: tmp },
     );
     assert.equal(result.code, 0, show(result));

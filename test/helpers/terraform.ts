@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 
 /** What one terraform invocation printed and returned. */
 export interface TerraformResult {
@@ -93,4 +93,42 @@ export async function terraformFmtMany(texts: readonly string[]): Promise<string
     throw new Error(`terraform fmt ${dir} exited with ${result.code}: ${result.stderr}`);
   }
   return Promise.all(files.map((file) => readFile(file, "utf8")));
+}
+
+/**
+ * A `terraform` wrapper in `<root>/<name>-bin` that appends each invocation's arguments to a file,
+ * then runs the real terraform from the PATH: put `bin` first on a child's PATH, and `calls()`
+ * tells which terraform processes it started.
+ */
+export async function recordingTerraform(
+  root: string,
+  name: string,
+): Promise<{ bin: string; calls: () => Promise<string[]> }> {
+  let real: string | undefined;
+  for (const dir of (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "")) {
+    const candidate = join(dir, "terraform");
+    if (
+      await stat(candidate).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      real = candidate;
+      break;
+    }
+  }
+  if (real === undefined) throw new Error("terraform is not on the PATH");
+  const bin = join(root, `${name}-bin`);
+  const log = join(root, `${name}-terraform-calls`);
+  await mkdir(bin, { recursive: true });
+  await writeFile(log, "");
+  await writeFile(
+    join(bin, "terraform"),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`,
+  );
+  await chmod(join(bin, "terraform"), 0o755);
+  return {
+    bin,
+    calls: async () => (await readFile(log, "utf8")).split("\n").filter((l) => l !== ""),
+  };
 }

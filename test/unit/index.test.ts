@@ -19,6 +19,7 @@ test("the public entry exports exactly the documented runtime names", () => {
     "AtomicFileWriter",
     "CONFIG_FILE_NAME",
     "CrossformError",
+    "GitCliStatus",
     "NodeFileSystem",
     "SdkAwsSessions",
     "SpawnTerraformRunner",

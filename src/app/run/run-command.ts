@@ -19,6 +19,8 @@ import {
   wavesFromSchedule,
 } from "../../core/report/run-report.ts";
 import type { RunCommand, RunReport, UnitReport } from "../../core/report/run-report.ts";
+import { destroyCapBreach, describeBreaches, unitCountProblem } from "../../core/run/guards.ts";
+import type { DestroyCapBreach } from "../../core/run/guards.ts";
 import { lockFileInitArgs } from "../../core/run/terraform-args.ts";
 import { checkTerraformVersion } from "../../core/run/terraform-version-check.ts";
 import { runSchedule } from "../../core/run/scheduler.ts";
@@ -392,6 +394,11 @@ export async function runCommand(
     }
   }
   if (mutating) checkApprovals(config, units, options, deps.confirm !== undefined);
+  if (mutating) {
+    const refused = await checkGuards(deps, loaded, units, options);
+    if (refused)
+      return { report: undefined, recordDir: undefined, diagnostics: [refused], exitCode: 1 };
+  }
 
   const diagnostics: Diagnostic[] = [];
   if (!(await gitignoreCoversCrossform(deps.fs, loaded.dir))) {
@@ -494,6 +501,7 @@ export async function runCommand(
 
   let phases: ScheduleResult<UnitTask>[] = [];
   let notConfirmed = false;
+  let refusedByGuard: Set<string> | undefined;
   let planReport: RunReport | undefined;
   const planMode =
     command === "destroy" ? "destroy" : command === "drift" ? "refresh-only" : "normal";
@@ -544,6 +552,15 @@ export async function runCommand(
           code: "run/plan-failed",
           message: `${failedPlans.length} unit${failedPlans.length > 1 ? "s" : ""} failed to plan (${failedPlans.map((u) => u.id).join(", ")}); nothing was applied`,
           hint: "fix the failures shown in the summary and run again",
+        });
+      } else if (destroyBreaches(config, units, state, options).length > 0) {
+        const breaches = destroyBreaches(config, units, state, options);
+        refusedByGuard = new Set(breaches.map((b) => b.unitId));
+        diagnostics.push({
+          severity: "error",
+          code: "guard/max-destroy",
+          message: `${command} refused by guards: ${describeBreaches(breaches)}; nothing was applied`,
+          hint: "review the plan; pass --allow-destroy to apply these destroys, or raise guards.max_destroy / guards.max_destroy_approval in crossform.yaml",
         });
       } else if (toChange.length > 0) {
         const approvalAccounts = [
@@ -607,11 +624,81 @@ export async function runCommand(
     }
     report = createRunReport({ run: report.run, units: report.units, waves: report.waves });
   }
+  if (refusedByGuard) {
+    for (const unit of report.units) {
+      if (unit.status === "succeeded" && unit.has_changes) {
+        unit.status = "not-started";
+        unit.reason = refusedByGuard.has(unit.id)
+          ? `refused by guards: destroys ${(unit.summary?.destroy ?? 0) + (unit.summary?.replace ?? 0)}, over its cap (--allow-destroy)`
+          : "not applied: another unit's plan was refused by guards";
+      }
+    }
+    report = createRunReport({ run: report.run, units: report.units, waves: report.waves });
+  }
   await saveRunReport(deps.writer, loaded.dir, report);
   let exitCode: number = runExitCode(report, { detailedExitcode: options.detailedExitcode });
   if (notConfirmed) exitCode = 1;
   if (diagnostics.some((d) => d.severity === "error") && exitCode === 0) exitCode = 1;
   return { report, recordDir: runDir(loaded.dir, runId), diagnostics, exitCode };
+}
+
+/**
+ * The guards checked before anything runs (CONTRACT.md section 1 `guards`, section 6): the unit
+ * cap of an apply or destroy (`--max-units`), and for apply a committed working tree
+ * (`--allow-dirty`; outside git it is required). Returns the refusal, or undefined.
+ */
+async function checkGuards(
+  deps: RunDeps,
+  loaded: LoadedConfig,
+  units: Unit[],
+  options: RunOptions,
+): Promise<Diagnostic | undefined> {
+  const tooMany = unitCountProblem(units.length, loaded.config.guards, options.maxUnits);
+  if (tooMany) return { severity: "error", code: "guard/max-units", ...tooMany };
+  if (options.command !== "apply" || options.allowDirty === true) return undefined;
+  const status = await deps.git.status(loaded.dir);
+  if (status.kind === "outside") {
+    return {
+      severity: "error",
+      code: "guard/not-in-git",
+      message: `${loaded.dir} is not in a git repository: apply could not be traced to a commit`,
+      hint: "commit the configuration to git and apply from there, or pass --allow-dirty to apply what is on disk",
+    };
+  }
+  if (status.changed.length > 0) {
+    const shown = status.changed.slice(0, 5).join(", ");
+    const more = status.changed.length > 5 ? ` and ${status.changed.length - 5} more` : "";
+    return {
+      severity: "error",
+      code: "guard/dirty-tree",
+      message: `the working tree has uncommitted changes (${shown}${more}): apply applies only committed code`,
+      hint: "commit or stash the changes (`git status` lists them), or pass --allow-dirty to apply what is on disk",
+    };
+  }
+  return undefined;
+}
+
+/** Units whose confirmed plan destroys more than their cap, unless `--allow-destroy`. */
+function destroyBreaches(
+  config: Config,
+  units: Unit[],
+  state: Map<string, UnitState>,
+  options: RunOptions,
+): DestroyCapBreach[] {
+  if (options.command !== "apply" || options.allowDestroy) return [];
+  const breaches: DestroyCapBreach[] = [];
+  for (const unit of units) {
+    const summary = state.get(unit.id)?.planned?.summary;
+    if (!summary) continue;
+    const breach = destroyCapBreach(config.guards, {
+      id: unit.id,
+      approval: approvalAccountsOf(config, unit).length > 0,
+      destroy: summary.destroy,
+      replace: summary.replace,
+    });
+    if (breach) breaches.push(breach);
+  }
+  return breaches;
 }
 
 /**
@@ -747,6 +834,22 @@ async function applyPhase(
       }
     }
     if (!planned.hasChanges) return { status: "succeeded", changes: false };
+    const breach = options.allowDestroy
+      ? undefined
+      : mode === "normal"
+        ? destroyCapBreach(ctx.config.guards, {
+            id: unit.id,
+            approval: approvalAccountsOf(ctx.config, unit).length > 0,
+            destroy: planned.summary.destroy,
+            replace: planned.summary.replace,
+          })
+        : undefined;
+    if (breach) {
+      return record(s, {
+        kind: "failed",
+        message: `refused by guards: ${describeBreaches([breach])}; pass --allow-destroy to apply it`,
+      });
+    }
     const failure = await applyPlan(ctx, planned.workspace, planned.planFile, log);
     if (failure) return record(s, failure);
     s.appliedChanges = true;
@@ -880,6 +983,20 @@ async function applySavedRun(
           });
         }
         if (!before.has_changes) return { status: "succeeded", changes: false };
+        const breach = options.allowDestroy
+          ? undefined
+          : destroyCapBreach(loaded.config.guards, {
+              id: unit.id,
+              approval: approvalAccountsOf(loaded.config, unit).length > 0,
+              destroy: before.summary?.destroy ?? 0,
+              replace: before.summary?.replace ?? 0,
+            });
+        if (breach) {
+          return record(s, {
+            kind: "failed",
+            message: `refused by guards: ${describeBreaches([breach])}; pass --allow-destroy to apply it`,
+          });
+        }
         const changedDependency = unit.dependsOn.find((d) => savedUnits.get(d)?.has_changes);
         if (changedDependency) {
           s.needsReplan = true;

@@ -9,6 +9,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
 import type { FileSystem } from "../../ports/file-system.ts";
 import type { FileWriter } from "../../ports/file-writer.ts";
+import type { GitStatus } from "../../ports/git.ts";
 import type { HclParser } from "../../ports/hcl-parser.ts";
 import type { TerraformRunner } from "../../ports/terraform-runner.ts";
 
@@ -33,6 +34,8 @@ export interface RunDeps {
   parser: HclParser;
   aws: AwsSessions;
   runner: TerraformRunner;
+  /** Whether the working tree is committed (apply refuses a dirty one without `--allow-dirty`). */
+  git: GitStatus;
   clock: Clock;
   events?: EventSink;
   /** Interactive confirmation; absent when not interactive (flags decide then). */
@@ -58,8 +61,14 @@ export interface RunOptions {
   autoApprove: boolean;
   /** `--approve`: approval accounts the operator approves. */
   approve: string[];
-  /** `--allow-destroy` (destroy only). */
+  /**
+   * `--allow-destroy`: required by destroy; lifts the per-unit destroy caps of `guards` for apply.
+   */
   allowDestroy: boolean;
+  /** `--allow-dirty`: apply with uncommitted changes in the working tree, or outside git. */
+  allowDirty?: boolean;
+  /** `--max-units`: the unit cap of this apply or destroy; default `guards.max_units`. */
+  maxUnits?: number;
   /** `apply --run <id>`: apply the saved plans of that run. */
   fromRun?: string;
   /** The operator's name, for `{user}` in session names and the report. */

@@ -1,5 +1,6 @@
 import { extname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
+import { GitCliStatus } from "../../adapters/git/git-cli-status.ts";
 import { SpawnTerraformRunner } from "../../adapters/terraform/spawn-terraform-runner.ts";
 import { SystemClock } from "../../adapters/system/system-clock.ts";
 import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
@@ -39,6 +40,8 @@ interface RunFlags extends CommonOptions {
   autoApprove?: boolean;
   approve?: string[];
   allowDestroy?: boolean;
+  allowDirty?: boolean;
+  maxUnits?: string;
   run?: string;
   debug?: boolean;
 }
@@ -140,6 +143,10 @@ async function execute(
     lockTimeoutSeconds = durationSeconds(flags.lockTimeout);
   }
   for (const file of flags.report ?? []) checkReportFile(file);
+  const maxUnits = flags.maxUnits === undefined ? undefined : Number(flags.maxUnits);
+  if (maxUnits !== undefined && (!Number.isInteger(maxUnits) || maxUnits < 1)) {
+    usageError(`--max-units ${flags.maxUnits} is not a whole number of 1 or more`);
+  }
 
   const controller = new AbortController();
   const onSignal = (): void => {
@@ -183,6 +190,8 @@ async function execute(
     autoApprove: flags.autoApprove === true,
     approve: flags.approve ?? [],
     allowDestroy: flags.allowDestroy === true,
+    allowDirty: flags.allowDirty === true,
+    ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
     user: currentUser(io.env),
     signal: controller.signal,
@@ -195,6 +204,7 @@ async function execute(
         parser: adapters.parser,
         aws,
         runner,
+        git: new GitCliStatus(io.env),
         clock: new SystemClock(),
         events: view,
         ...(prompter ? { confirm: confirmer(io, prompter) } : {}),
@@ -310,7 +320,23 @@ function addRunCommand(
         collect,
       );
   }
-  if (command === "apply") cmd.option("--run <id>", "apply the saved plans of a plan run");
+  if (command === "apply" || command === "destroy")
+    cmd.option(
+      "--max-units <n>",
+      "allow up to <n> units in this run (default: guards.max_units, 100)",
+    );
+  if (command === "apply") {
+    cmd
+      .option("--run <id>", "apply the saved plans of a plan run")
+      .option(
+        "--allow-destroy",
+        "apply plans that destroy or replace more than guards.max_destroy (max_destroy_approval in approval accounts)",
+      )
+      .option(
+        "--allow-dirty",
+        "apply with uncommitted changes in the working tree, or outside git",
+      );
+  }
   if (command === "destroy")
     cmd.option("--allow-destroy", "required: destroy removes every resource of the selected units");
   withCommonOptions(cmd, ["pretty", "json", "md"]).action(

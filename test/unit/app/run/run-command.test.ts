@@ -38,6 +38,7 @@ import {
   showJsonWithChange,
 } from "../../../helpers/fake-terraform-runner.ts";
 import type { FakeCall, FakeReply, FakeScript } from "../../../helpers/fake-terraform-runner.ts";
+import { FakeGitStatus } from "../../../helpers/fake-git-status.ts";
 import { makeTempDir } from "../../../helpers/temp-dir.ts";
 
 const CONFIG = `version: 1
@@ -132,6 +133,7 @@ interface Harness {
   writer: RecordingWriter;
   events: ProgressEvent[];
   confirms: ConfirmRequest[];
+  git: FakeGitStatus;
   deps: RunDeps;
 }
 
@@ -152,7 +154,9 @@ async function harness(
   const confirms: ConfirmRequest[] = [];
   let time = Date.UTC(2026, 0, 15, 10, 0, 0);
   const answers = options.confirm;
+  const git = new FakeGitStatus();
   const deps: RunDeps = {
+    git,
     fs: new NodeFileSystem(),
     writer,
     parser,
@@ -172,7 +176,7 @@ async function harness(
         }
       : {}),
   };
-  return { loaded, runner, aws, writer, events, confirms, deps };
+  return { loaded, runner, aws, writer, events, confirms, git, deps };
 }
 
 function options(overrides: Partial<RunOptions>): RunOptions {
@@ -247,6 +251,142 @@ async function mode(path: string): Promise<number> {
 // The suites run side by side: each test has its own directory and fakes, and mostly waits on
 // fsync of the run records.
 describe("run engine on in-memory terraform and AWS", { concurrency: true }, () => {
+  describe("guards", { concurrency: true }, () => {
+    const apply = (overrides: Partial<RunOptions> = {}): RunOptions =>
+      options({ command: "apply", all: true, autoApprove: true, approve: ["prod"], ...overrides });
+
+    test("more units than guards.max_units: refused (exit 1) before any terraform or AWS call; --max-units lifts it", async () => {
+      const h = await harness();
+      h.loaded.config.guards.maxUnits = 3;
+      const refused = await runCommand(h.deps, h.loaded, apply());
+      assert.equal(refused.exitCode, 1);
+      assert.equal(refused.report, undefined);
+      assert.equal(refused.diagnostics[0]?.code, "guard/max-units");
+      assert.match(
+        refused.diagnostics[0]?.message ?? "",
+        /^the selection has 5 units, more than guards\.max_units \(3\)$/,
+      );
+      assert.match(refused.diagnostics[0]?.hint ?? "", /--max-units 5/);
+      assert.equal(h.runner.versionCalls, 0);
+      assert.deepEqual(h.runner.calls, []);
+      assert.deepEqual(h.aws.calls, []);
+
+      const low = await runCommand(h.deps, h.loaded, apply({ maxUnits: 4 }));
+      assert.equal(low.diagnostics[0]?.code, "guard/max-units");
+      assert.match(low.diagnostics[0]?.message ?? "", /more than --max-units 4/);
+
+      const lifted = await runCommand(h.deps, h.loaded, apply({ maxUnits: 5 }));
+      assert.equal(lifted.exitCode, 0, JSON.stringify(lifted.diagnostics));
+      assert.equal(statuses(lifted)[APP_PROD], "succeeded");
+    });
+
+    test("the unit cap covers destroy too, and not plan", async () => {
+      const h = await harness();
+      h.loaded.config.guards.maxUnits = 2;
+      const destroy = await runCommand(
+        h.deps,
+        h.loaded,
+        apply({ command: "destroy", allowDestroy: true }),
+      );
+      assert.equal(destroy.diagnostics[0]?.code, "guard/max-units");
+      assert.deepEqual(h.runner.calls, []);
+      const plan = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
+      assert.equal(plan.report?.units.length, 5);
+    });
+
+    test("apply of a dirty working tree names the files and runs nothing; --allow-dirty applies", async () => {
+      const h = await harness();
+      h.git.answer = {
+        kind: "repository",
+        changed: ["stacks/app/main.tf", "a", "b", "c", "d", "e", "f"],
+      };
+      const refused = await runCommand(h.deps, h.loaded, apply());
+      assert.equal(refused.exitCode, 1);
+      assert.equal(refused.diagnostics[0]?.code, "guard/dirty-tree");
+      assert.match(
+        refused.diagnostics[0]?.message ?? "",
+        /uncommitted changes \(stacks\/app\/main\.tf, a, b, c, d and 2 more\)/,
+      );
+      assert.match(refused.diagnostics[0]?.hint ?? "", /--allow-dirty/);
+      assert.deepEqual(h.git.asked, [h.loaded.dir]);
+      assert.equal(h.runner.versionCalls, 0);
+      assert.deepEqual(h.runner.calls, []);
+
+      const allowed = await runCommand(h.deps, h.loaded, apply({ allowDirty: true }));
+      assert.equal(allowed.exitCode, 0, JSON.stringify(allowed.diagnostics));
+      assert.equal(h.git.asked.length, 1, "--allow-dirty does not ask git");
+    });
+
+    test("apply outside git needs --allow-dirty; plan and destroy do not ask", async () => {
+      const h = await harness();
+      h.git.answer = { kind: "outside" };
+      const refused = await runCommand(h.deps, h.loaded, apply());
+      assert.equal(refused.diagnostics[0]?.code, "guard/not-in-git");
+      assert.match(refused.diagnostics[0]?.message ?? "", /is not in a git repository/);
+      assert.deepEqual(h.runner.calls, []);
+      await runCommand(h.deps, h.loaded, options({ command: "plan" }));
+      await runCommand(h.deps, h.loaded, apply({ command: "destroy", allowDestroy: true }));
+      assert.equal(h.git.asked.length, 1);
+    });
+
+    test("a plan destroying more than guards.max_destroy: nothing applied, exit 1; approval accounts are stricter; --allow-destroy applies", async () => {
+      const showWith = (deletes: number): FakeReply => ({
+        stdout: JSON.stringify({
+          format_version: "1.2",
+          terraform_version: "1.11.4",
+          errored: false,
+          resource_changes: Array.from({ length: deletes }, (_, i) => ({
+            address: `terraform_data.old${i}`,
+            mode: "managed",
+            type: "terraform_data",
+            name: `old${i}`,
+            change: {
+              actions: ["delete"],
+              before: { input: "x" },
+              after: null,
+              after_unknown: false,
+              before_sensitive: false,
+              after_sensitive: false,
+            },
+          })),
+        }),
+      });
+      // network/dev destroys 2 (cap 2: allowed), network/prod destroys 1 (approval cap 0).
+      const h = await harness({
+        script: script(on(NETWORK_DEV, "show", showWith(2)), on(NETWORK_PROD, "show", showWith(1))),
+      });
+      h.loaded.config.guards.maxDestroy = 2;
+      const refused = await runCommand(h.deps, h.loaded, apply());
+      assert.equal(refused.exitCode, 1);
+      const guard = refused.diagnostics.find((d) => d.code === "guard/max-destroy");
+      assert.ok(guard, JSON.stringify(refused.diagnostics));
+      assert.match(
+        guard.message,
+        /^apply refused by guards: network\/prod\/us-east-1 would destroy 1 resource \(cap 0, guards\.max_destroy_approval: an approval account\); nothing was applied$/,
+      );
+      assert.deepEqual(
+        h.runner.calls.filter((c) => c.command === "apply"),
+        [],
+        "no unit applied",
+      );
+      assert.equal(unit(refused, NETWORK_PROD).status, "not-started");
+      assert.match(unit(refused, NETWORK_PROD).reason ?? "", /refused by guards/);
+      assert.match(unit(refused, NETWORK_DEV).reason ?? "", /another unit's plan was refused/);
+
+      h.loaded.config.guards.maxDestroyApproval = 1;
+      h.loaded.config.guards.maxDestroy = 1;
+      const devOver = await runCommand(h.deps, h.loaded, apply());
+      assert.match(
+        devOver.diagnostics.find((d) => d.code === "guard/max-destroy")?.message ?? "",
+        /network\/dev\/us-east-1 would destroy 2 resources \(cap 1, guards\.max_destroy\)/,
+      );
+
+      const allowed = await runCommand(h.deps, h.loaded, apply({ allowDestroy: true }));
+      assert.equal(allowed.exitCode, 0, JSON.stringify(allowed.diagnostics));
+      assert.ok(h.runner.calls.some((c) => c.unit === NETWORK_PROD && c.command === "apply"));
+    });
+  });
+
   describe("selection and approvals", { concurrency: true }, () => {
     test("apply without a selection or --all is a user error, before anything runs", async () => {
       const h = await harness();

@@ -1,0 +1,133 @@
+// The guards of an apply, with the built CLI, real git, real terraform and one moto_server: the
+// unit cap and an uncommitted working tree refuse the run before any terraform process starts;
+// plans destroying more than a unit's cap (stricter in an approval account) are refused before
+// any apply, the state untouched; --max-units, a commit and --allow-destroy let the run through.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { appendFile, cp, readFile, writeFile } from "node:fs/promises";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { after, before, test } from "node:test";
+import { getStateObject } from "../helpers/aws-accounts.ts";
+import { emulatorCliEnv, runBuiltCli, showResult } from "../helpers/cli.ts";
+import type { CliResult } from "../helpers/cli.ts";
+import { startMoto } from "../helpers/moto.ts";
+import type { MotoServer } from "../helpers/moto.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+import { recordingTerraform, terraformEnv } from "../helpers/terraform.ts";
+
+const run = promisify(execFile);
+const fixture = fileURLToPath(new URL("../fixtures/run/guards/", import.meta.url));
+const root = await makeTempDir("run-guards");
+const home = join(root, "home");
+const dir = join(root, "repo");
+
+let moto: MotoServer;
+before(async () => {
+  moto = await startMoto();
+});
+after(() => moto?.stop());
+
+const git = (...args: string[]) =>
+  run("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", ...args], { cwd: dir });
+
+/** Item count of the fleet state of an account. */
+async function items(accountId: string): Promise<number> {
+  const state = JSON.parse(
+    await getStateObject(moto.env, {
+      bucket: `run-guards-${accountId}-us-east-1`,
+      key: "fleet/terraform.tfstate",
+      accountId,
+      region: "us-east-1",
+    }),
+  ) as { resources: { instances: unknown[] }[] };
+  return state.resources.reduce((n, r) => n + r.instances.length, 0);
+}
+
+test("guards: unit cap, a dirty tree, destroy caps; each refusal changes nothing", async (t) => {
+  const terraform = await recordingTerraform(root, "guards");
+  const crossform = (...args: string[]): Promise<CliResult> => {
+    const env = emulatorCliEnv(moto.env, { home, root });
+    env.PATH = [terraform.bin, process.env.PATH ?? ""].join(delimiter);
+    return runBuiltCli(args, { cwd: dir, env: terraformEnv(env) });
+  };
+  const show = showResult;
+  const applyArgs = ["apply", "--all", "--auto-approve", "--approve", "prod"];
+
+  await cp(fixture, dir, { recursive: true });
+  await writeFile(join(dir, ".gitignore"), ".crossform/\n");
+  assert.equal((await crossform("generate")).code, 0);
+  await git("init", "-q");
+  await git("add", "-A");
+  await git("commit", "-qm", "fleet");
+  const boot = await crossform("bootstrap", "--create-role");
+  assert.equal(boot.code, 0, show(boot));
+
+  await t.test("two units over guards.max_units 1: exit 1, no terraform process", async () => {
+    const result = await crossform(...applyArgs);
+    assert.equal(result.code, 1, show(result));
+    assert.match(result.stderr, /the selection has 2 units, more than guards\.max_units \(1\)/);
+    assert.match(result.stderr, /--max-units 2/);
+    assert.deepEqual(await terraform.calls(), []);
+  });
+
+  await t.test("an uncommitted change: exit 1 naming the file, no terraform process", async () => {
+    const main = join(dir, "stacks", "fleet", "main.tf");
+    await appendFile(main, "# an edit not yet committed\n");
+    const result = await crossform(...applyArgs, "--max-units", "2");
+    assert.equal(result.code, 1, show(result));
+    assert.match(result.stderr, /uncommitted changes \(stacks\/fleet\/main\.tf\)/);
+    assert.match(result.stderr, /--allow-dirty/);
+    assert.deepEqual(await terraform.calls(), []);
+    await git("checkout", "--", "stacks/fleet/main.tf");
+  });
+
+  await t.test("committed and within the caps: both accounts applied", async () => {
+    const result = await crossform(...applyArgs, "--max-units", "2");
+    assert.equal(result.code, 0, show(result));
+    assert.equal(await items("760000000001"), 3);
+    assert.equal(await items("760000000002"), 3);
+  });
+
+  // dev shrinks to 1 (2 destroys, cap 1); prod to 2 (1 destroy, approval cap 0).
+  const config = join(dir, "crossform.yaml");
+  await writeFile(
+    config,
+    (await readFile(config, "utf8")).replace(
+      "      size: 3\n",
+      "      size: 3\n    targets:\n      dev: { vars: { size: 1 } }\n      prod: { vars: { size: 2 } }\n",
+    ),
+  );
+  assert.equal((await crossform("generate")).code, 0);
+  await git("add", "-A");
+  await git("commit", "-qm", "shrink the fleet");
+
+  await t.test("destroys over the caps: refused after the plan, nothing applied", async () => {
+    const before = (await terraform.calls()).length;
+    const result = await crossform(...applyArgs, "--max-units", "2");
+    assert.equal(result.code, 1, show(result));
+    assert.match(
+      result.stderr,
+      /apply refused by guards: fleet\/dev\/us-east-1 would destroy 2 resources \(cap 1, guards\.max_destroy\); fleet\/prod\/us-east-1 would destroy 1 resource \(cap 0, guards\.max_destroy_approval: an approval account\); nothing was applied/,
+    );
+    const calls = (await terraform.calls()).slice(before);
+    assert.ok(
+      calls.some((c) => c.startsWith("plan")),
+      calls.join("\n"),
+    );
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith("apply")),
+      [],
+    );
+    assert.equal(await items("760000000001"), 3);
+    assert.equal(await items("760000000002"), 3);
+  });
+
+  await t.test("--allow-destroy applies the destroys", async () => {
+    const result = await crossform(...applyArgs, "--max-units", "2", "--allow-destroy");
+    assert.equal(result.code, 0, show(result));
+    assert.equal(await items("760000000001"), 1);
+    assert.equal(await items("760000000002"), 2);
+  });
+});

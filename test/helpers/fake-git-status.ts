@@ -1,0 +1,16 @@
+import type { GitStatus } from "../../src/ports/git.ts";
+
+/** A {@link GitStatus} that answers what a test sets: by default a clean repository. */
+export class FakeGitStatus implements GitStatus {
+  answer: { kind: "outside" } | { kind: "repository"; changed: string[] } = {
+    kind: "repository",
+    changed: [],
+  };
+  /** Directories asked about. */
+  readonly asked: string[] = [];
+
+  async status(dir: string) {
+    this.asked.push(dir);
+    return this.answer;
+  }
+}

@@ -180,7 +180,7 @@ function lockText(lock: LockSetting): string {
 }
 
 /** The name AWS accepts for a role session: `[\w+=,.@-]`, 2 to 64 characters. */
-function roleSessionName(config: Config, account: string, user: string): string {
+export function roleSessionName(config: Config, account: string, user: string): string {
   const name = sessionName(config, account, "", user).replace(/[^\w+=,.@-]/g, "-");
   return name.length >= 2 ? name : `crossform-${account}`.slice(0, 64);
 }

@@ -58,3 +58,66 @@ export function emulatorCliEnv(
 export function showResult(result: CliResult): string {
   return `exit ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
 }
+
+/** A CLI run still going: signal it, watch its stderr as it comes, await its end. */
+export interface RunningCli {
+  /** Sends a signal to the CLI process alone (as a terminal's Ctrl-C reaches crossform). */
+  signal(signal: NodeJS.Signals): void;
+  /** Stderr so far, each chunk with the `performance.now()` at which it arrived. */
+  readonly stderrChunks: { at: number; text: string }[];
+  /** Resolves when some stderr so far matches `pattern`, with the time it arrived. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<number>;
+  readonly done: Promise<CliResult>;
+}
+
+/** Starts the built CLI like {@link runBuiltCli}, without waiting for it. */
+export function startBuiltCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): RunningCli {
+  const child = spawn(process.execPath, [builtCli, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const stderrChunks: { at: number; text: string }[] = [];
+  const waiters: { pattern: RegExp; resolve: (at: number) => void }[] = [];
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    const at = performance.now();
+    stderr += d;
+    stderrChunks.push({ at, text: d });
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(stderr)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(at);
+      }
+    }
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  return {
+    signal: (signal) => void child.kill(signal),
+    stderrChunks,
+    waitForStderr: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        if (pattern.test(stderr)) return resolve(performance.now());
+        const timer = setTimeout(
+          () => reject(new Error(`no ${pattern} on stderr after ${timeoutMs} ms:\n${stderr}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (at) => {
+            clearTimeout(timer);
+            resolve(at);
+          },
+        });
+      }),
+    done,
+  };
+}

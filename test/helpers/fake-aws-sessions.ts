@@ -58,6 +58,8 @@ export class FakeAwsSessions implements AwsSessions {
   readonly profileAccounts = new Map<string, string>();
   /** Account name -> milliseconds forAccount takes. */
   readonly delays = new Map<string, number>();
+  /** Object texts by `bucket/key`, readable by the bucket's owner. */
+  readonly objects = new Map<string, string>();
   readonly calls: string[] = [];
   readonly targets: AccountTarget[] = [];
   readonly finished: string[] = [];
@@ -96,6 +98,7 @@ export class FakeAwsSessions implements AwsSessions {
     const buckets = this.buckets;
     const tables = this.tables;
     const regionErrors = this.regionErrors;
+    const objects = this.objects;
     const bucketOf = (name: string): FakeBucket => {
       const b = buckets.get(name);
       if (!b) throw new CrossformError("aws/bucket-missing", "external", `no bucket ${name}`);
@@ -151,8 +154,22 @@ export class FakeAwsSessions implements AwsSessions {
         putOwnershipControls: notUsed,
         getLifecycleRules: notUsed,
         putLifecycleRules: notUsed,
-        listObjectKeys: notUsed,
-        getObjectText: notUsed,
+        async listObjectKeys(name: string, prefix = "") {
+          calls.push(`listObjectKeys ${account} ${name} ${prefix}`);
+          if (bucketOf(name).owner !== account)
+            throw new CrossformError("aws/access-denied", "external", `access denied to ${name}`);
+          return [...objects.keys()]
+            .filter((k) => k.startsWith(`${name}/${prefix}`))
+            .map((k) => k.slice(name.length + 1))
+            .sort();
+        },
+        async getObjectText(name: string, key: string) {
+          calls.push(`getObjectText ${account} ${name} ${key}`);
+          const text = objects.get(`${name}/${key}`);
+          if (text === undefined || bucketOf(name).owner !== account)
+            throw new CrossformError("aws/object-missing", "external", `no object ${key}`);
+          return text;
+        },
       },
       dynamodb: {
         async describeTable(table: string) {

@@ -36,6 +36,8 @@ export interface FakeReply {
   stderr?: string;
   /** Runs until interrupted (or killed), then exits 1 as terraform does after a graceful stop. */
   hang?: boolean;
+  /** With `hang`: an interrupt is recorded but does not stop it; only a kill does. */
+  ignoreInterrupt?: boolean;
   /** Milliseconds before it ends. @default 1 */
   delayMs?: number;
 }
@@ -271,7 +273,7 @@ export class FakeTerraformRunner implements TerraformRunner {
         interrupts.push({ unit, command: subcommand, signal, sent });
         if (sent) {
           interrupted = true;
-          stop("interrupt");
+          if (!reply.ignoreInterrupt) stop("interrupt");
         }
         return sent;
       },

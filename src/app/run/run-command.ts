@@ -33,6 +33,7 @@ import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
 import { computeGeneratedFiles } from "../generate.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import { verify } from "../verify.ts";
+import { heldLockDiagnostics } from "./held-locks.ts";
 import { gitCommit, gitignoreCoversCrossform } from "./repository-info.ts";
 import {
   crossformDir,
@@ -54,7 +55,7 @@ import {
   planUnit,
   prepare,
 } from "./unit-steps.ts";
-import type { PlannedUnit, StepFailure, UnitStepContext } from "./unit-steps.ts";
+import type { PlannedUnit, RunningChild, StepFailure, UnitStepContext } from "./unit-steps.ts";
 
 interface UnitTask extends SchedulerTask {
   unit: Unit;
@@ -445,6 +446,8 @@ export async function runCommand(
     if (options.signal.aborted) abort.abort();
     else options.signal.addEventListener("abort", () => abort.abort(), { once: true });
   }
+  const running = new Set<RunningChild>();
+  const killed: RunningChild[] = [];
   const ctx: UnitStepContext = {
     config,
     configDir: loaded.dir,
@@ -455,7 +458,24 @@ export async function runCommand(
     lockTimeoutSeconds: options.lockTimeoutSeconds ?? config.run.lockTimeoutSeconds,
     user: options.user,
     signal: abort.signal,
+    running,
+    onKilled: (child) => killed.push(child),
+    ...(options.kill ? { kill: options.kill } : {}),
   };
+  // The provisional summary of an interrupt: what is still running, at once.
+  const provisional = (): void => {
+    const children = [...running].map((c) => `${c.unitId} (${c.command})`);
+    deps.events?.emit({
+      type: "message",
+      level: "warning",
+      text:
+        children.length > 0
+          ? `interrupted: ${children.length} terraform process${children.length === 1 ? "" : "es"} asked to stop: ${children.join(", ")}; no new unit starts`
+          : "interrupted: no terraform process was running; no new unit starts",
+    });
+  };
+  if (abort.signal.aborted) provisional();
+  else abort.signal.addEventListener("abort", provisional, { once: true });
   const state = new Map<string, UnitState>(units.map((u) => [u.id, {}]));
   const labels = new Map<string, string>();
   const dirOf = (unit: Unit): string => unitRecordDir(loaded.dir, runId, unit.id);
@@ -598,6 +618,12 @@ export async function runCommand(
     }
   }
 
+  abort.signal.removeEventListener("abort", provisional);
+  if (killed.length > 0) {
+    const locks = await heldLockDiagnostics(deps.aws, config, units, killed, options.user);
+    diagnostics.push(...locks.held);
+    for (const text of locks.released) deps.events?.emit({ type: "message", level: "info", text });
+  }
   const finishedAt = deps.clock.now();
   const last = phases[phases.length - 1]!;
   let report = buildReport(

@@ -75,6 +75,11 @@ export interface RunOptions {
   user: string;
   /** Cancellation (Ctrl-C): no new unit starts, running children are interrupted. */
   signal?: AbortSignal;
+  /**
+   * The kill (the third Ctrl-C, or the end of the grace period): running children are killed, and
+   * the run reports the state locks they may hold.
+   */
+  kill?: AbortSignal;
 }
 
 /** The outcome of a run command. */

@@ -45,6 +45,20 @@ export interface UnitStepContext {
   user: string;
   /** Aborted on Ctrl-C: the running child gets one interrupt. */
   signal: AbortSignal;
+  /** Aborted to kill (the third Ctrl-C, or the end of the grace period): the running child is killed. */
+  kill?: AbortSignal;
+  /** The terraform children running now, for the provisional summary of an interrupt. */
+  running?: Set<RunningChild>;
+  /** Told of each child a kill ended. */
+  onKilled?: (child: RunningChild) => void;
+}
+
+/** One terraform child of a unit. */
+export interface RunningChild {
+  unitId: string;
+  /** The terraform subcommand (`init`, `plan`, `apply`, ...). */
+  command: string;
+  workspace: UnitWorkspace;
 }
 
 /** A step that ended badly. */
@@ -92,8 +106,15 @@ async function run(
   const onAbort = (): void => {
     child.interrupt("SIGINT");
   };
+  const entry: RunningChild = { unitId: workspace.unitId, command: args[0] ?? "", workspace };
+  const onKill = (): void => {
+    if (child.kill()) ctx.onKilled?.(entry);
+  };
+  ctx.running?.add(entry);
   if (ctx.signal.aborted) onAbort();
   else ctx.signal.addEventListener("abort", onAbort, { once: true });
+  if (ctx.kill?.aborted) onKill();
+  else ctx.kill?.addEventListener("abort", onKill, { once: true });
   try {
     const result = await child.result;
     return {
@@ -104,6 +125,8 @@ async function run(
     };
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
+    ctx.kill?.removeEventListener("abort", onKill);
+    ctx.running?.delete(entry);
   }
 }
 

@@ -10,6 +10,7 @@ import { runCommand } from "../../app/run/run-command.ts";
 import { pluginCacheDirOf } from "../../app/run/run-records.ts";
 import type { ConfirmRequest, RunOptions } from "../../app/run/run-types.ts";
 import { durationSeconds } from "../../core/config/durations.ts";
+import { gracePeriodSeconds, InterruptPolicy } from "../../core/run/interrupt-policy.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import { formatRunJson } from "../../formatters/run-json.ts";
@@ -148,17 +149,49 @@ async function execute(
     usageError(`--max-units ${flags.maxUnits} is not a whole number of 1 or more`);
   }
 
+  // Signals (CONTRACT.md section 7): one request to stop, a grace period, then a kill.
   const controller = new AbortController();
-  const onSignal = (): void => {
-    if (!controller.signal.aborted) {
-      io.stderr.write(
-        "\ninterrupt received: no new unit starts; running terraform processes were asked to stop\n",
-      );
-      controller.abort();
+  const kill = new AbortController();
+  const policy = new InterruptPolicy();
+  const grace = gracePeriodSeconds(config.run.gracePeriodSeconds, io.env.CI === "true");
+  let graceTimer: NodeJS.Timeout | undefined;
+  const killNow = (why: string): void => {
+    io.stderr.write(`\n${why}: killing the running terraform processes\n`);
+    kill.abort();
+  };
+  const onSignal = (signal: "SIGINT" | "SIGTERM"): void => {
+    switch (policy.onSignal(signal)) {
+      case "interrupt":
+        io.stderr.write(
+          `\n${signal} received: no new unit starts; each running terraform was sent one interrupt and has ${grace} s to stop before it is killed${signal === "SIGINT" ? " (press Ctrl-C twice more to kill now)" : ""}\n`,
+        );
+        controller.abort();
+        graceTimer = setTimeout(() => {
+          if (policy.onGraceExpired()) killNow(`the grace period of ${grace} s is over`);
+        }, grace * 1000);
+        graceTimer.unref();
+        break;
+      case "same-request":
+        io.stderr.write(
+          `\n${signal} received: the stop already under way goes on (no second interrupt)\n`,
+        );
+        break;
+      case "warn":
+        io.stderr.write(
+          "\npress Ctrl-C again to kill the running terraform processes (their state locks may stay held)\n",
+        );
+        break;
+      case "kill":
+        killNow("third Ctrl-C");
+        break;
+      case "none":
+        break;
     }
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const onSigint = (): void => onSignal("SIGINT");
+  const onSigterm = (): void => onSignal("SIGTERM");
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
 
   const view = createProgressView({
     stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
@@ -195,6 +228,7 @@ async function execute(
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
     user: currentUser(io.env),
     signal: controller.signal,
+    kill: kill.signal,
   };
   try {
     const result = await runCommand(
@@ -213,7 +247,11 @@ async function execute(
       options,
     );
     view.close();
-    const warnings = result.diagnostics.filter((d) => d.severity === "warning");
+    // Locks a killed terraform may hold come last, where the operator looks.
+    const locks = result.diagnostics.filter((d) => d.code === "run/lock-possibly-held");
+    const warnings = result.diagnostics.filter(
+      (d) => d.severity === "warning" && d.code !== "run/lock-possibly-held",
+    );
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (warnings.length > 0) io.stderr.write(formatDiagnostics(warnings));
     if (prompter && warnings.some((w) => w.code === "run/crossform-not-ignored")) {
@@ -247,12 +285,18 @@ async function execute(
       );
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
+    if (locks.length > 0) {
+      io.stderr.write(
+        `\nstate locks that killed terraform processes may still hold (crossform never unlocks; release each once nothing else runs on its state):\n${formatDiagnostics(locks)}`,
+      );
+    }
     return result.exitCode;
   } finally {
     view.close();
     aws.destroy();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    if (graceTimer) clearTimeout(graceTimer);
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
   }
 }
 

@@ -98,7 +98,12 @@ export interface Config {
   stacks: Map<string, Stack>;
   waves: Wave[];
   guards: { maxDestroy: number; maxDestroyApproval: number; maxUnits: number };
-  run: { parallel: number; lockTimeoutSeconds: number; gracePeriodSeconds: number };
+  run: {
+    parallel: number;
+    lockTimeoutSeconds: number;
+    /** `run.grace_period`; undefined when not written (30 s, 6 s under CI=true). */
+    gracePeriodSeconds: number | undefined;
+  };
   terraform: { binary: string; version: string };
   lint: {
     failLevel: "error" | "warn";

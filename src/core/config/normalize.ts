@@ -30,7 +30,6 @@ export const DEFAULTS = {
   maxUnits: 100,
   parallel: 4,
   lockTimeout: "0s",
-  gracePeriod: "30s",
   adminRole: "OrganizationAccountAccessRole",
   noncurrentVersionDays: 90,
 } as const;
@@ -482,7 +481,10 @@ export function normalizeConfig(
     run: {
       parallel: written.run?.parallel ?? DEFAULTS.parallel,
       lockTimeoutSeconds: durationSeconds(written.run?.lock_timeout ?? DEFAULTS.lockTimeout),
-      gracePeriodSeconds: durationSeconds(written.run?.grace_period ?? DEFAULTS.gracePeriod),
+      gracePeriodSeconds:
+        written.run?.grace_period === undefined
+          ? undefined
+          : durationSeconds(written.run.grace_period),
     },
     terraform: { binary, version },
     lint: {

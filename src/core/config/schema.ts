@@ -210,7 +210,11 @@ const guards = z.strictObject({
 const run = z.strictObject({
   parallel: z.number().int().min(1).max(256).optional().describe("@default 4"),
   lock_timeout: duration.optional().describe("@default 0s"),
-  grace_period: duration.optional().describe("@default 30s"),
+  grace_period: duration
+    .optional()
+    .describe(
+      "After a stop request, how long a child may take before it is killed. @default 30s (6s when CI=true)",
+    ),
 });
 
 const terraform = z.strictObject({

@@ -1015,6 +1015,67 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       assert.equal(unit(result, NETWORK_PROD).status, "not-started");
       assert.deepEqual(h.runner.argv(NETWORK_PROD), []);
     });
+
+    test("a kill after the interrupt: the provisional summary at once, the child killed, its lock reported with the force-unlock command", async () => {
+      const h = await harness({
+        script: on(NETWORK_DEV, "plan", { hang: true, ignoreInterrupt: true }),
+      });
+      const interrupt = new AbortController();
+      const kill = new AbortController();
+      const running = runCommand(
+        h.deps,
+        h.loaded,
+        options({ command: "plan", signal: interrupt.signal, kill: kill.signal }),
+      );
+      await h.runner.started((c) => c.unit === NETWORK_DEV && c.command === "plan");
+      interrupt.abort();
+      const provisional = h.events.find(
+        (e) => e.type === "message" && e.text.startsWith("interrupted:"),
+      );
+      assert.ok(provisional && provisional.type === "message");
+      assert.equal(
+        provisional.text,
+        "interrupted: 1 terraform process asked to stop: network/dev/us-east-1 (plan); no new unit starts",
+      );
+      // The plan ignores the interrupt and still holds its lock.
+      const lockId = "6f1f7b52-2f65-4d6b-a3ac-0c4a4d2b9b11";
+      h.aws.objects.set(
+        "tfstate-111111111111/network/terraform.tfstate.tflock",
+        JSON.stringify({
+          ID: lockId,
+          Operation: "OperationTypePlan",
+          Who: "alice@laptop",
+          Created: "2026-01-15T10:00:00Z",
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(h.runner.interrupts.length, 1);
+      kill.abort();
+      const result = await running;
+      assert.equal(result.exitCode, 130);
+      assert.equal(unit(result, NETWORK_DEV).status, "interrupted");
+      const held = result.diagnostics.filter((d) => d.code === "run/lock-possibly-held");
+      assert.equal(held.length, 1, JSON.stringify(result.diagnostics));
+      assert.match(
+        held[0]?.message ?? "",
+        new RegExp(
+          `^network/dev/us-east-1: terraform plan was killed and may hold its state lock s3://tfstate-111111111111/network/terraform\\.tfstate\\.tflock \\(lock id ${lockId}, OperationTypePlan by alice@laptop at 2026-01-15T10:00:00Z\\); data dir /`,
+        ),
+      );
+      const dataDir = join(h.loaded.dir, ".crossform", "units", "network", "dev", "us-east-1");
+      assert.match(held[0]?.hint ?? "", /^once nothing else runs on this state: cd \//);
+      assert.ok(
+        (held[0]?.hint ?? "").endsWith(`terraform force-unlock -force ${lockId}`),
+        held[0]?.hint,
+      );
+      assert.ok((held[0]?.hint ?? "").includes(dataDir), held[0]?.hint);
+      // The lock was read through the session of the account holding the state.
+      assert.ok(
+        h.aws.calls.includes(
+          "getObjectText 111111111111 tfstate-111111111111 network/terraform.tfstate.tflock",
+        ),
+      );
+    });
   });
 });
 

@@ -117,7 +117,7 @@ test("defaults of everything left out", () => {
   assert.equal(c.state.key, "{stack}/terraform.tfstate");
   assert.deepEqual(c.state.lock, { kind: "s3" });
   assert.deepEqual(c.guards, { maxDestroy: 10, maxDestroyApproval: 0, maxUnits: 100 });
-  assert.deepEqual(c.run, { parallel: 4, lockTimeoutSeconds: 0, gracePeriodSeconds: 30 });
+  assert.deepEqual(c.run, { parallel: 4, lockTimeoutSeconds: 0, gracePeriodSeconds: undefined });
   assert.deepEqual(c.terraform, { binary: "terraform", version: ">= 1.10" });
   assert.deepEqual(c.lint, { failLevel: "error", rules: {}, thirdPartyAccounts: [] });
   assert.deepEqual(c.bootstrap, {

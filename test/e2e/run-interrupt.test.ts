@@ -1,0 +1,308 @@
+// Interrupts of a running apply, with the built CLI, real terraform and one moto_server
+// (CONTRACT.md section 7): one Ctrl-C reaches each running terraform exactly once and the run
+// ends with every state readable and no lock left; a SIGTERM after it is the same request; three
+// Ctrl-C kill, and the force-unlock command printed for each possibly held lock releases it; a
+// child slower than the grace period is killed after it, not before.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { chmod, cp, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { after, before, describe, test } from "node:test";
+import { parseRunReport } from "../../src/core/report/run-report.ts";
+import type { RunReport } from "../../src/core/report/run-report.ts";
+import { getStateObject, listStateObjects } from "../helpers/aws-accounts.ts";
+import { emulatorCliEnv, runBuiltCli, showResult, startBuiltCli } from "../helpers/cli.ts";
+import type { CliResult, RunningCli } from "../helpers/cli.ts";
+import { startMoto } from "../helpers/moto.ts";
+import type { MotoServer } from "../helpers/moto.ts";
+import { makeTempDir } from "../helpers/temp-dir.ts";
+import { terraformEnv } from "../helpers/terraform.ts";
+
+const exec = promisify(execFile);
+const fixture = fileURLToPath(new URL("../fixtures/run/interrupt/", import.meta.url));
+const root = await makeTempDir("run-interrupt");
+const home = join(root, "home");
+const show = showResult;
+
+let moto: MotoServer;
+before(async () => {
+  moto = await startMoto();
+});
+after(() => moto?.stop());
+
+const UNITS = ["dev", "staging", "qa", "prod"].map((a) => `slow/${a}/us-east-1`);
+
+interface Scenario {
+  dir: string;
+  ids: string[];
+  env: NodeJS.ProcessEnv;
+  run(args: string[]): Promise<CliResult>;
+  start(args: string[]): RunningCli;
+}
+
+/**
+ * A copy of the fixture with its own account ids (prefix `77<n>0`), generated and bootstrapped.
+ * `stubApply`: a `terraform` first on the PATH whose `apply` is a stand-in that records each
+ * SIGINT and SIGTERM it gets and keeps running (a terraform slow to stop); every other command is
+ * the real terraform.
+ */
+async function scenario(
+  n: number,
+  options: { yaml?: (text: string) => string; stubApply?: boolean } = {},
+): Promise<Scenario> {
+  const dir = join(root, `s${n}`);
+  await cp(fixture, dir, { recursive: true });
+  const file = join(dir, "crossform.yaml");
+  let text = (await readFile(file, "utf8")).replaceAll('"7700', `"77${n}0`);
+  if (options.yaml) text = options.yaml(text);
+  await writeFile(file, text);
+  const env = terraformEnv(emulatorCliEnv(moto.env, { home, root }));
+  if (options.stubApply) {
+    const { stdout } = await exec("sh", ["-c", "command -v terraform"], { env });
+    const bin = join(dir, "stub-bin");
+    await mkdir(bin);
+    await writeFile(
+      join(bin, "terraform"),
+      [
+        "#!/bin/sh",
+        'if [ "$1" = "apply" ]; then',
+        `  signals='${join(dir, "stub-signals")}'`,
+        '  trap \'echo "$(date +%s.%N) INT" >> "$signals"\' INT',
+        '  trap \'echo "$(date +%s.%N) TERM" >> "$signals"\' TERM',
+        '  echo "$(date +%s.%N) started" >> "$signals"',
+        "  i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; exit 1",
+        "fi",
+        `exec '${stdout.trim()}' "$@"`,
+        "",
+      ].join("\n"),
+    );
+    await chmod(join(bin, "terraform"), 0o755);
+    env.PATH = [bin, env.PATH ?? ""].join(delimiter);
+  }
+  const run = (args: string[]) => runBuiltCli(args, { cwd: dir, env });
+  for (const args of [["generate"], ["bootstrap", "--create-role"]]) {
+    const result = await run(args);
+    assert.equal(result.code, 0, `${args[0]}: ${show(result)}`);
+  }
+  return {
+    dir,
+    ids: [1, 2, 3, 4].map((i) => `77${n}00000000${i}`),
+    env,
+    run,
+    start: (args) => startBuiltCli(args, { cwd: dir, env }),
+  };
+}
+
+const APPLY = [
+  "apply",
+  "--all",
+  "--allow-dirty",
+  "--auto-approve",
+  "--parallel",
+  "4",
+  "--format",
+  "json",
+];
+
+/** Waits until a unit's log of the current run says `pattern`. */
+async function waitForLog(
+  dir: string,
+  unit: string,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = await readdir(join(dir, ".crossform", "runs")).catch(() => [] as string[]);
+    for (const run of runs) {
+      const log = join(dir, ".crossform", "runs", run, "units", ...unit.split("/"), "log");
+      const text = await readFile(log, "utf8").catch(() => "");
+      if (pattern.test(text)) return;
+    }
+    if (Date.now() > deadline) assert.fail(`${unit}'s log never said ${pattern}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function reportOf(result: CliResult): RunReport {
+  return parseRunReport(JSON.parse(result.stdout), "stdout");
+}
+
+async function unitLog(dir: string, report: RunReport, unit: string): Promise<string> {
+  return readFile(
+    join(dir, ".crossform", "runs", report.run.id, "units", ...unit.split("/"), "log"),
+    "utf8",
+  );
+}
+
+function bucketOf(s: Scenario, i: number) {
+  return {
+    bucket: `run-interrupt-${s.ids[i]}-us-east-1`,
+    accountId: s.ids[i] as string,
+    region: "us-east-1",
+  };
+}
+
+describe("interrupts", { concurrency: 1 }, () => {
+  test("one Ctrl-C during a parallel apply: one interrupt per child, no lock left, states readable, exit 130", async () => {
+    const s = await scenario(1);
+    const cli = s.start(APPLY);
+    await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
+    await waitForLog(s.dir, UNITS[2]!, /Provisioning with 'local-exec'/);
+    const sent = performance.now();
+    cli.signal("SIGINT");
+    const provisional = await cli.waitForStderr(
+      /interrupted: 2 terraform processes asked to stop/,
+      10_000,
+    );
+    assert.ok(
+      provisional - sent < 3000,
+      `the provisional summary took ${Math.round(provisional - sent)} ms`,
+    );
+    const result = await cli.done;
+    assert.equal(result.code, 130, show(result));
+    const report = reportOf(result);
+    const status = Object.fromEntries(report.units.map((u) => [u.id, u.status]));
+    assert.deepEqual(status, {
+      [UNITS[0]!]: "succeeded",
+      [UNITS[1]!]: "interrupted",
+      [UNITS[2]!]: "interrupted",
+      [UNITS[3]!]: "not-started",
+    });
+    assert.equal(report.run.interrupted, true);
+    for (const unit of [UNITS[1]!, UNITS[2]!]) {
+      const log = await unitLog(s.dir, report, unit);
+      assert.equal(
+        log.match(/sent SIGINT to the process group/g)?.length,
+        1,
+        `${unit}: one interrupt`,
+      );
+      assert.doesNotMatch(log, /SIGKILL/);
+    }
+    assert.doesNotMatch(result.stderr, /killing the running terraform/);
+    for (const i of [0, 1, 2]) {
+      const keys = await listStateObjects(moto.env, bucketOf(s, i));
+      assert.deepEqual(
+        keys.filter((k) => k.endsWith(".tflock")),
+        [],
+        `no lock left in ${s.ids[i]}`,
+      );
+      const state = JSON.parse(
+        await getStateObject(moto.env, { ...bucketOf(s, i), key: "slow/terraform.tfstate" }),
+      ) as { serial: number };
+      assert.equal(typeof state.serial, "number");
+    }
+    assert.deepEqual(await listStateObjects(moto.env, bucketOf(s, 3)), [], "prod never started");
+  });
+
+  test("CI cancel: SIGINT, then SIGTERM 7.5 s later, is one request; the run is over before the SIGTERM", async () => {
+    // CI=true: the grace period is 6 s; the stand-in apply does not stop on its own.
+    const s = await scenario(2, { stubApply: true });
+    const cli = s.start(APPLY);
+    await waitForLog(s.dir, UNITS[1]!, /# .* apply /);
+    await waitForLog(s.dir, UNITS[2]!, /# .* apply /);
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = performance.now();
+    cli.signal("SIGINT");
+    const term = setTimeout(() => cli.signal("SIGTERM"), 7500);
+    const result = await cli.done;
+    const ended = performance.now();
+    clearTimeout(term);
+    assert.equal(result.code, 130, show(result));
+    assert.ok(ended - sent < 7500, `the run ended ${Math.round(ended - sent)} ms after SIGINT`);
+    assert.ok(
+      ended - sent >= 6000,
+      `killed only after the grace period: ${Math.round(ended - sent)} ms`,
+    );
+    assert.match(result.stderr, /the grace period of 6 s is over: killing/);
+    const signals = (await readFile(join(s.dir, "stub-signals"), "utf8")).split("\n");
+    const applies = signals.filter((l) => l.endsWith(" started")).length;
+    assert.equal(applies, 3, "the first wave's three applies ran");
+    assert.equal(
+      signals.filter((l) => l.endsWith(" INT")).length,
+      applies,
+      "one SIGINT for each apply",
+    );
+    assert.equal(signals.filter((l) => l.endsWith(" TERM")).length, 0);
+  });
+
+  test("a child slower than the grace period is killed after it, not before", async () => {
+    const s = await scenario(3, {
+      stubApply: true,
+      yaml: (text) => `${text}run: { grace_period: 3s }\n`,
+    });
+    const cli = s.start(APPLY);
+    await waitForLog(s.dir, UNITS[1]!, /# .* apply /);
+    await new Promise((r) => setTimeout(r, 500));
+    cli.signal("SIGINT");
+    const result = await cli.done;
+    assert.equal(result.code, 130, show(result));
+    const report = reportOf(result);
+    const log = await unitLog(s.dir, report, UNITS[1]!);
+    const at = (what: string): number => {
+      const line = log.split("\n").find((l) => l.includes(what));
+      assert.ok(line, `${what} in the log:\n${log}`);
+      return Date.parse(line.slice(2, line.indexOf(" ", 2)));
+    };
+    const waited = at("sent SIGKILL") - at("sent SIGINT");
+    assert.ok(
+      waited >= 3000 && waited < 4500,
+      `killed ${waited} ms after the interrupt (grace 3 s)`,
+    );
+  });
+
+  test("three Ctrl-C kill at once; the printed force-unlock command releases the lock left behind", async () => {
+    const s = await scenario(4);
+    const cli = s.start([
+      "apply",
+      "--all",
+      "--allow-dirty",
+      "--auto-approve",
+      "--target",
+      "staging",
+      "--format",
+      "json",
+    ]);
+    await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
+    const lockKey = "slow/terraform.tfstate.tflock";
+    assert.ok(
+      (await listStateObjects(moto.env, bucketOf(s, 1))).includes(lockKey),
+      "apply holds the lock",
+    );
+    const first = performance.now();
+    cli.signal("SIGINT");
+    await cli.waitForStderr(/press Ctrl-C twice more/);
+    cli.signal("SIGINT");
+    await cli.waitForStderr(/press Ctrl-C again to kill/);
+    cli.signal("SIGINT");
+    const result = await cli.done;
+    assert.ok(
+      performance.now() - first < 5000,
+      "killed at the third Ctrl-C, not after the grace period",
+    );
+    assert.equal(result.code, 130, show(result));
+    assert.match(result.stderr, /third Ctrl-C: killing the running terraform processes/);
+    const held =
+      /terraform apply was killed and may hold its state lock s3:\/\/(\S+)\/slow\/terraform\.tfstate\.tflock \(lock id ([0-9a-f-]{36}), OperationTypeApply by (\S+) at/.exec(
+        result.stderr,
+      );
+    assert.ok(held, show(result));
+    const command =
+      /hint: once nothing else runs on this state: (cd .* force-unlock -force [0-9a-f-]{36})\n/.exec(
+        result.stderr,
+      )?.[1];
+    assert.ok(command, show(result));
+    assert.ok(command.endsWith(held[2]!), "the command unlocks the lock id read from the lock");
+    assert.ok(
+      (await listStateObjects(moto.env, bucketOf(s, 1))).includes(lockKey),
+      "the lock is still held",
+    );
+    await exec("sh", ["-c", command], { env: s.env });
+    assert.ok(
+      !(await listStateObjects(moto.env, bucketOf(s, 1))).includes(lockKey),
+      "force-unlock released it",
+    );
+  });
+});

@@ -4,12 +4,19 @@
 // unit in a wave, sensitive values kept out of every record, two units of one stack at once.
 import assert from "node:assert/strict";
 import { cp, mkdir, readFile, readdir, realpath, stat, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
 import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { parseRunReport } from "../../src/core/report/run-report.ts";
 import type { RunReport, UnitReport } from "../../src/core/report/run-report.ts";
-import { getStateObject, listOwnedBuckets, listStateObjects } from "../helpers/aws-accounts.ts";
+import {
+  deleteStateBucket,
+  getStateObject,
+  listOwnedBuckets,
+  listStateObjects,
+} from "../helpers/aws-accounts.ts";
 import type { StateBucket } from "../helpers/aws-accounts.ts";
 import { runBuiltCli, emulatorCliEnv, showResult } from "../helpers/cli.ts";
 import type { CliResult } from "../helpers/cli.ts";
@@ -550,5 +557,94 @@ describe("run safety", { concurrency: 3 }, () => {
       ) as { resources: { instances: { attributes: { input: { value: unknown } } }[] }[] };
       assert.equal(state.resources[0]?.instances[0]?.attributes.input.value, account);
     }
+  });
+
+  test("two units of one stack lose their buckets mid-apply: both errored.tfstate kept apart in their records, both push commands restore the state", async () => {
+    const dir = await scenario("lost-state");
+    await bootstrap(dir);
+    const tmp = join(root, "lost-state-tmp");
+    await mkdir(tmp);
+    const ids = { dev: "780000000001", staging: "780000000002" } as const;
+    const running = crossform(
+      dir,
+      ["apply", "--allow-dirty", "--all", "--auto-approve", "--parallel", "2", "--format", "json"],
+      { tmpdir: tmp },
+    );
+    // Both provisioners are under way: the two buckets go at the same moment.
+    for (
+      let i = 0;
+      !(await exists(join(tmp, "provisioning-dev"))) ||
+      !(await exists(join(tmp, "provisioning-staging")));
+      i += 1
+    ) {
+      assert.ok(i < 600, "both applies reached their provisioner");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all(
+      Object.values(ids).map((id) =>
+        deleteStateBucket(moto.env, bucket(`run-lost-state-${id}-us-east-1`, id)),
+      ),
+    );
+    const result = await running;
+    assert.equal(result.code, 1, show(result));
+    const report = reportOf(result);
+    const pushes: string[] = [];
+    const kept: string[] = [];
+    for (const account of ["dev", "staging"] as const) {
+      const id = `app/${account}/us-east-1`;
+      const unit = unitOf(report, id);
+      assert.equal(unit.status, "failed");
+      const file = join(recordDir(dir, report.run.id, id), "errored.tfstate");
+      assert.match(
+        unit.error?.message ?? "",
+        new RegExp(`kept in ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`),
+      );
+      assert.equal(await mode(file), 0o600);
+      const state = JSON.parse(await readFile(file, "utf8")) as {
+        resources: { instances: { attributes: { input: { value: unknown } } }[] }[];
+      };
+      assert.equal(
+        state.resources[0]?.instances[0]?.attributes.input.value,
+        account,
+        `${account}'s own state`,
+      );
+      kept.push(await readFile(file, "utf8"));
+      const work = join(
+        dir,
+        ".crossform",
+        "units",
+        "app",
+        account,
+        "us-east-1",
+        "work",
+        "stacks",
+        "app",
+      );
+      assert.equal(
+        await exists(join(work, "errored.tfstate")),
+        false,
+        "moved out of the working directory",
+      );
+      const push = /push it: (cd .* state push \S+errored\.tfstate)/.exec(unit.error?.message ?? "")?.[1];
+      assert.ok(push, unit.error?.message);
+      pushes.push(push);
+    }
+    assert.notEqual(kept[0], kept[1]);
+    // The buckets come back (bootstrap again); each printed command puts its state back.
+    await bootstrap(dir);
+    const env = terraformEnv(emulatorCliEnv(moto.env, { home, root }));
+    for (const [i, account] of (["dev", "staging"] as const).entries()) {
+      await promisify(execFile)("sh", ["-c", pushes[i] as string], { env });
+      const id = ids[account];
+      const state = JSON.parse(
+        await getStateObject(moto.env, {
+          ...bucket(`run-lost-state-${id}-us-east-1`, id),
+          key: "app/terraform.tfstate",
+        }),
+      ) as { resources: { instances: { attributes: { input: { value: unknown } } }[] }[] };
+      assert.equal(state.resources[0]?.instances[0]?.attributes.input.value, account);
+    }
+    const plan = await crossform(dir, ["plan", "--detailed-exitcode"]);
+    assert.equal(plan.code, 0, `no changes after the pushes: ${show(plan)}`);
   });
 });

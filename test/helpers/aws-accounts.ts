@@ -1,8 +1,11 @@
 import {
   CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -178,5 +181,18 @@ export function getStateObject(env: EndpointEnv, location: StateLocation): Promi
     );
     if (!Body) throw new Error(`s3://${location.bucket}/${location.key} has no body`);
     return Body.transformToString("utf8");
+  });
+}
+
+/** Deletes a state bucket with every object version and delete marker in it (an outage). */
+export function deleteStateBucket(env: EndpointEnv, bucket: StateBucket): Promise<void> {
+  return withAccountS3(env, bucket.accountId, bucket.region, async (s3) => {
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket.bucket }));
+    for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+      await s3.send(
+        new DeleteObjectCommand({ Bucket: bucket.bucket, Key: v.Key, VersionId: v.VersionId }),
+      );
+    }
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket.bucket }));
   });
 }

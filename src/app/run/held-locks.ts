@@ -9,6 +9,7 @@ import type { Diagnostic } from "../../core/errors.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { AwsSessions } from "../../ports/aws.ts";
 import { roleSessionName } from "../verify.ts";
+import { unitShellCommand } from "./unit-commands.ts";
 import type { RunningChild } from "./unit-steps.ts";
 
 /** Subcommands that take the state lock. */
@@ -22,10 +23,6 @@ interface LockInfo {
   Created?: string;
 }
 
-function quote(value: string): string {
-  return /^[A-Za-z0-9_./:=@+,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The command that releases a lock held by a unit. */
 export function forceUnlockCommand(
   child: RunningChild,
@@ -33,9 +30,7 @@ export function forceUnlockCommand(
   baseProfile: string | undefined,
   binary: string,
 ): string {
-  const env = [`TF_DATA_DIR=${quote(child.workspace.dataDir)}`];
-  if (baseProfile !== undefined) env.push(`AWS_PROFILE=${quote(baseProfile)}`);
-  return `cd ${quote(child.workspace.stackDir)} && ${env.join(" ")} ${binary} force-unlock -force ${quote(lockId)}`;
+  return unitShellCommand(child.workspace, ["force-unlock", "-force", lockId], baseProfile, binary);
 }
 
 /**

@@ -4,7 +4,7 @@
  * the TerraformRunner port; nothing here spawns or prints.
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Config } from "../../core/config/model.ts";
 import { sessionName } from "../../core/generate/unit-inputs.ts";
 import {
@@ -31,6 +31,7 @@ import type {
   UnitWorkspace,
 } from "../../ports/terraform-runner.ts";
 import { loadBinding, writeJson } from "./run-records.ts";
+import { unitShellCommand } from "./unit-commands.ts";
 import type { PlanBinding } from "./run-records.ts";
 
 /** What a unit's steps need. */
@@ -263,17 +264,43 @@ export async function applyPlan(
     applyPlanArgs({ planFile, lockTimeoutSeconds: ctx.lockTimeoutSeconds }),
     logFile,
   );
-  if (result.interrupted) return { kind: "interrupted", reason: "interrupted during apply" };
-  if (result.exitCode === 0) return undefined;
+  const kept = await keepErroredState(ctx, workspace, dirname(logFile));
+  if (result.interrupted)
+    return { kind: "interrupted", reason: `interrupted during apply${kept ?? ""}` };
+  if (result.exitCode === 0 && kept === undefined) return undefined;
   if (STALE_PLAN.test(result.stderr))
     return { kind: "stale", reason: "stale: re-plan (the state changed since the plan was made)" };
-  const errored = (await ctx.fs.exists(workspace.erroredStateFile))
-    ? `; terraform could not save the state and wrote ${workspace.erroredStateFile}: keep it and run terraform state push errored.tfstate in that directory`
-    : "";
   return {
     kind: "failed",
-    message: `terraform apply failed${errored}:\n${lastLines(result.stderr)}`,
+    message: `terraform apply failed${kept ?? ""}:\n${lastLines(result.stderr)}`,
   };
+}
+
+/**
+ * Lost state: when Terraform could not write the state it wrote `errored.tfstate` into the unit's
+ * working directory. That file is the only copy of what the apply created: it is copied into the
+ * unit's run record (0600, atomically, kept forever), removed from the working directory only
+ * once the copy is written (so the next run cannot overwrite it), and named in the failure with the
+ * exact `terraform state push` command. Returns that part of the message, or undefined.
+ */
+async function keepErroredState(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  recordDir: string,
+): Promise<string | undefined> {
+  if (!(await ctx.fs.exists(workspace.erroredStateFile))) return undefined;
+  const kept = join(recordDir, "errored.tfstate");
+  await ctx.writer.writeAtomic(kept, await ctx.fs.readText(workspace.erroredStateFile), {
+    mode: 0o600,
+  });
+  await ctx.writer.remove(workspace.erroredStateFile);
+  const push = unitShellCommand(
+    workspace,
+    ["state", "push", kept],
+    ctx.config.base.profile,
+    ctx.config.terraform.binary,
+  );
+  return `; terraform could not save the state: it wrote errored.tfstate, kept in ${kept} (never removed by crossform); once the state bucket works again, push it: ${push}`;
 }
 
 /** `terraform output -json`, sensitive values redacted. */

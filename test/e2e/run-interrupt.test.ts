@@ -305,4 +305,46 @@ describe("interrupts", { concurrency: 1 }, () => {
       "force-unlock released it",
     );
   });
+
+  test("a held lock: a second run fails that unit naming the holder, the others go on; with --lock-timeout it waits", async () => {
+    const s = await scenario(5, {
+      yaml: (text) => text.replace('command: "sleep 60"', 'command: "sleep 8"'),
+    });
+    const first = s.start([
+      "apply",
+      "--all",
+      "--allow-dirty",
+      "--auto-approve",
+      "--target",
+      "staging",
+      "--format",
+      "json",
+    ]);
+    await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
+    const second = await s.run(["plan", "--target", "dev,staging", "--format", "json"]);
+    assert.equal(second.code, 1, show(second));
+    const report = reportOf(second);
+    const staging = report.units.find((u) => u.id === UNITS[1]);
+    assert.equal(staging?.status, "failed");
+    assert.match(
+      staging?.error?.message ?? "",
+      /^terraform plan: the state run-interrupt-775000000002-us-east-1\/slow\/terraform\.tfstate is locked by \S+, for OperationTypeApply, since 20\d\d-[^,]+, lock id [0-9a-f-]{36}: another run is working on it; not retried/,
+    );
+    assert.equal(report.units.find((u) => u.id === UNITS[0])?.status, "succeeded", "dev went on");
+    const log = await unitLog(s.dir, report, UNITS[1]!);
+    assert.equal(log.match(/^# .* plan /gm)?.length, 1, "the plan ran once: never retried");
+
+    const waited = await s.run([
+      "plan",
+      "--target",
+      "staging",
+      "--lock-timeout",
+      "60s",
+      "--format",
+      "json",
+    ]);
+    assert.equal(waited.code, 0, show(waited));
+    assert.equal(reportOf(waited).units[0]?.status, "succeeded");
+    assert.equal((await first.done).code, 0);
+  });
 });

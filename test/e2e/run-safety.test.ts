@@ -625,7 +625,9 @@ describe("run safety", { concurrency: 3 }, () => {
         false,
         "moved out of the working directory",
       );
-      const push = /push it: (cd .* state push \S+errored\.tfstate)/.exec(unit.error?.message ?? "")?.[1];
+      const push = /push it: (cd .* state push \S+errored\.tfstate)/.exec(
+        unit.error?.message ?? "",
+      )?.[1];
       assert.ok(push, unit.error?.message);
       pushes.push(push);
     }

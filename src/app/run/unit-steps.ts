@@ -21,6 +21,7 @@ import {
   planArgs,
   showPlanJsonArgs,
 } from "../../core/run/terraform-args.ts";
+import { heldLockMessage, parseHeldLock } from "../../core/run/lock-info.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { FileSystem } from "../../ports/file-system.ts";
@@ -221,7 +222,12 @@ export async function planUnit(
       const deps = unit.dependsOn.join(", ");
       return { kind: "blocked", reason: `${deps || "a dependency"} has no state yet` };
     }
-    return { kind: "failed", message: `terraform plan failed:\n${lastLines(result.stderr)}` };
+    return (
+      lockFailure(ctx, "plan", result.stderr) ?? {
+        kind: "failed",
+        message: `terraform plan failed:\n${lastLines(result.stderr)}`,
+      }
+    );
   }
   await ctx.writer.setMode(planFile, 0o600);
   const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
@@ -270,10 +276,23 @@ export async function applyPlan(
   if (result.exitCode === 0 && kept === undefined) return undefined;
   if (STALE_PLAN.test(result.stderr))
     return { kind: "stale", reason: "stale: re-plan (the state changed since the plan was made)" };
+  const locked = lockFailure(ctx, "apply", result.stderr);
+  if (locked && kept === undefined) return locked;
   return {
     kind: "failed",
     message: `terraform apply failed${kept ?? ""}:\n${lastLines(result.stderr)}`,
   };
+}
+
+/** A held state lock as a failure naming its holder, or undefined when the lock was not the problem. */
+function lockFailure(
+  ctx: UnitStepContext,
+  command: string,
+  stderr: string,
+): StepFailure | undefined {
+  const lock = parseHeldLock(stderr);
+  if (!lock) return undefined;
+  return { kind: "failed", message: heldLockMessage(command, lock, ctx.lockTimeoutSeconds) };
 }
 
 /**

@@ -9,6 +9,7 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { after, before, test } from "node:test";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getStateObject } from "../helpers/aws-accounts.ts";
 import { emulatorCliEnv, runBuiltCli, showResult } from "../helpers/cli.ts";
 import type { CliResult } from "../helpers/cli.ts";
@@ -130,4 +131,54 @@ test("guards: unit cap, a dirty tree, destroy caps; each refusal changes nothing
     assert.equal(await items("760000000001"), 1);
     assert.equal(await items("760000000002"), 2);
   });
+});
+
+test("role allow-list from an S3 object: a role not on it is refused in preflight, before any unit's terraform", async () => {
+  const terraform = await recordingTerraform(root, "allowlist");
+  const s3 = new S3Client({
+    region: "us-east-1",
+    endpoint: moto.env.AWS_ENDPOINT_URL,
+    credentials: {
+      accessKeyId: moto.env.AWS_ACCESS_KEY_ID as string,
+      secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY as string,
+    },
+  });
+  const put = (key: string, body: string) =>
+    s3.send(new PutObjectCommand({ Bucket: "platform-allowlist", Key: key, Body: body }));
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: "platform-allowlist" }));
+    await put(
+      "narrow.yaml",
+      '"760000000001": [arn:aws:iam::760000000001:role/TerraformDeploy]\n"760000000002": [arn:aws:iam::760000000002:role/ReadOnly]\n',
+    );
+    await put(
+      "full.yaml",
+      '"760000000001": [arn:aws:iam::760000000001:role/TerraformDeploy]\n"760000000002": [arn:aws:iam::760000000002:role/TerraformDeploy]\n',
+    );
+  } finally {
+    s3.destroy();
+  }
+  const plan = (allowlist: string): Promise<CliResult> => {
+    const env = emulatorCliEnv(moto.env, { home, root });
+    env.PATH = [terraform.bin, process.env.PATH ?? ""].join(delimiter);
+    env.CROSSFORM_ROLE_ALLOWLIST = allowlist;
+    return runBuiltCli(["plan"], { cwd: dir, env: terraformEnv(env) });
+  };
+  const refused = await plan("s3://platform-allowlist/narrow.yaml");
+  assert.equal(refused.code, 1, showResult(refused));
+  assert.match(
+    refused.stderr,
+    /fleet\/prod\/us-east-1: role arn:aws:iam::760000000002:role\/TerraformDeploy is not allowed for account prod \(760000000002\) by the role allow-list s3:\/\/platform-allowlist\/narrow\.yaml/,
+  );
+  assert.match(refused.stderr, /allowed there: arn:aws:iam::760000000002:role\/ReadOnly/);
+  assert.deepEqual(
+    (await terraform.calls()).filter((c) => !c.startsWith("version")),
+    [],
+    "no unit's terraform ran",
+  );
+  const inside = await plan(join(dir, "allowlist.yaml"));
+  assert.equal(inside.code, 1, showResult(inside));
+  assert.match(inside.stderr, /is inside the repository/);
+  const allowed = await plan("s3://platform-allowlist/full.yaml");
+  assert.equal(allowed.code, 0, showResult(allowed));
 });

@@ -4,7 +4,7 @@
  * the configuration, the generated files, the terraform binary and every selected account check
  * out. Emits progress events; returns a report; never prints.
  */
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { Config } from "../../core/config/model.ts";
 import { CrossformError } from "../../core/errors.ts";
 import type { Diagnostic } from "../../core/errors.ts";
@@ -21,6 +21,7 @@ import {
 import type { RunCommand, RunReport, UnitReport } from "../../core/report/run-report.ts";
 import { destroyCapBreach, describeBreaches, unitCountProblem } from "../../core/run/guards.ts";
 import type { DestroyCapBreach } from "../../core/run/guards.ts";
+import { checkRoleAllowlist, parseRoleAllowlist } from "../../core/run/role-allowlist.ts";
 import { lockFileInitArgs } from "../../core/run/terraform-args.ts";
 import { checkTerraformVersion } from "../../core/run/terraform-version-check.ts";
 import { runSchedule } from "../../core/run/scheduler.ts";
@@ -34,7 +35,7 @@ import { computeGeneratedFiles } from "../generate.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import { verify } from "../verify.ts";
 import { heldLockDiagnostics } from "./held-locks.ts";
-import { gitCommit, gitignoreCoversCrossform } from "./repository-info.ts";
+import { gitCommit, gitignoreCoversCrossform, gitRoot } from "./repository-info.ts";
 import {
   crossformDir,
   loadRunReport,
@@ -200,6 +201,11 @@ async function preflight(
       ],
     };
   }
+  // The role allow-list, from outside the repository: every role the units would assume.
+  if (options.roleAllowlist !== undefined) {
+    const refused = await checkAllowlist(deps, loaded, units, options.roleAllowlist);
+    if (refused.length > 0) return { exitCode: 1, diagnostics: refused };
+  }
   // Every account the units reach: assumed, identity checked, state bucket checked.
   const verified = await verify(
     { aws: deps.aws, events: deps.events, now: () => new Date(deps.clock.now()) },
@@ -240,6 +246,78 @@ async function preflight(
       .map((f) => f.path.slice(0, -"/crossform_providers.tf".length) || "."),
   );
   return { diagnostics: [], terraformVersion: version.version, providerStacks };
+}
+
+/** Reads the role allow-list and checks every role the units assume; returns the refusals. */
+async function checkAllowlist(
+  deps: RunDeps,
+  loaded: LoadedConfig,
+  units: Unit[],
+  source: string,
+): Promise<Diagnostic[]> {
+  const refuse = (message: string, hint: string): Diagnostic[] => [
+    { severity: "error", code: "preflight/role-allowlist-unreadable", message, hint },
+  ];
+  let text: string;
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(source);
+  if (s3) {
+    try {
+      text = await deps.aws
+        .baseClients(loaded.config.base.region)
+        .s3.getObjectText(s3[1] as string, s3[2] as string);
+    } catch (error) {
+      return refuse(
+        `cannot read the role allow-list ${source}: ${error instanceof Error ? error.message : String(error)}`,
+        "CROSSFORM_ROLE_ALLOWLIST names it; check the object and that the base identity may read it (no unit was started)",
+      );
+    }
+  } else {
+    if (!isAbsolute(source)) {
+      return refuse(
+        `CROSSFORM_ROLE_ALLOWLIST=${source} is not an absolute path or an s3:// URL`,
+        "give the allow-list's absolute path, or s3://bucket/key",
+      );
+    }
+    const repository = (await gitRoot(deps.fs, loaded.dir)) ?? loaded.dir;
+    const inside = relative(repository, source);
+    if (inside === "" || (!inside.startsWith("..") && !isAbsolute(inside))) {
+      return refuse(
+        `the role allow-list ${source} is inside the repository ${repository}: a change to the code could change what it allows`,
+        "keep the allow-list outside the repository (a path its owners control, or s3://bucket/key)",
+      );
+    }
+    try {
+      text = await deps.fs.readText(source);
+    } catch (error) {
+      return refuse(
+        `cannot read the role allow-list ${source}: ${error instanceof Error ? error.message : String(error)}`,
+        "CROSSFORM_ROLE_ALLOWLIST names it; check the path (no unit was started)",
+      );
+    }
+  }
+  const parsed = parseRoleAllowlist(text, source);
+  if (!parsed.ok) return parsed.diagnostics;
+  const { config } = loaded;
+  return checkRoleAllowlist(
+    units,
+    (unit) => [
+      ...unit.targets.map((t) => {
+        const account = config.accounts.get(t.account);
+        return {
+          account: t.account,
+          accountId: account?.id ?? "",
+          roleArn: account?.roleArn ?? "",
+        };
+      }),
+      {
+        account: unit.state.accountName,
+        accountId: unit.state.accountId,
+        roleArn: unit.state.roleArn,
+      },
+    ],
+    parsed.allowlist,
+    source,
+  );
 }
 
 /** Maps scheduler events to progress events. */

@@ -67,6 +67,12 @@ export interface RunOptions {
   allowDestroy: boolean;
   /** `--allow-dirty`: apply with uncommitted changes in the working tree, or outside git. */
   allowDirty?: boolean;
+  /**
+   * `CROSSFORM_ROLE_ALLOWLIST`: an absolute file path outside the repository, or
+   * `s3://bucket/key` (read as the base identity); units assuming a role it does not allow are
+   * refused in preflight.
+   */
+  roleAllowlist?: string;
   /** `--max-units`: the unit cap of this apply or destroy; default `guards.max_units`. */
   maxUnits?: number;
   /** `apply --run <id>`: apply the saved plans of that run. */

@@ -224,6 +224,13 @@ async function execute(
     approve: flags.approve ?? [],
     allowDestroy: flags.allowDestroy === true,
     allowDirty: flags.allowDirty === true,
+    ...(io.env.CROSSFORM_ROLE_ALLOWLIST
+      ? {
+          roleAllowlist: io.env.CROSSFORM_ROLE_ALLOWLIST.startsWith("s3://")
+            ? io.env.CROSSFORM_ROLE_ALLOWLIST
+            : resolve(location.cwd, io.env.CROSSFORM_ROLE_ALLOWLIST),
+        }
+      : {}),
     ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
     user: currentUser(io.env),

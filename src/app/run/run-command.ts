@@ -38,6 +38,7 @@ import { heldLockDiagnostics } from "./held-locks.ts";
 import { gitCommit, gitignoreCoversCrossform, gitRoot } from "./repository-info.ts";
 import {
   crossformDir,
+  expectedRunSeconds,
   loadRunReport,
   newRunId,
   runDir,
@@ -209,7 +210,16 @@ async function preflight(
   // Every account the units reach: assumed, identity checked, state bucket checked.
   const verified = await verify(
     { aws: deps.aws, events: deps.events, now: () => new Date(deps.clock.now()) },
-    { config, selection: verifySelectionForUnits(config, units), user: options.user },
+    {
+      config,
+      selection: verifySelectionForUnits(config, units),
+      user: options.user,
+      expectedRunSeconds: await expectedRunSeconds(deps.fs, loaded.dir, options.command, {
+        stacks: options.stacks,
+        targets: options.targets,
+        all: options.all,
+      }),
+    },
   );
   if (!verified.ok) {
     const diagnostics: Diagnostic[] = [];

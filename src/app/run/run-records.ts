@@ -136,3 +136,24 @@ export async function loadBinding(fs: FileSystem, dir: string): Promise<PlanBind
     return undefined;
   }
 }
+
+/**
+ * How long a run is expected to take (CONTRACT.md section 5): the duration of the newest recorded,
+ * uninterrupted run of the same command and selection; undefined when there is none (the session
+ * check then assumes 30 minutes).
+ */
+export async function expectedRunSeconds(
+  fs: FileSystem,
+  configDir: string,
+  command: string,
+  selection: { stacks: string[]; targets: string[]; all: boolean },
+): Promise<number | undefined> {
+  const key = (s: { stacks: string[]; targets: string[]; all: boolean }): string =>
+    JSON.stringify([[...s.stacks].sort(), [...s.targets].sort(), s.all]);
+  const wanted = key(selection);
+  const { reports } = await listRunReports(fs, configDir);
+  const last = reports.find(
+    (r) => r.run.command === command && !r.run.interrupted && key(r.run.selection) === wanted,
+  );
+  return last === undefined ? undefined : Math.ceil(last.run.duration_ms / 1000);
+}

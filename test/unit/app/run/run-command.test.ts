@@ -387,6 +387,49 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     });
   });
 
+  describe("session lifetime", { concurrency: true }, () => {
+    test("a base session shorter than the expected run warns; the last run of the same selection sets that length; under 5 min refuses", async () => {
+      const h = await harness();
+      const start = Date.UTC(2026, 0, 15, 10, 0, 0);
+      h.aws.base = {
+        ...(h.aws.base as Exclude<typeof h.aws.base, Error>),
+        expiration: new Date(start + 10 * 60_000),
+      };
+      const warned = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
+      assert.equal(warned.exitCode, 0, JSON.stringify(warned.diagnostics));
+      const warning = h.events.find(
+        (e) => e.type === "message" && e.level === "warning" && /expires/.test(e.text),
+      );
+      assert.ok(warning && warning.type === "message", "no run recorded yet: 30 min expected");
+      assert.match(warning.text, /30 min/);
+
+      // That plan took well under a second: the same selection is now expected to be short.
+      h.events.length = 0;
+      const again = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
+      assert.equal(again.exitCode, 0);
+      assert.ok(
+        !h.events.some(
+          (e) => e.type === "message" && e.level === "warning" && /expires/.test(e.text),
+        ),
+        JSON.stringify(h.events.filter((e) => e.type === "message")),
+      );
+
+      h.aws.base = {
+        ...(h.aws.base as Exclude<typeof h.aws.base, Error>),
+        expiration: new Date(start + 2 * 60_000),
+      };
+      const refused = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
+      assert.equal(refused.exitCode, 1);
+      assert.equal(refused.report, undefined);
+      assert.ok(refused.diagnostics.some((d) => d.code === "session/too-short"));
+      assert.deepEqual(
+        h.runner.calls.filter((c) => c.command === "plan").length,
+        2 * 5,
+        "the refused run planned nothing",
+      );
+    });
+  });
+
   describe("selection and approvals", { concurrency: true }, () => {
     test("apply without a selection or --all is a user error, before anything runs", async () => {
       const h = await harness();

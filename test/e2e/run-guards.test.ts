@@ -182,3 +182,60 @@ test("role allow-list from an S3 object: a role not on it is refused in prefligh
   const allowed = await plan("s3://platform-allowlist/full.yaml");
   assert.equal(allowed.code, 0, showResult(allowed));
 });
+
+test("--changed-since: one tfvars file selects one unit; a shared module selects every unit of every stack calling it", async () => {
+  const repo = join(root, "changed");
+  await cp(fileURLToPath(new URL("../fixtures/run/changed/", import.meta.url)), repo, {
+    recursive: true,
+  });
+  await writeFile(join(repo, ".gitignore"), ".crossform/\n");
+  const env = terraformEnv(emulatorCliEnv(moto.env, { home, root }));
+  const cli = (...args: string[]) => runBuiltCli(args, { cwd: repo, env });
+  const inRepo = (...args: string[]) =>
+    run("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", ...args], { cwd: repo });
+  assert.equal((await cli("generate")).code, 0);
+  await inRepo("init", "-q");
+  await inRepo("add", "-A");
+  await inRepo("commit", "-qm", "base");
+  assert.equal((await cli("bootstrap", "--create-role")).code, 0);
+  const planned = async (): Promise<string[]> => {
+    const result = await cli("plan", "--changed-since", "HEAD", "--format", "json");
+    assert.equal(result.code, 0, showResult(result));
+    return result.stdout.trim() === ""
+      ? []
+      : (JSON.parse(result.stdout) as { units: { id: string }[] }).units.map((u) => u.id).sort();
+  };
+
+  const none = await cli("plan", "--changed-since", "HEAD");
+  assert.equal(none.code, 0, showResult(none));
+  assert.match(none.stderr, /no selected unit changed since HEAD: nothing to plan/);
+
+  const config = join(repo, "crossform.yaml");
+  const original = await readFile(config, "utf8");
+  await writeFile(
+    config,
+    original.replace(
+      "vars: { size: 1 } }",
+      "vars: { size: 1 }, targets: { prod: { vars: { size: 2 } } } }",
+    ),
+  );
+  assert.equal((await cli("generate")).code, 0);
+  assert.deepEqual(await planned(), ["app/prod/us-east-1"]);
+
+  await writeFile(config, original);
+  assert.equal((await cli("generate")).code, 0);
+  await appendFile(
+    join(repo, "modules", "shared", "main.tf"),
+    '\noutput "name" {\n  value = var.name\n}\n',
+  );
+  assert.deepEqual(await planned(), [
+    "app/dev/us-east-1",
+    "app/prod/us-east-1",
+    "web/dev/us-east-1",
+    "web/prod/us-east-1",
+  ]);
+
+  const unknown = await cli("plan", "--changed-since", "no-such-branch");
+  assert.equal(unknown.code, 2, showResult(unknown));
+  assert.match(unknown.stderr, /--changed-since no-such-branch: git knows no commit by that name/);
+});

@@ -151,6 +151,7 @@ describe("interrupts", { concurrency: 1 }, () => {
     const cli = s.start(APPLY);
     await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
     await waitForLog(s.dir, UNITS[2]!, /Provisioning with 'local-exec'/);
+    await cli.waitForStderr(/apply slow\/dev\/us-east-1: ok/);
     const sent = performance.now();
     cli.signal("SIGINT");
     const provisional = await cli.waitForStderr(
@@ -308,7 +309,7 @@ describe("interrupts", { concurrency: 1 }, () => {
 
   test("a held lock: a second run fails that unit naming the holder, the others go on; with --lock-timeout it waits", async () => {
     const s = await scenario(5, {
-      yaml: (text) => text.replace('command: "sleep 60"', 'command: "sleep 8"'),
+      yaml: (text) => text.replace('command: "sleep 60"', 'command: "sleep 15"'),
     });
     const first = s.start([
       "apply",

@@ -9,6 +9,15 @@ export class FakeGitStatus implements GitStatus {
   /** Directories asked about. */
   readonly asked: string[] = [];
 
+  /** What `changedSince` answers (absolute paths). */
+  changed: string[] = [];
+  readonly refs: string[] = [];
+
+  async changedSince(_dir: string, ref: string) {
+    this.refs.push(ref);
+    return this.changed;
+  }
+
   async status(dir: string) {
     this.asked.push(dir);
     return this.answer;

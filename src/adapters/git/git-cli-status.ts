@@ -3,6 +3,7 @@
  * shell. A missing `git` binary inside a repository is an error that says how to go on.
  */
 import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { CrossformError } from "../../core/errors.ts";
 import type { GitStatus } from "../../ports/git.ts";
 
@@ -80,5 +81,55 @@ export class GitCliStatus implements GitStatus {
       (path) => !path.split("/").includes(".crossform"),
     );
     return { kind: "repository", changed };
+  }
+
+  async changedSince(dir: string, ref: string): Promise<string[]> {
+    const top = await git(["rev-parse", "--show-toplevel"], dir, this.env);
+    if (top.missing || top.code !== 0) {
+      throw new CrossformError(
+        "run/changed-since-outside-git",
+        "user",
+        `--changed-since ${ref}: ${dir} is not in a git repository${top.missing ? " (or git is not on the PATH)" : ""}`,
+        { hint: "run from a git checkout, or select units with stacks, --target or --all" },
+      );
+    }
+    const root = top.stdout.trim();
+    const verified = await git(
+      ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`],
+      dir,
+      this.env,
+    );
+    if (verified.code !== 0) {
+      throw new CrossformError(
+        "run/unknown-ref",
+        "user",
+        `--changed-since ${ref}: git knows no commit by that name`,
+        {
+          hint: "name a branch, tag or commit (fetch it first in a shallow CI clone: git fetch origin main)",
+        },
+      );
+    }
+    const diff = await git(
+      ["diff", "--name-only", "-z", "--no-renames", verified.stdout.trim(), "--"],
+      dir,
+      this.env,
+    );
+    const untracked = await git(
+      ["ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--", ":/"],
+      dir,
+      this.env,
+    );
+    if (diff.code !== 0 || untracked.code !== 0) {
+      throw new CrossformError(
+        "run/git-diff-failed",
+        "external",
+        `git diff against ${ref} failed: ${(diff.stderr || untracked.stderr).trim()}`,
+        { hint: "check that `git diff --name-only REF` works in this repository" },
+      );
+    }
+    const paths = [...diff.stdout.split("\0"), ...untracked.stdout.split("\0")].filter(
+      (p) => p !== "",
+    );
+    return [...new Set(paths)].map((p) => join(root, p));
   }
 }

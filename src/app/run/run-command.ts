@@ -34,6 +34,7 @@ import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
 import { computeGeneratedFiles } from "../generate.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import { verify } from "../verify.ts";
+import { unitsChangedBy } from "./changed-units.ts";
 import { heldLockDiagnostics } from "./held-locks.ts";
 import { gitCommit, gitignoreCoversCrossform, gitRoot } from "./repository-info.ts";
 import {
@@ -448,7 +449,13 @@ export async function runCommand(
   const command = options.command;
   const mutating = command === "apply" || command === "destroy";
   const noSelection = options.stacks.length === 0 && options.targets.length === 0;
-  if (mutating && noSelection && !options.all && options.fromRun === undefined) {
+  if (
+    mutating &&
+    noSelection &&
+    !options.all &&
+    options.fromRun === undefined &&
+    options.changedSince === undefined
+  ) {
     throw fail(
       "run/selection-required",
       `${command} needs a selection or --all`,
@@ -480,6 +487,29 @@ export async function runCommand(
         `run ${options.fromRun} planned none of the selected units`,
         "`crossform report <run>` shows what that run planned",
       );
+    }
+  }
+  if (options.changedSince !== undefined) {
+    const changed = await deps.git.changedSince(loaded.dir, options.changedSince);
+    units = await unitsChangedBy(deps, loaded, units, changed);
+    deps.events?.emit({
+      type: "message",
+      level: "info",
+      text: `--changed-since ${options.changedSince}: ${units.length} unit${units.length === 1 ? "" : "s"} changed (${changed.length} changed file${changed.length === 1 ? "" : "s"})${units.length > 0 ? `: ${units.map((u) => u.id).join(", ")}` : ""}`,
+    });
+    if (units.length === 0) {
+      return {
+        report: undefined,
+        recordDir: undefined,
+        diagnostics: [
+          {
+            severity: "warning",
+            code: "run/nothing-changed",
+            message: `no selected unit changed since ${options.changedSince}: nothing to ${command}`,
+          },
+        ],
+        exitCode: 0,
+      };
     }
   }
   if (mutating) checkApprovals(config, units, options, deps.confirm !== undefined);

@@ -73,6 +73,8 @@ export interface RunOptions {
    * refused in preflight.
    */
   roleAllowlist?: string;
+  /** `--changed-since REF`: only the selected units whose inputs changed since that git ref. */
+  changedSince?: string;
   /** `--max-units`: the unit cap of this apply or destroy; default `guards.max_units`. */
   maxUnits?: number;
   /** `apply --run <id>`: apply the saved plans of that run. */

@@ -43,6 +43,7 @@ interface RunFlags extends CommonOptions {
   allowDestroy?: boolean;
   allowDirty?: boolean;
   maxUnits?: string;
+  changedSince?: string;
   run?: string;
   debug?: boolean;
 }
@@ -224,6 +225,7 @@ async function execute(
     approve: flags.approve ?? [],
     allowDestroy: flags.allowDestroy === true,
     allowDirty: flags.allowDirty === true,
+    ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince } : {}),
     ...(io.env.CROSSFORM_ROLE_ALLOWLIST
       ? {
           roleAllowlist: io.env.CROSSFORM_ROLE_ALLOWLIST.startsWith("s3://")
@@ -350,6 +352,10 @@ function addRunCommand(
       collect,
     )
     .option("--all", "every unit (apply and destroy need a selection or --all)")
+    .option(
+      "--changed-since <ref>",
+      "only units whose stack, local modules, generated files or tfvars changed since the git ref",
+    )
     .option("--parallel <n>", "units run at once (default: run.parallel, 4)")
     .option(
       "--lock-timeout <duration>",

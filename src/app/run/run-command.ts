@@ -578,6 +578,8 @@ export async function runCommand(
     signal: abort.signal,
     running,
     onKilled: (child) => killed.push(child),
+    ...(deps.events ? { events: deps.events } : {}),
+    ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
     ...(options.kill ? { kill: options.kill } : {}),
   };
   // The provisional summary of an interrupt: what is still running, at once.

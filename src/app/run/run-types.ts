@@ -38,6 +38,8 @@ export interface RunDeps {
   git: GitStatus;
   clock: Clock;
   events?: EventSink;
+  /** Waits before retries of transient init and plan failures. @default 2 s, then 8 s */
+  retryDelaysMs?: readonly number[];
   /** Interactive confirmation; absent when not interactive (flags decide then). */
   confirm?: ConfirmRun;
 }

@@ -22,6 +22,8 @@ import {
   showPlanJsonArgs,
 } from "../../core/run/terraform-args.ts";
 import { heldLockMessage, parseHeldLock } from "../../core/run/lock-info.ts";
+import { RETRY_DELAYS_MS, transientReason } from "../../core/run/transient.ts";
+import type { EventSink } from "../../ports/event-sink.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { FileSystem } from "../../ports/file-system.ts";
@@ -53,6 +55,10 @@ export interface UnitStepContext {
   running?: Set<RunningChild>;
   /** Told of each child a kill ended. */
   onKilled?: (child: RunningChild) => void;
+  /** Where retries of transient init and plan failures are logged. */
+  events?: EventSink;
+  /** Waits before a retry of init or plan; resolves early when `signal` aborts. @default RETRY_DELAYS_MS */
+  retryDelaysMs?: readonly number[];
 }
 
 /** One terraform child of a unit. */
@@ -132,6 +138,42 @@ async function run(
   }
 }
 
+/**
+ * {@link run} for init and plan: a failure that {@link transientReason} calls transient is run
+ * again after a wait, at most twice, each retry logged as a warning; an interrupt ends the wait.
+ */
+async function runRetrying(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  args: string[],
+  logFile: string,
+  succeeded: (exitCode: number | null) => boolean,
+): Promise<Awaited<ReturnType<typeof run>>> {
+  const delays = ctx.retryDelaysMs ?? RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    const result = await run(ctx, workspace, args, logFile);
+    if (result.interrupted || succeeded(result.exitCode) || attempt >= delays.length) return result;
+    const reason = transientReason(result.stderr);
+    if (reason === undefined) return result;
+    const wait = delays[attempt] as number;
+    ctx.events?.emit({
+      type: "message",
+      level: "warning",
+      text: `${workspace.unitId}: terraform ${args[0]} failed with ${reason}; retry ${attempt + 1} of ${delays.length} in ${wait / 1000} s`,
+    });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, wait);
+      function done(): void {
+        clearTimeout(timer);
+        ctx.signal.removeEventListener("abort", done);
+        resolve();
+      }
+      ctx.signal.addEventListener("abort", done, { once: true });
+    });
+    if (ctx.signal.aborted) return { ...result, interrupted: true };
+  }
+}
+
 /** The unit's workspace (mirrored working directory and data dir). */
 export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
   const stack = ctx.config.stacks.get(unit.stack);
@@ -151,7 +193,7 @@ export async function init(
   workspace: UnitWorkspace,
   logFile: string,
 ): Promise<StepFailure | undefined> {
-  const result = await run(
+  const result = await runRetrying(
     ctx,
     workspace,
     initArgs({
@@ -159,6 +201,7 @@ export async function init(
       lockTimeoutSeconds: ctx.lockTimeoutSeconds,
     }),
     logFile,
+    (code) => code === 0,
   );
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during init" };
   if (result.exitCode !== 0)
@@ -204,7 +247,7 @@ export async function planUnit(
   const vars = {
     crossform_session_name: sessionName(ctx.config, unit.account, unit.stack, ctx.user),
   };
-  const result = await run(
+  const result = await runRetrying(
     ctx,
     workspace,
     planArgs({
@@ -215,6 +258,7 @@ export async function planUnit(
       lockTimeoutSeconds: ctx.lockTimeoutSeconds,
     }),
     logFile,
+    (code) => code === 0 || code === 2,
   );
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during plan" };
   if (result.exitCode !== 0 && result.exitCode !== 2) {

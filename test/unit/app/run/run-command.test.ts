@@ -157,6 +157,7 @@ async function harness(
   const git = new FakeGitStatus();
   const deps: RunDeps = {
     git,
+    retryDelaysMs: [1, 1],
     fs: new NodeFileSystem(),
     writer,
     parser,
@@ -384,6 +385,77 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       const allowed = await runCommand(h.deps, h.loaded, apply({ allowDestroy: true }));
       assert.equal(allowed.exitCode, 0, JSON.stringify(allowed.diagnostics));
       assert.ok(h.runner.calls.some((c) => c.unit === NETWORK_PROD && c.command === "apply"));
+    });
+  });
+
+  describe("transient failures", { concurrency: true }, () => {
+    test("init and plan are retried on transient failures only, at most twice, each retry logged; apply never", async () => {
+      const h = await harness({
+        script: script(
+          // network/dev: plan throttled once, then fine.
+          on(
+            NETWORK_DEV,
+            "plan",
+            { exitCode: 1, stderr: "Error: ThrottlingException: Rate exceeded" },
+            1,
+          ),
+          // network/prod: init cannot download its provider, three times.
+          on(NETWORK_PROD, "init", { exitCode: 1, stderr: "Error: Failed to install provider" }),
+          // app/dev: a held lock is never retried, whatever else the message says.
+          on(APP_DEV, "plan", {
+            exitCode: 1,
+            stderr:
+              "Error: Error acquiring the state lock\nLock Info:\n  ID: x\n  Who: bob\nconnection reset by peer",
+          }),
+        ),
+      });
+      const result = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
+      const count = (unitId: string, command: string): number =>
+        h.runner.calls.filter((c) => c.unit === unitId && c.command === command).length;
+      assert.equal(unit(result, NETWORK_DEV).status, "succeeded");
+      assert.equal(count(NETWORK_DEV, "plan"), 2);
+      assert.equal(unit(result, NETWORK_PROD).status, "failed");
+      assert.equal(count(NETWORK_PROD, "init"), 3);
+      assert.equal(unit(result, APP_DEV).status, "failed");
+      assert.equal(count(APP_DEV, "plan"), 1);
+      assert.match(unit(result, APP_DEV).error?.message ?? "", /is locked by bob/);
+
+      const broken = await harness({
+        script: on(NETWORK_DEV, "plan", { exitCode: 1, stderr: "Error: Unsupported argument" }),
+      });
+      const configError = await runCommand(
+        broken.deps,
+        broken.loaded,
+        options({ command: "plan" }),
+      );
+      assert.equal(unit(configError, NETWORK_DEV).status, "failed");
+      assert.equal(
+        broken.runner.calls.filter((c) => c.unit === NETWORK_DEV && c.command === "plan").length,
+        1,
+        "a configuration error is not retried",
+      );
+      const retries = h.events
+        .filter((e) => e.type === "message" && /retry/.test(e.text))
+        .map((e) => (e.type === "message" ? e.text : ""));
+      assert.deepEqual(retries.sort(), [
+        "network/dev/us-east-1: terraform plan failed with AWS throttling; retry 1 of 2 in 0.001 s",
+        "network/prod/us-east-1: terraform init failed with a provider or module download; retry 1 of 2 in 0.001 s",
+        "network/prod/us-east-1: terraform init failed with a provider or module download; retry 2 of 2 in 0.001 s",
+      ]);
+
+      const applied = await harness({
+        script: on(NETWORK_DEV, "apply", { exitCode: 1, stderr: "Error: i/o timeout" }),
+      });
+      const apply = await runCommand(
+        applied.deps,
+        applied.loaded,
+        options({ command: "apply", targets: ["dev"], autoApprove: true, allowDirty: true }),
+      );
+      assert.equal(unit(apply, NETWORK_DEV).status, "failed");
+      assert.equal(
+        applied.runner.calls.filter((c) => c.unit === NETWORK_DEV && c.command === "apply").length,
+        1,
+      );
     });
   });
 

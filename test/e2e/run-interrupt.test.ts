@@ -5,7 +5,7 @@
 // child slower than the grace period is killed after it, not before.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmod, cp, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -351,5 +351,80 @@ describe("interrupts", { concurrency: 1 }, () => {
     assert.equal(waited.code, 0, show(waited));
     assert.equal(reportOf(waited).units[0]?.status, "succeeded");
     assert.equal((await first.done).code, 0);
+  });
+
+  test("secrets: base keys, a session token and assumed-role tokens never leave crossform, with --debug and a failing apply; operator TF_CLI_ARGS and TF_WORKSPACE change nothing", async () => {
+    const s = await scenario(6, {
+      yaml: (text) =>
+        text.replace(
+          'dev: { vars: { command: "true" } }',
+          'dev: { vars: { command: "true" } }\n      staging: { vars: { command: "exit 1" } }',
+        ),
+    });
+    const secretKey = "e2eSecretAccessKeyNeverLogged0123456789ab";
+    const sessionToken = "e2eBaseSessionTokenNeverLogged/abcdefghijklmnopqrstuvwxyz0123456789+=";
+    Object.assign(s.env, {
+      AWS_ACCESS_KEY_ID: "AKIAE2ESECRETSTEST01",
+      AWS_SECRET_ACCESS_KEY: secretKey,
+      AWS_SESSION_TOKEN: sessionToken,
+      TF_CLI_ARGS: "-lock=false",
+      TF_CLI_ARGS_apply: "-parallelism=1 -refresh=false",
+      TF_WORKSPACE: "other",
+    });
+    const result = await s.run([
+      "apply",
+      "--all",
+      "--allow-dirty",
+      "--auto-approve",
+      "--debug",
+      "--target",
+      "dev,staging",
+      "--format",
+      "json",
+    ]);
+    assert.equal(result.code, 1, show(result));
+    const report = reportOf(result);
+    assert.equal(report.units.find((u) => u.id === UNITS[0])?.status, "succeeded");
+    assert.equal(report.units.find((u) => u.id === UNITS[1])?.status, "failed");
+    // TF_WORKSPACE=other did not move the state to env:/other/.
+    assert.deepEqual(
+      (await listStateObjects(moto.env, bucketOf(s, 0))).filter((k) => !k.endsWith(".tflock")),
+      ["slow/terraform.tfstate"],
+    );
+    // --debug did log Terraform's trace, STS answers included, and their tokens were redacted.
+    const log = await unitLog(s.dir, report, UNITS[0]!);
+    assert.match(log, /\[TRACE\]/);
+    assert.match(log, /AssumeRole/);
+    assert.match(
+      log,
+      /<SessionToken>\[redacted\]<\/SessionToken>/,
+      "an STS answer was logged, its token redacted",
+    );
+    const texts: [string, string][] = [
+      ["stdout", result.stdout],
+      ["stderr", result.stderr],
+    ];
+    const crossformDir = join(s.dir, ".crossform");
+    for (const entry of await readdir(crossformDir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      if (path.includes(`${join("data", "providers")}`)) continue;
+      const bytes = await readFile(path);
+      texts.push([path, bytes.toString("latin1")]);
+      if (entry.name === "plan.tfplan" || entry.name === "log") {
+        assert.equal((await stat(path)).mode & 0o777, 0o600, `${path} is 0600`);
+      }
+    }
+    for (const [where, text] of texts) {
+      assert.ok(!text.includes(secretKey), `the base secret key in ${where}`);
+      assert.ok(!text.includes(sessionToken), `the base session token in ${where}`);
+      assert.ok(!text.includes("AKIAE2ESECRETSTEST01"), `the base key id in ${where}`);
+      assert.doesNotMatch(text, /\bASIA[A-Z0-9]{16}\b/, `an assumed-role key id in ${where}`);
+      assert.doesNotMatch(
+        text,
+        /FQoGZXIvYXdz[A-Za-z0-9/+=]{20,}/,
+        `an assumed-role session token in ${where}`,
+      );
+    }
   });
 });

@@ -427,4 +427,81 @@ describe("interrupts", { concurrency: 1 }, () => {
       );
     }
   });
+
+  test("rollout rings: the canary applies first, failures beyond the tolerance halt the wave and later waves never start", async () => {
+    const rings = (failing: string[]) => (text: string) =>
+      text
+        .replace(
+          'dev: { vars: { command: "true" } }',
+          [
+            'dev: { vars: { command: "true" } }',
+            ...["staging", "qa", "prod"].map(
+              (a) => `${a}: { vars: { command: "${failing.includes(a) ? "exit 1" : "true"}" } }`,
+            ),
+          ].join("\n      "),
+        )
+        .replace(
+          "waves: [[dev, staging, qa], [prod]]",
+          "waves:\n  - { name: first, select: [dev, staging, qa], canary: 1, tolerance: 1 }\n  - [prod]",
+        );
+    const args = ["apply", "--all", "--allow-dirty", "--auto-approve", "--format", "json"];
+
+    const halted = await scenario(7, { yaml: rings(["staging", "qa"]) });
+    const result = await halted.run(args);
+    assert.equal(result.code, 1, show(result));
+    const report = reportOf(result);
+    const status = Object.fromEntries(report.units.map((u) => [u.id, u.status]));
+    assert.deepEqual(status, {
+      [UNITS[0]!]: "succeeded",
+      [UNITS[1]!]: "failed",
+      [UNITS[2]!]: "failed",
+      [UNITS[3]!]: "not-started",
+    });
+    assert.deepEqual(
+      report.waves.map((w) => [w.name, w.status, w.canary_accounts, [...w.failed_accounts].sort()]),
+      [
+        ["first", "halted", ["dev"], ["qa", "staging"]],
+        ["prod", "not-started", [], []],
+      ],
+    );
+    // The canary's apply ended before the rest of its wave started.
+    const at = (pattern: RegExp): number => {
+      const line = result.stderr.split("\n").find((l) => pattern.test(l));
+      assert.ok(line, `${pattern} on stderr`);
+      return Date.parse(line.slice(0, 24));
+    };
+    assert.ok(
+      at(/apply slow\/dev\/us-east-1: ok/) <= at(/apply slow\/staging\/us-east-1: started/),
+    );
+    assert.ok(at(/apply slow\/dev\/us-east-1: ok/) <= at(/apply slow\/qa\/us-east-1: started/));
+    // The report shows the ring's progress.
+    const markdown = await readFile(
+      join(halted.dir, ".crossform", "runs", report.run.id, "report.md"),
+      "utf8",
+    );
+    assert.match(
+      markdown,
+      /Wave \*\*first\*\* halted: 2 failed accounts \((qa, staging|staging, qa)\), tolerance 1; later waves were not started\./,
+    );
+    assert.match(
+      markdown,
+      /\*\*first\*\*: halted; canary: dev; failed: (qa, staging|staging, qa) \(tolerance 1\)/,
+    );
+    assert.deepEqual(
+      await listStateObjects(moto.env, bucketOf(halted, 3)),
+      [],
+      "prod never started",
+    );
+
+    const tolerated = await scenario(8, { yaml: rings(["qa"]) });
+    const within = await tolerated.run(args);
+    assert.equal(within.code, 1, show(within));
+    const second = reportOf(within);
+    assert.equal(
+      second.units.find((u) => u.id === UNITS[3])?.status,
+      "succeeded",
+      "one failure is tolerated: prod ran",
+    );
+    assert.deepEqual(second.waves[0]?.failed_accounts, ["qa"]);
+  });
 });

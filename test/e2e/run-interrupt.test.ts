@@ -504,4 +504,37 @@ describe("interrupts", { concurrency: 1 }, () => {
     );
     assert.deepEqual(second.waves[0]?.failed_accounts, ["qa"]);
   });
+
+  test("with base.profile, an operator's AWS_PROFILE=elsewhere changes nothing: crossform and terraform use the base profile", async () => {
+    // The base keys live only in the profile's credentials file (the one the scenario's
+    // environment names); the operator's shell points AWS_PROFILE elsewhere.
+    await writeFile(
+      join(root, "aws-credentials"),
+      `[e2e-base]\naws_access_key_id = ${moto.env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${moto.env.AWS_SECRET_ACCESS_KEY}\n`,
+    );
+    await writeFile(join(root, "aws-config"), "[profile e2e-base]\nregion = us-east-1\n");
+    const s = await scenario(9, {
+      yaml: (text) =>
+        text
+          .replace("base:\n  region: us-east-1", "base:\n  region: us-east-1\n  profile: e2e-base")
+          .replace('command: "sleep 60"', 'command: "true"'),
+    });
+    const env: NodeJS.ProcessEnv = { ...s.env, AWS_PROFILE: "elsewhere" };
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    delete env.AWS_SESSION_TOKEN;
+    const result = await runBuiltCli(
+      ["apply", "--all", "--allow-dirty", "--auto-approve", "--target", "dev", "--format", "json"],
+      { cwd: s.dir, env },
+    );
+    assert.equal(result.code, 0, show(result));
+    assert.equal(reportOf(result).units[0]?.status, "succeeded");
+    const log = await unitLog(s.dir, reportOf(result), UNITS[0]!);
+    assert.doesNotMatch(log, /elsewhere/);
+    const state = await getStateObject(moto.env, {
+      ...bucketOf(s, 0),
+      key: "slow/terraform.tfstate",
+    });
+    assert.match(state, /"dev"/);
+  });
 });

@@ -106,6 +106,18 @@ const APPLY = [
   "json",
 ];
 
+/** An apply of staging alone (its provisioner waits). */
+const APPLY_STAGING = [
+  "apply",
+  "--all",
+  "--allow-dirty",
+  "--auto-approve",
+  "--target",
+  "staging",
+  "--format",
+  "json",
+];
+
 /** Waits until a unit's log of the current run says `pattern`. */
 async function waitForLog(
   dir: string,
@@ -260,16 +272,7 @@ describe("interrupts", { concurrency: 1 }, () => {
     const s = await scenario(4, {
       yaml: (text) => text.replace('command: "sleep 60"', `command: "trap '' INT; sleep 60"`),
     });
-    const cli = s.start([
-      "apply",
-      "--all",
-      "--allow-dirty",
-      "--auto-approve",
-      "--target",
-      "staging",
-      "--format",
-      "json",
-    ]);
+    const cli = s.start(APPLY_STAGING);
     await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
     const lockKey = "slow/terraform.tfstate.tflock";
     assert.ok(
@@ -315,16 +318,7 @@ describe("interrupts", { concurrency: 1 }, () => {
     const s = await scenario(5, {
       yaml: (text) => text.replace('command: "sleep 60"', 'command: "sleep 15"'),
     });
-    const first = s.start([
-      "apply",
-      "--all",
-      "--allow-dirty",
-      "--auto-approve",
-      "--target",
-      "staging",
-      "--format",
-      "json",
-    ]);
+    const first = s.start(APPLY_STAGING);
     await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
     const second = await s.run(["plan", "--target", "dev,staging", "--format", "json"]);
     assert.equal(second.code, 1, show(second));

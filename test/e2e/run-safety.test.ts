@@ -609,19 +609,11 @@ describe("run safety", { concurrency: 3 }, () => {
         `${account}'s own state`,
       );
       kept.push(await readFile(file, "utf8"));
-      const work = join(
-        dir,
-        ".crossform",
-        "units",
-        "app",
-        account,
-        "us-east-1",
-        "work",
-        "stacks",
-        "app",
+      const stackWork = join(
+        ...[dir, ".crossform", "units", "app", account, "us-east-1", "work", "stacks", "app"],
       );
       assert.equal(
-        await exists(join(work, "errored.tfstate")),
+        await exists(join(stackWork, "errored.tfstate")),
         false,
         "moved out of the working directory",
       );

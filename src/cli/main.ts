@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The crossform command: composition root only (argv and env in, adapters built, a use case called,
 // a formatter picked, process.exitCode set).
+import "./memory-mode.ts";
 import { runCli } from "./run-cli.ts";
 
 process.exitCode = await runCli(process.argv.slice(2), {

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../../core/errors.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
+import type { Shard } from "../../core/units/shard.ts";
 import type { AwsSessions } from "../../ports/aws.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
@@ -77,6 +78,13 @@ export interface RunOptions {
   roleAllowlist?: string;
   /** `--changed-since REF`: only the selected units whose inputs changed since that git ref. */
   changedSince?: string;
+  /**
+   * `--wave k`: only the selected units of that wave (its 1-based position or its name); counts
+   * as a selection for apply and destroy.
+   */
+  wave?: string;
+  /** `--shard i/n`: only the selected units of that shard (CONTRACT.md section 9). */
+  shard?: Shard;
   /** `--max-units`: the unit cap of this apply or destroy; default `guards.max_units`. */
   maxUnits?: number;
   /** `apply --run <id>`: apply the saved plans of that run. */

@@ -2,7 +2,11 @@ import { createProgressView } from "../../adapters/terminal/progress-view.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { DEFAULT_VERIFY_PARALLEL, verify } from "../../app/verify.ts";
 import type { VerifyReport } from "../../app/verify.ts";
-import { selectVerifyTargets } from "../../core/identity/verify-selection.ts";
+import {
+  selectVerifyTargets,
+  verifySelectionOfShard,
+} from "../../core/identity/verify-selection.ts";
+import { shardFlag } from "../shard-flag.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import { formatVerify, formatVerifyJson } from "../../formatters/verify.ts";
 import {
@@ -21,6 +25,7 @@ interface VerifyCommandOptions extends CommonOptions {
   target: string[];
   parallel?: string;
   viaProfiles?: boolean;
+  shard?: string;
 }
 
 function parallelOf(text: string | undefined): number {
@@ -56,6 +61,10 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       )
       .option("--parallel <n>", `accounts verified at once (default ${DEFAULT_VERIFY_PARALLEL})`)
       .option(
+        "--shard <i/n>",
+        "only the accounts of shard i of n: those its units reach (hash(account/region) mod n)",
+      )
+      .option(
         "--via-profiles",
         "reach each account through its generated AWS CLI profile (proves `crossform profiles --write` works)",
       ),
@@ -75,6 +84,16 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       targets: options.target,
     });
     if (!selection.ok) usageError(selection.message, selection.hint);
+    const shard = shardFlag(options.shard);
+    const selected =
+      shard === undefined ? selection : verifySelectionOfShard(config, selection, shard);
+    if (selected.accounts.length === 0) {
+      io.stderr.write(
+        `warning: shard ${options.shard} holds none of the selected accounts: nothing to verify\n`,
+      );
+      setExit(ExitCode.Ok);
+      return;
+    }
 
     const aws = adapters.aws(config.base);
     const view = createProgressView({ stream: io.stderr, verb: "verifying" });
@@ -84,7 +103,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
         { aws, events: view, now: () => new Date() },
         {
           config,
-          selection: { accounts: selection.accounts, units: selection.units },
+          selection: { accounts: selected.accounts, units: selected.units },
           parallel,
           viaProfiles: options.viaProfiles === true,
           user: currentUser(io.env),

@@ -10,6 +10,8 @@ import { unitMatches } from "../units/select-units.ts";
 import { hasAccountTerms, matchesAccount, parseSelector } from "../units/selector.ts";
 import type { Selector } from "../units/selector.ts";
 import type { Unit, UnitSet } from "../units/units.ts";
+import { shardOf, unitsOfShard } from "../units/shard.ts";
+import type { Shard } from "../units/shard.ts";
 
 /** The accounts to verify and the units whose state is checked, both in config order. */
 export interface VerifySelection {
@@ -153,4 +155,27 @@ function unknownName(
     }
   }
   return undefined;
+}
+
+/**
+ * The part of a verify selection that shard `shard` checks: the selected units of that shard
+ * (CONTRACT.md section 9) and the accounts they reach, plus each selected account that no selected
+ * unit deploys to, by the shard of its own name and first region. An account whose units fall in
+ * several shards is verified by each of them (verify only reads).
+ */
+export function verifySelectionOfShard(
+  config: Config,
+  selection: VerifySelection,
+  shard: Shard,
+): VerifySelection {
+  const units = unitsOfShard(selection.units, shard);
+  const reached = new Set(accountsReachedBy(config, units));
+  const deployed = new Set(selection.units.map((u) => u.account));
+  const accounts = selection.accounts.filter((name) => {
+    if (reached.has(name)) return true;
+    if (deployed.has(name)) return false;
+    const region = config.accounts.get(name)?.regions[0] ?? config.base.region;
+    return shardOf({ account: name, region }, shard.count) === shard.index;
+  });
+  return { accounts, units };
 }

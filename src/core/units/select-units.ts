@@ -1,6 +1,7 @@
 /**
  * Selection of units for a command: positional stacks and `--target` intersect; inside a selector,
- * terms of one kind are OR-ed and of different kinds AND-ed (CONTRACT.md section 2).
+ * terms of one kind are OR-ed and of different kinds AND-ed (CONTRACT.md section 2). A `--target`
+ * may also name units by id (`stack/account/region`), which a CI job of one unit uses.
  */
 import type { Config } from "../config/model.ts";
 import { didYouMean } from "../config/did-you-mean.ts";
@@ -31,6 +32,38 @@ export function unitMatches(selector: Selector, unit: Unit, config: Config): boo
   });
 }
 
+/**
+ * A `--target` of unit ids (`stack/account/region`, several joined by commas): the ids, an error
+ * for an unknown id or a mix with selector terms, or undefined when the text holds no unit id.
+ */
+function unitIdTarget(
+  text: string,
+  set: UnitSet,
+): { ok: true; ids: Set<string> } | { ok: false; message: string; hint: string } | undefined {
+  const parts = text.split(",").map((p) => p.trim());
+  if (!parts.some((p) => p.includes("/"))) return undefined;
+  if (!parts.every((p) => p.includes("/"))) {
+    return {
+      ok: false,
+      message: `--target ${text} mixes unit ids with selector terms`,
+      hint: "give unit ids a --target of their own, e.g. --target network/dev/us-east-1",
+    };
+  }
+  for (const id of parts) {
+    if (!set.byId.has(id)) {
+      const suggestion = didYouMean(id, set.byId.keys());
+      return {
+        ok: false,
+        message: `no unit "${id}"`,
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : "a unit id is stack/account/region (`crossform validate` lists the units)",
+      };
+    }
+  }
+  return { ok: true, ids: new Set(parts) };
+}
+
 /** Selects units; an empty request selects every unit. */
 export function selectUnits(
   config: Config,
@@ -55,8 +88,14 @@ export function selectUnits(
   }
   const targets = request.targets ?? [];
   if (targets.length > 0) {
-    const selectors: Selector[] = [];
+    const selectors: ((unit: Unit) => boolean)[] = [];
     for (const text of targets) {
+      const ids = unitIdTarget(text, set);
+      if (ids !== undefined) {
+        if (!ids.ok) return ids;
+        selectors.push((u) => ids.ids.has(u.id));
+        continue;
+      }
       const parsed = parseSelector(text);
       if (!parsed.ok)
         return {
@@ -93,9 +132,10 @@ export function selectUnits(
           hint: "check the names, tiers and tags against crossform.yaml (`crossform validate` lists the units)",
         };
       }
-      selectors.push(parsed.selector);
+      const selector: Selector = parsed.selector;
+      selectors.push((u) => unitMatches(selector, u, config));
     }
-    units = units.filter((u) => selectors.some((s) => unitMatches(s, u, config)));
+    units = units.filter((u) => selectors.some((matches) => matches(u)));
   }
   if (units.length === 0) {
     return {

@@ -182,3 +182,29 @@ test("an invalid selector is refused with the grammar", () => {
   assert.match(r.hint, /tier:<tier>, tag:<key>=<value>, stack:<stack>/);
   assert.match(refusal({ targets: ["dev,,prod"] }).message, /empty term/);
 });
+
+test("a --target of unit ids selects exactly those units, alone or with positional stacks", () => {
+  assert.deepEqual(ids({ targets: ["network/prod/eu-west-1"] }), ["network/prod/eu-west-1"]);
+  assert.deepEqual(ids({ targets: ["app/dev/us-east-1, dns/shared/us-east-1"] }), [
+    "app/dev/us-east-1",
+    "dns/shared/us-east-1",
+  ]);
+  // Several --target are OR-ed, a unit id with a selector too.
+  assert.deepEqual(ids({ targets: ["app/dev/us-east-1", "staging"] }), [
+    "network/staging/us-east-1",
+    "app/dev/us-east-1",
+    "app/staging/us-east-1",
+  ]);
+  // Positional stacks still intersect.
+  const result = selectUnits(config, set, { stacks: ["network"], targets: ["app/dev/us-east-1"] });
+  assert.equal(result.ok, false);
+});
+
+test("an unknown unit id is refused with the closest id; unit ids and selector terms do not mix", () => {
+  const unknown = refusal({ targets: ["network/prod/eu-west-2"] });
+  assert.equal(unknown.message, 'no unit "network/prod/eu-west-2"');
+  assert.match(unknown.hint, /network\/prod\/eu-west-1/);
+  const mixed = refusal({ targets: ["network/dev/us-east-1,tier:prod"] });
+  assert.match(mixed.message, /mixes unit ids with selector terms/);
+  assert.match(mixed.hint, /--target of their own/);
+});

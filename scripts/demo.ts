@@ -198,7 +198,7 @@ function expect(condition: boolean, message: string): void {
 
 function recordPaths(id: string): string[] {
   const dir = join(crossformDir, "runs", id);
-  return [join(dir, "run.json"), join(dir, "report.md"), join(dir, "report.json")].map(display);
+  return ["run.json", "report.md", "report.json", "report.html"].map((f) => display(join(dir, f)));
 }
 
 async function main(): Promise<void> {
@@ -331,6 +331,9 @@ async function main(): Promise<void> {
     `per unit: ${display(join(crossformDir, "runs"))}/<run>/units/<stack>/<account>/<region>/{log,plan.tfplan,summary.json,binding.json}`,
   );
   say(`render one again: crossform report ${runs[runs.length - 1]?.id ?? "<run>"} --format md`);
+  const html = join(crossformDir, "runs", drift?.id ?? "", "report.html");
+  expect(existsSync(html), `the drift run recorded no HTML report at ${display(html)}`);
+  say(`the HTML report of the drift run (open it in a browser): ${display(html)}`);
 
   const seconds = Math.round((Date.now() - started) / 1000);
   say("\n==> summary");

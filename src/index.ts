@@ -109,6 +109,7 @@ export { formatRunSummary } from "./formatters/run-summary.ts";
 export { formatRunMarkdown } from "./formatters/run-markdown.ts";
 export type { RunMarkdownOptions } from "./formatters/run-markdown.ts";
 export { formatRunJson } from "./formatters/run-json.ts";
+export { formatRunHtml } from "./formatters/run-html.ts";
 export type { Clock } from "./ports/clock.ts";
 export type {
   TerraformCommand,

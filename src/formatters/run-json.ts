@@ -68,6 +68,7 @@ function unit(u: UnitReport): unknown {
     stack: u.stack,
     account: u.account,
     account_id: u.account_id,
+    tier: u.tier ?? null,
     region: u.region,
     wave: u.wave,
     approval: u.approval,

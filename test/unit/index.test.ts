@@ -39,6 +39,7 @@ test("the public entry exports exactly the documented runtime names", () => {
     "formatLintPretty",
     "formatLintSarif",
     "formatPosition",
+    "formatRunHtml",
     "formatRunJson",
     "formatRunMarkdown",
     "formatRunSummary",
@@ -155,6 +156,7 @@ test("the run API through the public entry: recorded runs listed, loaded, judged
   assert.equal(crossform.runExitCode(withoutFailures, { detailedExitcode: false }), 0);
   assert.deepEqual(JSON.parse(crossform.formatRunJson(report)).run.id, id);
   assert.match(crossform.formatRunMarkdown(report), new RegExp(id));
+  assert.match(crossform.formatRunHtml(report), /^<!doctype html>/);
   assert.match(crossform.formatRunSummary(report), /network\/dev\/us-east-1/);
   await assert.rejects(crossform.loadRunReport(fs, dir, "no-such-run"), {
     code: "run/unknown-run",

@@ -13,6 +13,7 @@ import { durationSeconds } from "../../core/config/durations.ts";
 import { gracePeriodSeconds, InterruptPolicy } from "../../core/run/interrupt-policy.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
+import { formatRunHtml } from "../../formatters/run-html.ts";
 import { formatRunJson } from "../../formatters/run-json.ts";
 import { formatRunMarkdown } from "../../formatters/run-markdown.ts";
 import { formatRunSummary } from "../../formatters/run-summary.ts";
@@ -64,14 +65,14 @@ const DESCRIPTIONS: Record<RunCommand, string> = {
   output: "print the outputs of the selected units (sensitive values redacted)",
 };
 
-const REPORT_EXTENSIONS = [".md", ".markdown", ".json"];
+const REPORT_EXTENSIONS = [".md", ".markdown", ".json", ".html", ".htm"];
 
 /** Refuses, before anything runs, a `--report` file whose format cannot be told from its name. */
 export function checkReportFile(file: string): void {
   if (!REPORT_EXTENSIONS.includes(extname(file).toLowerCase())) {
     usageError(
       `--report ${file}: the format is taken from the extension`,
-      "name the file .md (Markdown) or .json",
+      "name the file .md (Markdown), .json or .html (one self-contained page)",
     );
   }
 }
@@ -84,8 +85,13 @@ export function renderReportFile(report: RunReport, file: string): string {
       return formatRunMarkdown(report);
     case ".json":
       return formatRunJson(report);
+    case ".html":
+    case ".htm":
+      return formatRunHtml(report);
     default:
-      return usageError(`--report ${file}: the format is taken from the extension: .md or .json`);
+      return usageError(
+        `--report ${file}: the format is taken from the extension: .md, .json or .html`,
+      );
   }
 }
 
@@ -274,7 +280,9 @@ async function execute(
           ? formatRunJson(report)
           : format === "md"
             ? formatRunMarkdown(report)
-            : formatRunSummary(report),
+            : format === "html"
+              ? formatRunHtml(report)
+              : formatRunSummary(report),
       );
       if (command === "output" && format === "pretty") io.stdout.write(formatOutputs(report));
       const recordDir = result.recordDir!;
@@ -282,6 +290,9 @@ async function execute(
         mode: 0o600,
       });
       await adapters.writer.writeAtomic(join(recordDir, "report.json"), formatRunJson(report), {
+        mode: 0o600,
+      });
+      await adapters.writer.writeAtomic(join(recordDir, "report.html"), formatRunHtml(report), {
         mode: 0o600,
       });
       for (const file of flags.report ?? []) {
@@ -364,7 +375,7 @@ function addRunCommand(
     .option("--detailed-exitcode", "exit 0 without changes, 1 on errors, 2 with changes")
     .option(
       "--report <file>",
-      "also write the report to <file>: .md or .json (repeatable)",
+      "also write the report to <file>: .md, .json or .html (repeatable)",
       (v: string, p: string[] = []) => [...p, v],
     )
     .option("--debug", "Terraform's trace log into each unit's log (redacted)");
@@ -396,7 +407,7 @@ function addRunCommand(
   }
   if (command === "destroy")
     cmd.option("--allow-destroy", "required: destroy removes every resource of the selected units");
-  withCommonOptions(cmd, ["pretty", "json", "md"]).action(
+  withCommonOptions(cmd, ["pretty", "json", "md", "html"]).action(
     async (stacks: string[], flags: RunFlags) => {
       const adapters = await buildAdapters();
       setExit(await execute(command, stacks, flags, io, adapters));

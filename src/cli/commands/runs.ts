@@ -1,5 +1,6 @@
 import { listRunReports, loadRunReport } from "../../app/run/run-records.ts";
 import { findConfigFile } from "../../app/load-config.ts";
+import { formatRunHtml } from "../../formatters/run-html.ts";
 import { formatRunJson } from "../../formatters/run-json.ts";
 import { formatRunMarkdown } from "../../formatters/run-markdown.ts";
 import { formatRunSummary, formatDuration } from "../../formatters/run-summary.ts";
@@ -63,7 +64,7 @@ export const registerReport: RegisterCommand = (program, io, setExit) => {
       .command("report")
       .description("render a recorded run again")
       .argument("<run>", "run id (see crossform runs)"),
-    ["pretty", "md", "json"],
+    ["pretty", "md", "json", "html"],
   ).action(async (runId: string, options: CommonOptions) => {
     const fs = new NodeFileSystem();
     const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
@@ -74,7 +75,9 @@ export const registerReport: RegisterCommand = (program, io, setExit) => {
         ? formatRunJson(report)
         : format === "md"
           ? formatRunMarkdown(report)
-          : formatRunSummary(report),
+          : format === "html"
+            ? formatRunHtml(report)
+            : formatRunSummary(report),
     );
     setExit(ExitCode.Ok);
   });

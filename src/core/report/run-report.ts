@@ -97,6 +97,11 @@ export interface UnitReport {
   stack: string;
   account: string;
   account_id: string;
+  /**
+   * The tier of the unit's account (a multi-account unit: its home's). Absent in reports written
+   * before crossform recorded it.
+   */
+  tier?: string;
   region: string;
   /** Wave index. */
   wave: number;
@@ -401,6 +406,7 @@ const reportSchema = z.object({
       stack: z.string(),
       account: z.string(),
       account_id: z.string(),
+      tier: optional(z.string()),
       region: z.string(),
       wave: count,
       approval: z.boolean(),

@@ -13,6 +13,7 @@ import type { Config } from "../../src/core/config/model.ts";
 import { parseRunReport } from "../../src/core/report/run-report.ts";
 import type { RunReport, UnitReport } from "../../src/core/report/run-report.ts";
 import type { Unit } from "../../src/core/units/units.ts";
+import { unitsOfShard } from "../../src/core/units/shard.ts";
 import {
   getStateObject,
   listOwnedBuckets,
@@ -60,6 +61,8 @@ const buckets = stateBucketsOf(units);
 let moto: MotoServer;
 /** Run ids of the recorded runs, oldest first, with their commands. */
 const recorded: { id: string; command: string }[] = [];
+/** How many shard runs recorded a drift run (an empty shard records none). */
+let shardRuns = 0;
 /** The network/staging state as the out-of-band edit left it. */
 let editedState: string | undefined;
 
@@ -299,6 +302,78 @@ test("drift --detailed-exitcode reports an out-of-band edit of one network's sta
   assert.equal(await getStateObject(moto.env, location(unit)), editedState);
 });
 
+test("drift --shard 1/2 and 2/2 split the units by account and region; report --merge makes one report of both", async () => {
+  const shards = [1, 2].map((index) => unitsOfShard(units, { index, count: 2 }).map((u) => u.id));
+  const files: string[] = [];
+  for (const [i, expected] of shards.entries()) {
+    const file = `shard-${i + 1}.json`;
+    const result = await crossform(
+      "drift",
+      "--shard",
+      `${i + 1}/2`,
+      "--format",
+      "json",
+      "--report",
+      file,
+    );
+    if (expected.length === 0) {
+      assert.equal(result.code, 0, show(result));
+      assert.match(result.stderr, new RegExp(`shard ${i + 1}/2 holds none of the selected units`));
+      continue;
+    }
+    assert.equal(result.code, 0, show(result));
+    const report = reportOf(result);
+    shardRuns += 1;
+    assert.deepEqual(report.units.map((u) => u.id).sort(), [...expected].sort());
+    files.push(file);
+  }
+  assert.deepEqual(shards.flat().sort(), units.map((u) => u.id).sort());
+
+  const merged = await crossform("report", "--merge", ...files, "--format", "json");
+  assert.equal(merged.code, 0, show(merged));
+  const report = parseRunReport(JSON.parse(merged.stdout), "merged");
+  assert.equal(report.run.command, "drift");
+  assert.deepEqual(report.units.map((u) => u.id).sort(), units.map((u) => u.id).sort());
+  assert.equal(report.totals.units, units.length);
+  assert.equal(report.totals.succeeded, units.length);
+  assert.deepEqual(
+    report.units.filter((u) => u.has_changes).map((u) => u.id),
+    ["network/staging/us-east-1"],
+  );
+  // Waves run in order in the merged report, as in one run.
+  const waves = report.units.map((u) => u.wave);
+  assert.deepEqual(
+    waves,
+    [...waves].sort((a, b) => a - b),
+  );
+  const md = await crossform("report", "--merge", ...files, "--format", "md");
+  assert.equal(md.code, 0, show(md));
+  assert.match(md.stdout, /^## crossform drift/);
+  assert.match(md.stdout, /network\/staging\/us-east-1/);
+
+  const overlap = await crossform("report", "--merge", files[0] ?? "", files[0] ?? "");
+  assert.equal(overlap.code, 2, show(overlap));
+  assert.match(overlap.stderr, /is in both .*shard-\d\.json and .*shard-\d\.json/);
+});
+
+test("plan --wave prod (or --wave 3) plans only the units of that wave", async () => {
+  const expected = units.filter((u) => u.wave === 2).map((u) => u.id);
+  assert.ok(expected.length >= 3, "the quickstart's prod wave holds network, app and dns units");
+  for (const wave of ["prod", "3"]) {
+    const result = await crossform("plan", "--wave", wave, "--format", "json");
+    assert.equal(result.code, 0, show(result));
+    assert.deepEqual(
+      reportOf(result)
+        .units.map((u) => u.id)
+        .sort(),
+      [...expected].sort(),
+    );
+  }
+  const unknown = await crossform("plan", "--wave", "9");
+  assert.equal(unknown.code, 2, show(unknown));
+  assert.match(unknown.stderr, /--wave 9: there are 4 waves/);
+});
+
 test("output --format json lists every unit's outputs; --report writes .md and .json", async () => {
   const result = await crossform(
     "output",
@@ -349,7 +424,16 @@ test("runs lists the recorded runs newest first; report <id> --format md renders
   );
   assert.deepEqual(
     recorded.map((r) => r.command),
-    ["plan", "apply", "plan", "drift", "output"],
+    [
+      "plan",
+      "apply",
+      "plan",
+      "drift",
+      ...Array.from({ length: shardRuns }, () => "drift"),
+      "plan",
+      "plan",
+      "output",
+    ],
   );
 
   const pretty = await crossform("runs");

@@ -29,6 +29,7 @@ import type { ScheduleResult, SchedulerEvent, TaskControl } from "../../core/run
 import type { SchedulerTask } from "../../core/run/run-plan.ts";
 import type { ExecuteOutcome } from "../../core/run/task-outcome.ts";
 import { selectUnits } from "../../core/units/select-units.ts";
+import { resolveWave, unitsOfShard } from "../../core/units/shard.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
 import { computeGeneratedFiles } from "../generate.ts";
@@ -439,6 +440,23 @@ async function schedule(
   });
 }
 
+/**
+ * The result of a run whose selection came to nothing after `--wave`, `--shard` or
+ * `--changed-since`: a warning and exit 0 (a CI job of an empty shard succeeds).
+ */
+function nothingSelected(
+  why: string,
+  command: RunCommand,
+  code = "run/nothing-selected",
+): RunResult {
+  return {
+    report: undefined,
+    recordDir: undefined,
+    diagnostics: [{ severity: "warning", code, message: `${why}: nothing to ${command}` }],
+    exitCode: 0,
+  };
+}
+
 /** Runs a command end to end. */
 export async function runCommand(
   deps: RunDeps,
@@ -452,6 +470,7 @@ export async function runCommand(
   if (
     mutating &&
     noSelection &&
+    options.wave === undefined &&
     !options.all &&
     options.fromRun === undefined &&
     options.changedSince === undefined
@@ -476,6 +495,20 @@ export async function runCommand(
   );
   if (!selected.ok) throw fail("run/selection", selected.message, selected.hint);
   let units = selected.units;
+  if (options.wave !== undefined) {
+    const wave = resolveWave(config, options.wave);
+    if (!wave.ok) throw fail("run/unknown-wave", wave.error, wave.hint);
+    units = units.filter((u) => u.wave === wave.index);
+    if (units.length === 0)
+      return nothingSelected(`wave ${options.wave} holds none of the selected units`, command);
+  }
+  if (options.shard !== undefined) {
+    units = unitsOfShard(units, options.shard);
+    if (units.length === 0) {
+      const { index, count } = options.shard;
+      return nothingSelected(`shard ${index}/${count} holds none of the selected units`, command);
+    }
+  }
   if (options.fromRun !== undefined) {
     // apply --run covers the units of that plan run (within the selection, when one is given).
     const saved = await loadRunReport(deps.fs, loaded.dir, options.fromRun);
@@ -498,18 +531,11 @@ export async function runCommand(
       text: `--changed-since ${options.changedSince}: ${units.length} unit${units.length === 1 ? "" : "s"} changed (${changed.length} changed file${changed.length === 1 ? "" : "s"})${units.length > 0 ? `: ${units.map((u) => u.id).join(", ")}` : ""}`,
     });
     if (units.length === 0) {
-      return {
-        report: undefined,
-        recordDir: undefined,
-        diagnostics: [
-          {
-            severity: "warning",
-            code: "run/nothing-changed",
-            message: `no selected unit changed since ${options.changedSince}: nothing to ${command}`,
-          },
-        ],
-        exitCode: 0,
-      };
+      return nothingSelected(
+        `no selected unit changed since ${options.changedSince}`,
+        command,
+        "run/nothing-changed",
+      );
     }
   }
   if (mutating) checkApprovals(config, units, options, deps.confirm !== undefined);

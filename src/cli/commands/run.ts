@@ -30,6 +30,7 @@ import {
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { CliIo } from "../run-cli.ts";
+import { shardFlag } from "../shard-flag.ts";
 import type { RegisterCommand } from "./index.ts";
 
 interface RunFlags extends CommonOptions {
@@ -45,6 +46,8 @@ interface RunFlags extends CommonOptions {
   allowDirty?: boolean;
   maxUnits?: string;
   changedSince?: string;
+  wave?: string;
+  shard?: string;
   run?: string;
   debug?: boolean;
 }
@@ -151,6 +154,7 @@ async function execute(
     lockTimeoutSeconds = durationSeconds(flags.lockTimeout);
   }
   for (const file of flags.report ?? []) checkReportFile(file);
+  const shard = shardFlag(flags.shard);
   const maxUnits = flags.maxUnits === undefined ? undefined : Number(flags.maxUnits);
   if (maxUnits !== undefined && (!Number.isInteger(maxUnits) || maxUnits < 1)) {
     usageError(`--max-units ${flags.maxUnits} is not a whole number of 1 or more`);
@@ -232,6 +236,8 @@ async function execute(
     allowDestroy: flags.allowDestroy === true,
     allowDirty: flags.allowDirty === true,
     ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince } : {}),
+    ...(flags.wave !== undefined ? { wave: flags.wave } : {}),
+    ...(shard !== undefined ? { shard } : {}),
     ...(io.env.CROSSFORM_ROLE_ALLOWLIST
       ? {
           roleAllowlist: io.env.CROSSFORM_ROLE_ALLOWLIST.startsWith("s3://")
@@ -366,6 +372,11 @@ function addRunCommand(
     .option(
       "--changed-since <ref>",
       "only units whose stack, local modules, generated files or tfvars changed since the git ref",
+    )
+    .option("--wave <k>", "only the units of one wave: its 1-based number or its name")
+    .option(
+      "--shard <i/n>",
+      "only the units of shard i of n: hash(account/region) mod n (for CI jobs)",
     )
     .option("--parallel <n>", "units run at once (default: run.parallel, 4)")
     .option(

@@ -5,8 +5,10 @@ import { formatRunJson } from "../../formatters/run-json.ts";
 import { formatRunMarkdown } from "../../formatters/run-markdown.ts";
 import { formatRunSummary, formatDuration } from "../../formatters/run-summary.ts";
 import { NodeFileSystem } from "../../adapters/fs/node-file-system.ts";
-import { dirname } from "node:path";
-import { configLocation, formatOf, withCommonOptions } from "../context.ts";
+import { dirname, resolve } from "node:path";
+import { mergeReportFiles } from "../../app/report/merge-report-files.ts";
+import type { RunReport } from "../../core/report/run-report.ts";
+import { configLocation, formatOf, usageError, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
@@ -57,18 +59,49 @@ export const registerRuns: RegisterCommand = (program, io, setExit) => {
   });
 };
 
-/** `crossform report <run>`: renders a recorded run again. */
+interface ReportOptions extends CommonOptions {
+  merge?: string[];
+}
+
+/**
+ * `crossform report <run>`: renders a recorded run again; `crossform report --merge a.json b.json
+ * ...`: renders one report from the JSON reports of a sharded run (CONTRACT.md section 9).
+ */
 export const registerReport: RegisterCommand = (program, io, setExit) => {
   withCommonOptions(
     program
       .command("report")
-      .description("render a recorded run again")
-      .argument("<run>", "run id (see crossform runs)"),
+      .description("render a recorded run again, or merge the JSON reports of a sharded run")
+      .argument("[run]", "run id (see crossform runs)")
+      .option(
+        "--merge <files...>",
+        "merge these JSON reports (--report FILE.json of each shard) into one",
+      ),
     ["pretty", "md", "json", "html"],
-  ).action(async (runId: string, options: CommonOptions) => {
+  ).action(async (runId: string | undefined, options: ReportOptions) => {
     const fs = new NodeFileSystem();
-    const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
-    const report = await loadRunReport(fs, dir, runId);
+    const merge = options.merge ?? [];
+    if (runId !== undefined && merge.length > 0) {
+      usageError(
+        `report ${runId} --merge: give a run id or --merge files, not both`,
+        "crossform report <run> renders a recorded run; crossform report --merge a.json b.json merges reports",
+      );
+    }
+    let report: RunReport;
+    if (merge.length > 0) {
+      report = await mergeReportFiles(
+        fs,
+        merge.map((file) => resolve(io.cwd, file)),
+      );
+    } else if (runId !== undefined) {
+      const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
+      report = await loadRunReport(fs, dir, runId);
+    } else {
+      return usageError(
+        "report needs a run id or --merge files",
+        "`crossform runs` lists the recorded runs",
+      );
+    }
     const format = formatOf(options);
     io.stdout.write(
       format === "json"

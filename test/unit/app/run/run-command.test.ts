@@ -39,6 +39,7 @@ import {
 } from "../../../helpers/fake-terraform-runner.ts";
 import type { FakeCall, FakeReply, FakeScript } from "../../../helpers/fake-terraform-runner.ts";
 import { FakeGitStatus } from "../../../helpers/fake-git-status.ts";
+import { unitsOfShard } from "../../../../src/core/units/shard.ts";
 import { makeTempDir } from "../../../helpers/temp-dir.ts";
 
 const CONFIG = `version: 1
@@ -512,6 +513,68 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       );
       assert.equal(h.runner.versionCalls, 0);
       assert.deepEqual(h.runner.calls, []);
+    });
+
+    test("--wave counts as a selection: apply --wave 1 runs the first wave's units only", async () => {
+      const h = await harness();
+      const result = await runCommand(
+        h.deps,
+        h.loaded,
+        options({ command: "apply", wave: "1", autoApprove: true }),
+      );
+      assert.deepEqual(statuses(result), {
+        [NETWORK_DEV]: "succeeded",
+        [APP_DEV]: "succeeded",
+        [WEB_DEV]: "succeeded",
+      });
+      assert.ok(h.runner.calls.every((c) => c.unit.endsWith("/dev/us-east-1")));
+      const prod = await runCommand(h.deps, h.loaded, options({ wave: "2" }));
+      assert.deepEqual(Object.keys(statuses(prod)).sort(), [APP_PROD, NETWORK_PROD]);
+    });
+
+    test("--wave of an unknown wave is a user error listing the waves, before anything runs", async () => {
+      const h = await harness();
+      await rejectsWith(
+        runCommand(h.deps, h.loaded, options({ wave: "3" })),
+        "run/unknown-wave",
+        /^--wave 3: there are 2 waves$/,
+        /^waves: 1 \(dev\), 2 \(prod\)$/,
+      );
+      assert.deepEqual(h.runner.calls, []);
+    });
+
+    test("--shard i/n: the shards of one n split the selection; an empty shard runs nothing and exits 0", async () => {
+      const h = await harness();
+      const count = 5;
+      const seen: string[] = [];
+      let empty = 0;
+      for (let index = 1; index <= count; index += 1) {
+        const expected = unitsOfShard(h.loaded.units.units, { index, count }).map((u) => u.id);
+        const calls = h.runner.calls.length;
+        const result = await runCommand(h.deps, h.loaded, options({ shard: { index, count } }));
+        assert.equal(result.exitCode, 0);
+        if (expected.length === 0) {
+          empty += 1;
+          assert.equal(result.report, undefined);
+          assert.equal(h.runner.calls.length, calls, "an empty shard ran terraform");
+          assert.deepEqual(
+            result.diagnostics.map((d) => [d.code, d.message]),
+            [
+              [
+                "run/nothing-selected",
+                `shard ${index}/${count} holds none of the selected units: nothing to plan`,
+              ],
+            ],
+          );
+          continue;
+        }
+        const ids = Object.keys(statuses(result));
+        assert.deepEqual(ids.sort(), [...expected].sort());
+        seen.push(...ids);
+      }
+      assert.deepEqual(seen.sort(), [...ALL_UNITS].sort());
+      // Two account/region groups over five shards: at least three shards are empty.
+      assert.ok(empty >= 3, `${empty} empty shards`);
     });
 
     test("a non-interactive apply touching an approval account without --approve names it and runs nothing", async () => {

@@ -132,3 +132,22 @@ export { lintRules } from "./core/lint/registry.ts";
 export { formatLintJson } from "./formatters/lint-json.ts";
 export { formatLintPretty } from "./formatters/lint-pretty.ts";
 export { formatLintSarif } from "./formatters/lint-sarif.ts";
+
+// CI pipelines: the GitHub Actions workflow and the GitLab CI jobs of a configuration.
+export { ciPipeline } from "./app/ci.ts";
+export type { CiDeps, CiReport, CiRequest } from "./app/ci.ts";
+export { ciPipelineModel } from "./core/ci/pipeline-model.ts";
+export type {
+  CiInstall,
+  CiModelOptions,
+  CiPipelineModel,
+  CiPlanJobs,
+  CiPlanUnit,
+  CiPlatform,
+  CiWave,
+} from "./core/ci/pipeline-model.ts";
+export { githubWorkflow } from "./core/ci/github-workflow.ts";
+export { gitlabPipeline } from "./core/ci/gitlab-pipeline.ts";
+export { renderCiFile } from "./core/ci/ci-file.ts";
+export type { Sha256 } from "./core/ci/ci-file.ts";
+export { formatCi } from "./formatters/ci.ts";

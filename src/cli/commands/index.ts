@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
 import { registerBootstrap } from "./bootstrap.ts";
+import { registerCi } from "./ci.ts";
 import { registerDiscover } from "./discover.ts";
 import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
@@ -33,6 +34,7 @@ export const all: RegisterCommand[] = [
   registerBootstrap,
   registerRunCommands,
   registerLint,
+  registerCi,
   registerRuns,
   registerReport,
 ];

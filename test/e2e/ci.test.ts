@@ -5,6 +5,7 @@
 // identity from the job's ID token, as on GitLab. The committed examples must be current.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { chmod, cp, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -215,6 +216,11 @@ describe("ci gitlab", () => {
     const tfrc = join(root, "empty.tfrc");
 
     before(async () => {
+      // gitlab-ci-local copies job files with rsync, even for the shell executor.
+      const rsync = (process.env.PATH ?? "")
+        .split(":")
+        .some((dir) => dir !== "" && existsSync(join(dir, "rsync")));
+      assert.ok(rsync, "gitlab-ci-local needs rsync on the PATH (Debian: apt-get install rsync)");
       moto = await startMoto();
       // The state buckets and deploy roles, as `crossform bootstrap` makes them with admin keys.
       const bootstrap = await runBuiltCli(["bootstrap", "--create-role"], {

@@ -294,8 +294,8 @@ function applyJob(model: CiPipelineModel, wave: CiWave, previous: CiWave | undef
 export function githubWorkflow(model: CiPipelineModel): Record<string, unknown> {
   const jobs: Record<string, Job> = {
     check: checkJob(model),
-    plan: planJob(model),
-    comment: commentJob(model),
+    // A configuration without units has nothing to plan (and an empty matrix is an error).
+    ...(model.unitCount > 0 ? { plan: planJob(model), comment: commentJob(model) } : {}),
   };
   let previous: CiWave | undefined;
   for (const wave of model.waves) {

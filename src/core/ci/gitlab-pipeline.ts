@@ -258,8 +258,10 @@ export function gitlabPipeline(model: CiPipelineModel): Record<string, unknown> 
   const jobs: Record<string, unknown> = {
     ...templates(model),
     "crossform-check": checkJob(model),
-    "crossform-plan": planJob(model),
-    "crossform-plan-note": noteJob(model),
+    // A configuration without units has nothing to plan (and an empty matrix is an error).
+    ...(model.unitCount > 0
+      ? { "crossform-plan": planJob(model), "crossform-plan-note": noteJob(model) }
+      : {}),
   };
   let previous: CiWave | undefined;
   for (const wave of model.waves) {

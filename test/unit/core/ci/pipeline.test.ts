@@ -417,6 +417,16 @@ describe("the GitLab pipeline", () => {
     );
   });
 
+  test("a configuration without units gets only the check job, on both platforms", () => {
+    const empty = 'version: 1\naccounts:\n  dev: { id: "111111111111" }\n';
+    assert.deepEqual(Object.keys(ghJobs(empty)), ["check"]);
+    assert.deepEqual(Object.keys(glJobs(empty)), [
+      ".crossform",
+      ".crossform-aws",
+      "crossform-check",
+    ]);
+  });
+
   test("declares no stages or workflow (the including .gitlab-ci.yml owns those)", () => {
     assert.equal("stages" in jobs, false);
     assert.equal("workflow" in jobs, false);

@@ -29,8 +29,12 @@ await mkdir(join(repo, "live"), { recursive: true });
 await mkdir(home);
 
 function git(...args: string[]): string {
+  return gitAt(repo, ...args);
+}
+
+function gitAt(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, {
-    cwd: repo,
+    cwd,
     encoding: "utf8",
     env: {
       ...offlineEnv(),
@@ -208,6 +212,52 @@ describe("ci gitlab", () => {
         ["crossform-apply-4-tier-shared", "manual", ["crossform-apply-3-prod"]],
       ],
     );
+  });
+
+  test("a fleet of 300 units: sharded plans and sharded waves pass gitlab-ci-local's validation", async () => {
+    const fleetRepo = join(root, "fleet");
+    await mkdir(fleetRepo);
+    const names = Array.from({ length: 300 }, (_, i) => `a${String(i).padStart(3, "0")}`);
+    await writeFile(
+      join(fleetRepo, "crossform.yaml"),
+      [
+        "version: 1",
+        "accounts:",
+        ...names.map(
+          (n, i) => `  ${n}: { id: "${100000000000 + i}"${i === 0 ? ", approval: required" : ""} }`,
+        ),
+        "stacks:",
+        `  app: { path: stacks/app, accounts: [${names.join(", ")}] }`,
+        "waves:",
+        `  - { name: canaries, select: [${names.slice(0, 150).join(", ")}] }`,
+        `  - [${names.slice(150).join(", ")}]`,
+        "",
+      ].join("\n"),
+    );
+    await writeFile(
+      join(fleetRepo, ".gitlab-ci.yml"),
+      "include:\n  - local: crossform.gitlab-ci.yml\n",
+    );
+    gitAt(fleetRepo, "init", "-q", "-b", "main");
+    const written = await crossform(["ci", "gitlab"], fleetRepo);
+    assert.equal(written.code, 0, showResult(written));
+    gitAt(fleetRepo, "add", "-A");
+    gitAt(fleetRepo, "commit", "-q", "-m", "fleet");
+    assert.match(written.stdout, /plan: 300 units in 19 shards/);
+    const list = async (source: string) => {
+      const result = await runGitlabCiLocal(
+        ["--list", "--variable", `CI_PIPELINE_SOURCE=${source}`],
+        { cwd: fleetRepo, env: gitlabEnv() },
+      );
+      assert.equal(result.code, 0, result.output);
+      assert.match(result.output, /json schema validated/);
+      return result.output;
+    };
+    const mr = await list("merge_request_event");
+    assert.match(mr, /crossform-plan: \[\d+\/19\]/);
+    const push = await list("push");
+    assert.match(push, /crossform-apply-1-canaries \d+\/10\s+deploy\s+manual/);
+    assert.match(push, /crossform-apply-2-a150-a151-[a-z0-9-]+ \d+\/10\s+deploy\s+on_success/);
   });
 
   describe("merge-request plans run by gitlab-ci-local against the emulator", () => {

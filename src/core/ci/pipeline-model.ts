@@ -6,7 +6,7 @@
  */
 import type { Config } from "../config/model.ts";
 import { lowestAdmitted, parseConstraint } from "../config/terraform-version.ts";
-import { shardOf } from "../units/shard.ts";
+import { fnv1a32, shardOf } from "../units/shard.ts";
 import { shellWord } from "./shell.ts";
 import type { Unit, UnitSet } from "../units/units.ts";
 
@@ -141,14 +141,23 @@ export interface CiPipelineModel {
   check: string[];
 }
 
-/** Lowercase letters, digits and single `-`: `tier:prod` becomes `tier-prod`. */
+/** The longest slug; a longer one keeps its start and gets a hash of the whole text. */
+export const SLUG_MAX = 40;
+
+/**
+ * Lowercase letters, digits and single `-`: `tier:prod` becomes `tier-prod`. An unnamed wave of
+ * many accounts (`a,b,c,...`) is cut to {@link SLUG_MAX} characters, ending in the FNV-1a hash of
+ * the whole name, so environment, job and group names stay short, distinct and stable.
+ */
 export function slugOf(text: string): string {
-  return (
+  const slug =
     text
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "") || "x"
-  );
+      .replace(/^-+|-+$/g, "") || "x";
+  if (slug.length <= SLUG_MAX) return slug;
+  const hash = fnv1a32(text).toString(16).padStart(8, "0");
+  return `${slug.slice(0, SLUG_MAX - 9).replace(/-+$/, "")}-${hash}`;
 }
 
 /** The default shard count for `units` units: four rounds of `run.parallel` per shard. */

@@ -10,6 +10,7 @@ import {
   constraintAsRange,
   defaultShardCount,
   lowestVersion,
+  slugOf,
 } from "../../../../src/core/ci/pipeline-model.ts";
 import type { CiModelOptions, CiPlatform } from "../../../../src/core/ci/pipeline-model.ts";
 import { readConfigText } from "../../../../src/core/config/read-config.ts";
@@ -453,5 +454,50 @@ describe("the file", () => {
       assert.doesNotMatch(a, /&a\d|\*a\d/, "no YAML anchors or aliases");
       assert.ok(parse(a), "valid YAML");
     }
+  });
+});
+
+describe("GitHub's workflow parser", () => {
+  test("accepts every shape of the workflow: per-unit, sharded, sharded approval waves, npm ci, OpenTofu", async () => {
+    const { parseGithubWorkflow } = await import("../../../helpers/ci-validators.ts");
+    const names = Array.from({ length: 300 }, (_, i) => `a${String(i).padStart(3, "0")}`);
+    const approvalFleet = fleet(300)
+      .replace(
+        '  a000: { id: "100000000000" }',
+        '  a000: { id: "100000000000", approval: required }',
+      )
+      .concat(
+        `waves:\n  - [${names.slice(0, 150).join(", ")}]\n  - [${names.slice(150).join(", ")}]\n`,
+      );
+    const shapes: [string, string, Partial<CiModelOptions>][] = [
+      ["per-unit", QUICKSTART_LIKE, {}],
+      ["sharded", fleet(300), {}],
+      ["sharded approval waves", approvalFleet, {}],
+      ["npm ci", QUICKSTART_LIKE, { install: { kind: "npm-ci" }, branch: "trunk" }],
+      [
+        "OpenTofu",
+        QUICKSTART_LIKE.replace('version: ">= 1.10"', 'binary: tofu, version: "~> 1.10"'),
+        {},
+      ],
+      ["--shards 3", QUICKSTART_LIKE, { shards: 3 }],
+    ];
+    for (const [shape, text, extra] of shapes) {
+      const file = renderCiFile(model(text, "github", extra), "infra/crossform.yaml", sha256);
+      const parsed = await parseGithubWorkflow(`${shape}.yml`, file);
+      assert.deepEqual(parsed.errors, [], shape);
+      assert.ok(
+        parsed.jobs.some((j) => j.id === "apply-1"),
+        shape,
+      );
+    }
+    const sharded = ghJobs(approvalFleet);
+    const environment = sharded["apply-1"]?.environment as string;
+    assert.match(
+      environment,
+      /^crossform-a000-a001-a002-a003-a004-a005-a-[0-9a-f]{8}$/,
+      "a long wave name is cut and hashed",
+    );
+    assert.notEqual(sharded["apply-2"]?.environment, environment);
+    assert.equal(slugOf("tier:prod"), "tier-prod");
   });
 });

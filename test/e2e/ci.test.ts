@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, cp, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -138,6 +138,8 @@ describe("ci github", () => {
       assert.equal(await readFile(`${workflowPath}.crossform-backup`, "utf8"), stale);
     } finally {
       await writeFile(workflowPath, text);
+      // The backup is an untracked file: left here, it would make the tree dirty for apply.
+      await rm(`${workflowPath}.crossform-backup`, { force: true });
     }
   });
 });
@@ -300,7 +302,18 @@ describe("ci gitlab", () => {
     after(() => moto?.stop());
 
     /** Runs merge-request jobs whose merge request branched off `base`. */
-    async function runJobs(base: string, ...jobs: string[]): Promise<GitlabCiLocalResult> {
+    function runJobs(base: string, ...jobs: string[]): Promise<GitlabCiLocalResult> {
+      return runPipelineJobs(
+        { CI_PIPELINE_SOURCE: "merge_request_event", CI_MERGE_REQUEST_DIFF_BASE_SHA: base },
+        jobs,
+      );
+    }
+
+    /** Runs jobs of a pipeline with these predefined variables. */
+    async function runPipelineJobs(
+      pipeline: Record<string, string>,
+      jobs: string[],
+    ): Promise<GitlabCiLocalResult> {
       const env = gitlabEnv({
         PATH: [shim, dirname(process.execPath), process.env.PATH].join(":"),
         HOME: home,
@@ -309,8 +322,7 @@ describe("ci gitlab", () => {
       });
       // No AWS keys at all: the jobs reach AWS through the ID token and AWS_ROLE_ARN alone.
       const variables = {
-        CI_PIPELINE_SOURCE: "merge_request_event",
-        CI_MERGE_REQUEST_DIFF_BASE_SHA: base,
+        ...pipeline,
         CROSSFORM_ROLE_ARN: "arn:aws:iam::123456789012:role/crossform-ci",
         // gitlab-ci-local does not mint ID tokens: this stands in for GitLab's JWT (moto accepts any).
         CROSSFORM_ID_TOKEN:
@@ -378,6 +390,42 @@ describe("ci gitlab", () => {
       assert.equal(result.code, 0, result.output);
       assert.match(result.output, /no selected unit changed since/);
       assert.doesNotMatch(result.output, /report written/);
+    });
+
+    test("a push to main applies wave by wave; the approval wave runs only when started by hand", async () => {
+      const push = { CI_PIPELINE_SOURCE: "push" };
+      const waves = await runPipelineJobs(push, [
+        "crossform-apply-1-tier-dev",
+        "crossform-apply-2-tier-staging",
+      ]);
+      assert.equal(waves.code, 0, waves.output);
+      assert.match(waves.output, /PASS\s+crossform-apply-1-tier-dev/);
+      assert.match(waves.output, /PASS\s+crossform-apply-2-tier-staging/);
+      const applied = async (wave: number) => {
+        const report = JSON.parse(
+          await readFile(join(repo, `.crossform-ci/apply-${wave}/apply.json`), "utf8"),
+        ) as { run: { command: string }; units: { id: string; status: string }[] };
+        assert.equal(report.run.command, "apply");
+        return report.units.map((u) => `${u.id}: ${u.status}`);
+      };
+      // Wave 1 is dev alone, its network before its app (one job, dependencies in order).
+      assert.deepEqual(await applied(1), [
+        "network/dev/us-east-1: succeeded",
+        "app/dev/us-east-1: succeeded",
+      ]);
+      assert.deepEqual(await applied(2), [
+        "network/staging/us-east-1: succeeded",
+        "app/staging/us-east-1: succeeded",
+      ]);
+      // The prod wave is manual: listed for a push, run only when someone starts it.
+      const prod = await runPipelineJobs(push, [
+        "--manual",
+        "crossform-apply-3-prod",
+        "crossform-apply-3-prod",
+      ]);
+      assert.equal(prod.code, 0, prod.output);
+      assert.match(prod.output, /--approve prod/);
+      assert.deepEqual((await applied(3)).length, 4);
     });
   });
 });

@@ -8,7 +8,6 @@ import type { CiPipelineModel, CiWave } from "./pipeline-model.ts";
 import {
   applyCommand,
   commentMarker,
-  crossformBin,
   installCommand,
   mergeReportsScript,
   planCommand,
@@ -36,6 +35,13 @@ export const GITHUB_RUNNER = "ubuntu-latest";
 /** The environment of an approval wave: `crossform-<wave>`. */
 export function githubEnvironment(wave: CiWave): string {
   return `crossform-${wave.slug}`;
+}
+
+/** The crossform executable in a job: the repository's own install, or the global one. */
+function crossformBin(model: CiPipelineModel): string {
+  return model.install.kind === "npm-ci"
+    ? '"$GITHUB_WORKSPACE/node_modules/.bin/crossform"'
+    : "crossform";
 }
 
 type Step = Record<string, unknown>;
@@ -101,7 +107,7 @@ function awsStep(model: CiPipelineModel): Step {
 }
 
 function planJob(model: CiPipelineModel): Job {
-  const bin = crossformBin(model, "GITHUB_WORKSPACE");
+  const bin = crossformBin(model);
   const plan = model.plan;
   const byUnit = plan.kind === "units";
   const matrix =
@@ -163,7 +169,7 @@ if (previous) {
 `;
 
 function commentJob(model: CiPipelineModel): Job {
-  const bin = crossformBin(model, "GITHUB_WORKSPACE");
+  const bin = crossformBin(model);
   const reports = "${{ runner.temp }}/crossform-reports";
   return {
     name: "plan comment",
@@ -209,7 +215,7 @@ function commentJob(model: CiPipelineModel): Job {
 }
 
 function checkJob(model: CiPipelineModel): Job {
-  const bin = crossformBin(model, "GITHUB_WORKSPACE");
+  const bin = crossformBin(model);
   return {
     name: "workflow is current",
     if: IS_PR,
@@ -230,7 +236,7 @@ function applyJobId(wave: CiWave): string {
 }
 
 function applyJob(model: CiPipelineModel, wave: CiWave, previous: CiWave | undefined): Job {
-  const bin = crossformBin(model, "GITHUB_WORKSPACE");
+  const bin = crossformBin(model);
   const shard = wave.shards
     ? { matrix: { shard: wave.shards.indices.map((i) => `${i}/${wave.shards?.count ?? 1}`) } }
     : undefined;

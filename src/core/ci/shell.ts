@@ -1,5 +1,5 @@
 /**
- * Shell pieces shared by the GitHub and GitLab pipelines: how a job names crossform, and the
+ * Shell pieces shared by the GitHub and GitLab pipelines: how a job installs crossform, and the
  * command lines of its plan, apply and report steps. Every long-running step `exec`s crossform,
  * so the runner's stop signals reach crossform itself (which forwards them once to Terraform).
  */
@@ -11,13 +11,6 @@ export const CI_LOCK_TIMEOUT = "5m";
 /** Quotes a word for sh when it needs it. */
 export function shellWord(word: string): string {
   return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** The crossform executable in a job: the repository's own install, or the global one. */
-export function crossformBin(model: CiPipelineModel, workspaceVar: string): string {
-  return model.install.kind === "npm-ci"
-    ? `"$${workspaceVar}/node_modules/.bin/crossform"`
-    : "crossform";
 }
 
 /** The install command of crossform in a job. */
@@ -35,8 +28,8 @@ export function crossformArgs(model: CiPipelineModel, words: string[]): string {
 }
 
 /**
- * The plan command of one pull-request job: `target` is a shell expression of the unit id or
- * the shard (`"$CROSSFORM_UNIT"`), `base` of the base commit.
+ * The plan command of one pull-request job: `selection` is a shell expression of the unit id or
+ * the shard (`"$CROSSFORM_SELECTION"`), `base` of the base commit, `report` of the report file.
  */
 export function planCommand(
   model: CiPipelineModel,

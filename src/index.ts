@@ -44,6 +44,8 @@ export { selectUnits } from "./core/units/select-units.ts";
 export type { SelectionRequest, SelectionResult } from "./core/units/select-units.ts";
 export { parseSelector } from "./core/units/selector.ts";
 export type { Selector, SelectorTerm } from "./core/units/selector.ts";
+export { parseShard, resolveWave, shardOf, unitsOfShard } from "./core/units/shard.ts";
+export type { Shard } from "./core/units/shard.ts";
 export type { StateAddress, Unit, UnitSet, UnitTarget } from "./core/units/units.ts";
 export { CONFIG_FILE_NAME, findConfigFile, loadConfig } from "./app/load-config.ts";
 export type { LoadConfigOptions, LoadConfigResult, LoadedConfig } from "./app/load-config.ts";
@@ -74,7 +76,11 @@ export type {
   VerifyOptions,
   VerifyReport,
 } from "./app/verify.ts";
-export { selectVerifyTargets, verifySelectionForUnits } from "./core/identity/verify-selection.ts";
+export {
+  selectVerifyTargets,
+  verifySelectionForUnits,
+  verifySelectionOfShard,
+} from "./core/identity/verify-selection.ts";
 export { bootstrap, emitBootstrapTemplate } from "./app/bootstrap.ts";
 export type { BootstrapDeps, BootstrapOptions } from "./app/bootstrap.ts";
 export type { AccountOutcome, BootstrapReport, ResourceOutcome } from "./core/bootstrap/report.ts";
@@ -96,6 +102,9 @@ export type {
   RunResult,
 } from "./app/run/run-types.ts";
 export { listRunReports, loadRunReport } from "./app/run/run-records.ts";
+export { mergeRunReports } from "./core/report/merge-reports.ts";
+export type { MergeInput } from "./core/report/merge-reports.ts";
+export { mergeReportFiles, readRunReportFile } from "./app/report/merge-report-files.ts";
 export { runExitCode } from "./core/report/run-report.ts";
 export type {
   RunCommand,

@@ -268,12 +268,18 @@ describe("interrupts", { concurrency: 1 }, () => {
 
   test("three Ctrl-C kill at once; the printed force-unlock command releases the lock left behind", async () => {
     // The provisioner ignores the interrupt, so Terraform takes a second or two to stop it and
-    // still holds the lock when the third Ctrl-C kills it.
+    // still holds the lock when the third Ctrl-C kills it. The signals wait for the provisioner's
+    // own line: an interrupt between Terraform's "Provisioning" line and the provisioner's start
+    // stops the apply at once, lock released, before the third Ctrl-C.
     const s = await scenario(4, {
-      yaml: (text) => text.replace('command: "sleep 60"', `command: "trap '' INT; sleep 60"`),
+      yaml: (text) =>
+        text.replace(
+          'command: "sleep 60"',
+          `command: "trap '' INT; echo provisioner-waits; sleep 60"`,
+        ),
     });
     const cli = s.start(APPLY_STAGING);
-    await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
+    await waitForLog(s.dir, UNITS[1]!, /\(local-exec\): provisioner-waits/);
     const lockKey = "slow/terraform.tfstate.tflock";
     assert.ok(
       (await listStateObjects(moto.env, bucketOf(s, 1))).includes(lockKey),

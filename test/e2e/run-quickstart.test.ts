@@ -351,6 +351,12 @@ test("drift --shard 1/2 and 2/2 split the units by account and region; report --
   assert.match(md.stdout, /^## crossform drift/);
   assert.match(md.stdout, /network\/staging\/us-east-1/);
 
+  const html = await crossform("report", "--merge", ...files, "--format", "html");
+  assert.equal(html.code, 0, show(html));
+  assert.match(html.stdout, /^<!doctype html>/i);
+  const cells = [...html.stdout.matchAll(/data-unit="([^"]+)"/g)].map((m) => m[1]);
+  for (const unit of units) assert.ok(cells.includes(unit.id), `${unit.id} in the merged HTML`);
+
   const overlap = await crossform("report", "--merge", files[0] ?? "", files[0] ?? "");
   assert.equal(overlap.code, 2, show(overlap));
   assert.match(overlap.stderr, /is in both .*shard-\d\.json and .*shard-\d\.json/);

@@ -22,7 +22,6 @@ import type { RunCommand, RunReport, UnitReport } from "../../core/report/run-re
 import { destroyCapBreach, describeBreaches, unitCountProblem } from "../../core/run/guards.ts";
 import type { DestroyCapBreach } from "../../core/run/guards.ts";
 import { checkRoleAllowlist, parseRoleAllowlist } from "../../core/run/role-allowlist.ts";
-import { lockFileInitArgs } from "../../core/run/terraform-args.ts";
 import { checkTerraformVersion } from "../../core/run/terraform-version-check.ts";
 import { runSchedule } from "../../core/run/scheduler.ts";
 import type { ScheduleResult, SchedulerEvent, TaskControl } from "../../core/run/scheduler.ts";
@@ -37,6 +36,7 @@ import type { LoadedConfig } from "../load-config.ts";
 import { verify } from "../verify.ts";
 import { unitsChangedBy } from "./changed-units.ts";
 import { heldLockDiagnostics } from "./held-locks.ts";
+import { prepareProviderSets } from "./provider-sets.ts";
 import { gitCommit, gitignoreCoversCrossform, gitRoot } from "./repository-info.ts";
 import {
   crossformDir,
@@ -871,67 +871,6 @@ function destroyBreaches(
     if (breach) breaches.push(breach);
   }
   return breaches;
-}
-
-/**
- * Provider sets (CONTRACT.md section 4): a stack that needs providers but has no
- * `.terraform.lock.hcl` gets one from a single serial `init -backend=false` in its directory (the
- * file the user then commits); units sharing a lock file form one group, whose first unit inits
- * alone to fill the shared plugin cache before the others start.
- */
-async function prepareProviderSets(
-  deps: RunDeps,
-  loaded: LoadedConfig,
-  units: Unit[],
-  providerStacks: Set<string>,
-): Promise<{ groups: Map<string, string>; diagnostics: Diagnostic[] }> {
-  const groups = new Map<string, string>();
-  const diagnostics: Diagnostic[] = [];
-  const hashes = new Map<string, string>();
-  await deps.writer.ensureDirectory(pluginCacheDirOf(loaded.dir), 0o700);
-  const stacks = [...new Set(units.map((u) => u.stack))];
-  for (const name of stacks) {
-    const stack = loaded.config.stacks.get(name);
-    if (!stack || !providerStacks.has(stack.path)) continue;
-    const stackDir = join(loaded.dir, stack.path);
-    const lockFile = join(stackDir, ".terraform.lock.hcl");
-    if (!(await deps.fs.exists(lockFile))) {
-      const work = join(crossformDir(loaded.dir), "lockfile-init", name);
-      await deps.writer.ensureDirectory(work, 0o700);
-      deps.events?.emit({
-        type: "message",
-        level: "info",
-        text: `${stack.path}/.terraform.lock.hcl is missing: running terraform init -backend=false there once to write it`,
-      });
-      const child = deps.runner.start({
-        args: lockFileInitArgs(),
-        cwd: stackDir,
-        dataDir: join(work, "data"),
-        logFile: join(work, "log"),
-      });
-      const result = await child.result;
-      if (result.exitCode !== 0 || !(await deps.fs.exists(lockFile))) {
-        diagnostics.push({
-          severity: "error",
-          code: "run/lock-file-init-failed",
-          message: `stack ${name}: terraform init -backend=false could not write ${stack.path}/.terraform.lock.hcl (log: ${relative(loaded.dir, join(work, "log"))})`,
-          hint: "run terraform init -backend=false in the stack directory, fix what it reports, and commit .terraform.lock.hcl",
-        });
-        continue;
-      }
-      deps.events?.emit({
-        type: "message",
-        level: "warning",
-        text: `wrote ${stack.path}/.terraform.lock.hcl: review and commit it`,
-      });
-    }
-    hashes.set(name, await deps.fs.sha256(lockFile));
-  }
-  for (const unit of units) {
-    const hash = hashes.get(unit.stack);
-    if (hash !== undefined) groups.set(unit.id, `providers:${hash}`);
-  }
-  return { groups, diagnostics };
 }
 
 /** Records a step failure on the unit's state and returns the scheduler outcome. */

@@ -24,15 +24,33 @@ export interface LedgerDeps {
   events?: EventSink;
 }
 
+/** The system's error code (`ENOSPC`, `EROFS`, ...) of an error or of its cause. */
+function errnoOf(error: unknown): { code: string; text: string } | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {
+      // Node's text is `ENOSPC: no space left on device, write`: keep the words, not the call.
+      const words = new RegExp(`${code}: ([^,]+)`).exec(e.message)?.[1];
+      return { code, text: words ?? e.message };
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** Why a record file could not be written: the path and the system's words. */
 export function recordWriteWarning(path: string, error: unknown): Diagnostic {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const reason = error instanceof Error ? error.message : String(error);
+  const errno = errnoOf(error);
+  const reason = errno
+    ? `${errno.code}: ${errno.text}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   return {
     severity: "warning",
     code: "run/record-write-failed",
-    message: `could not write the run record ${path}: ${typeof code === "string" && !reason.includes(code) ? `${code}: ` : ""}${reason}`,
-    hint: "the summary above is complete; free the disk or fix the permissions of .crossform/ before the next run",
+    message: `could not write the run record ${path}: ${reason}`,
+    hint: "the summary is complete; free the disk or fix the permissions of .crossform/ before the next run",
   };
 }
 
@@ -163,17 +181,12 @@ export class RunLedger {
     return this.failures;
   }
 
-  /** Records the failure to write a record file (once per path). */
-  noteWriteFailure(path: string, error: unknown): void {
-    if (this.failures.some((d) => d.message.includes(`record ${path}:`))) return;
+  /** Records the failure to write a record file (once per path); shown with the result. */
+  noteWriteFailure(path: string, error: unknown): Diagnostic | undefined {
+    if (this.failures.some((d) => d.message.includes(`record ${path}:`))) return undefined;
     const warning = recordWriteWarning(path, error);
     this.failures.push(warning);
-    this.deps.events?.emit({
-      type: "message",
-      code: "run.record-write-failed",
-      level: "warning",
-      text: warning.message,
-    });
+    return warning;
   }
 
   private now(): string {
@@ -189,7 +202,15 @@ export class RunLedger {
     }
   }
 
+  /** The journal failed: the run goes on without crash safety, and the operator learns it now. */
   private writeFailed(error: unknown): void {
-    this.noteWriteFailure(this.path, error);
+    const warning = this.noteWriteFailure(this.path, error);
+    if (!warning) return;
+    this.deps.events?.emit({
+      type: "message",
+      code: "run.record-write-failed",
+      level: "warning",
+      text: `${warning.message}; the run goes on, but a crash now would leave no account of it`,
+    });
   }
 }

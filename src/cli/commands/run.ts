@@ -259,8 +259,12 @@ async function execute(
     view.close();
     // Locks a killed terraform may hold come last, where the operator looks.
     const locks = result.diagnostics.filter((d) => d.code === "run/lock-possibly-held");
+    const recordWarnings = result.diagnostics.filter((d) => d.code === "run/record-write-failed");
     const warnings = result.diagnostics.filter(
-      (d) => d.severity === "warning" && d.code !== "run/lock-possibly-held",
+      (d) =>
+        d.severity === "warning" &&
+        d.code !== "run/lock-possibly-held" &&
+        d.code !== "run/record-write-failed",
     );
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (warnings.length > 0) io.stderr.write(formatDiagnostics(warnings));
@@ -281,9 +285,10 @@ async function execute(
         location.cwd,
         io,
       );
-      if (unwritten.length > 0) io.stderr.write(formatDiagnostics(unwritten));
+      const incomplete = [...recordWarnings, ...unwritten];
+      if (incomplete.length > 0) io.stderr.write(formatDiagnostics(incomplete));
       io.stderr.write(
-        `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}\n`,
+        `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}${incomplete.length > 0 ? " (incomplete: see the warnings above)" : ""}\n`,
       );
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));

@@ -4,11 +4,9 @@
  * deploy to. The accounts the selected units reach (a referenced account, the other accounts of a
  * multi-account stack) are added, because a run over those units needs them too.
  */
-import { didYouMean } from "../config/did-you-mean.ts";
 import type { Config } from "../config/model.ts";
-import { unitMatches } from "../units/select-units.ts";
+import { unitMatches, unknownSelectorName } from "../units/select-units.ts";
 import { hasAccountTerms, matchesAccount, parseSelector } from "../units/selector.ts";
-import type { Selector } from "../units/selector.ts";
 import type { Unit, UnitSet } from "../units/units.ts";
 import { shardOf, unitsOfShard } from "../units/shard.ts";
 import type { Shard } from "../units/shard.ts";
@@ -105,7 +103,7 @@ function pickGroup(config: Config, set: UnitSet, texts: string[]): GroupResult {
         hint: "selectors: <account>, tier:<tier>, tag:<key>=<value>, stack:<stack>, joined by commas",
       };
     }
-    const unknown = unknownName(config, parsed.selector);
+    const unknown = unknownSelectorName(config, parsed.selector);
     if (unknown) return { ok: false, ...unknown };
     const matchingUnits = set.units.filter((u) => unitMatches(parsed.selector, u, config));
     const hasStackTerms = parsed.selector.terms.some((t) => t.kind === "stack");
@@ -127,34 +125,6 @@ function pickGroup(config: Config, set: UnitSet, texts: string[]): GroupResult {
     for (const unit of matchingUnits) units.add(unit);
   }
   return { ok: true, accounts, units };
-}
-
-function unknownName(
-  config: Config,
-  selector: Selector,
-): { message: string; hint: string } | undefined {
-  const stackNames = [...config.stacks.keys()];
-  for (const term of selector.terms) {
-    if (term.kind === "name" && !config.accounts.has(term.name)) {
-      const suggestion = didYouMean(term.name, config.accounts.keys());
-      return {
-        message: `no account named "${term.name}"`,
-        hint: suggestion
-          ? `did you mean "${suggestion}"?`
-          : `accounts: ${[...config.accounts.keys()].join(", ")}`,
-      };
-    }
-    if (term.kind === "stack" && !config.stacks.has(term.stack)) {
-      const suggestion = didYouMean(term.stack, stackNames);
-      return {
-        message: `no stack named "${term.stack}"`,
-        hint: suggestion
-          ? `did you mean "stack:${suggestion}"?`
-          : `stacks: ${stackNames.join(", ")}`,
-      };
-    }
-  }
-  return undefined;
 }
 
 /**

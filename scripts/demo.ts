@@ -1,5 +1,5 @@
 // `npm run demo`: the quickstart (examples/quickstart) against a local AWS API emulator, as
-// CONTRACT.md section 8 orders it. It runs the built CLI (dist/), real terraform and moto_server;
+// docs/contract.md section 8 orders it. It runs the built CLI (dist/), real terraform and moto_server;
 // it writes only under examples/quickstart/.crossform/ and never reads or changes the user's AWS
 // configuration (its own AWS_CONFIG_FILE and credentials file live under .crossform/demo/).
 import { spawn } from "node:child_process";
@@ -110,7 +110,7 @@ function run(
   });
 }
 
-/** The children's whole environment: no user AWS settings pass through (CONTRACT.md section 5). */
+/** The children's whole environment: no user AWS settings pass through (docs/contract.md section 5). */
 function childEnv(server: MotoServer): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "TERM"]) {

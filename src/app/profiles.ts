@@ -1,6 +1,6 @@
 /**
  * `crossform profiles [--write]`: one AWS CLI profile per account, kept as one managed block in
- * the AWS config file (CONTRACT.md section 5). Everything else in that file is kept byte for byte;
+ * the AWS config file (docs/contract.md section 5). Everything else in that file is kept byte for byte;
  * the old file is backed up; the write is atomic.
  */
 import { join } from "node:path";

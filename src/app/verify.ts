@@ -21,7 +21,7 @@ import type { EventSink } from "../ports/event-sink.ts";
 /** Version of the report's JSON shape; bumped on any incompatible change. */
 export const VERIFY_REPORT_VERSION = 1;
 
-/** Accounts verified at once unless `--parallel` says otherwise (CONTRACT.md section 6). */
+/** Accounts verified at once unless `--parallel` says otherwise (docs/contract.md section 6). */
 export const DEFAULT_VERIFY_PARALLEL = 16;
 
 /** Outcome of one check. */

@@ -1,7 +1,7 @@
 /**
  * The one way use cases reach terraform (or tofu): prepare a unit's own working and data
- * directories (CONTRACT.md section 4), then start commands in them, each in its own process group
- * with the environment of CONTRACT.md section 5, its output redacted into the unit's log.
+ * directories (docs/contract.md section 4), then start commands in them, each in its own process group
+ * with the environment of docs/contract.md section 5, its output redacted into the unit's log.
  *
  * Build the argv with `core/run/terraform-args.ts`; the runner adds nothing to it.
  */

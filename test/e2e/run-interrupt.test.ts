@@ -1,5 +1,5 @@
 // Interrupts of a running apply, with the built CLI, real terraform and one moto_server
-// (CONTRACT.md section 7): one Ctrl-C reaches each running terraform exactly once and the run
+// (docs/contract.md section 7): one Ctrl-C reaches each running terraform exactly once and the run
 // ends with every state readable and no lock left; a SIGTERM after it is the same request; three
 // Ctrl-C kill, and the force-unlock command printed for each possibly held lock releases it; a
 // child slower than the grace period is killed after it, not before.

@@ -256,11 +256,11 @@ describe("the run ledger end to end", { concurrency: 3 }, () => {
     );
     assert.match(
       one.stdout,
-      /slow\/staging\/us-east-1 .* interrupted .*\n  crossform stopped while it was applying \(terraform apply, pid \d+\)/,
+      /slow\/staging\/us-east-1 .* interrupted .*\n {2}crossform stopped while it was applying \(terraform apply, pid \d+\)/,
     );
     assert.match(one.stdout, /slow\/dev\/us-east-1 .* applied/);
     assert.match(one.stdout, /slow\/qa\/us-east-1 .* applied/);
-    assert.match(one.stdout, /slow\/prod\/us-east-1 .* not started .*\n  planned, not applied/);
+    assert.match(one.stdout, /slow\/prod\/us-east-1 .* not started .*\n {2}planned, not applied/);
     const json = JSON.parse((await s.run(["runs", id, "--json"])).stdout);
     assert.equal(json.run.state, "crashed");
     // Leave nothing running: the orphaned terraform of staging, by the pid its journal names.

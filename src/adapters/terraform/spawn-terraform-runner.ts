@@ -31,7 +31,7 @@ export interface SpawnTerraformRunnerOptions {
    * @default the git top level above configDir (found by its `.git`), else configDir
    */
   repositoryRoot?: string;
-  /** The operator's environment, filtered per CONTRACT.md section 5 (the CLI passes `process.env`). */
+  /** The operator's environment, filtered per docs/contract.md section 5 (the CLI passes `process.env`). */
   env: EnvironmentVariables;
   /** `base.profile`; undefined = the default credential chain. */
   baseProfile: string | undefined;

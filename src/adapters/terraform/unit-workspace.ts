@@ -1,5 +1,5 @@
 /**
- * A unit's own directories (CONTRACT.md section 4, docs/decisions/0011-unit-workspaces.md):
+ * A unit's own directories (docs/contract.md section 4, docs/decisions/0011-unit-workspaces.md):
  * `.crossform/units/<stack>/<account>/<region>/work`, a mirror of the repository root in which
  * every top-level entry is a symbolic link except the directories down to the stack, which are
  * real with their entries linked; and `.../data`, the unit's `TF_DATA_DIR`. Terraform then runs in

@@ -1,5 +1,5 @@
 /**
- * Provider sets of a run (CONTRACT.md section 4): the lock file of every stack that needs
+ * Provider sets of a run (docs/contract.md section 4): the lock file of every stack that needs
  * providers, and the groups of units whose first unit fills the shared plugin cache alone.
  */
 import { join, relative } from "node:path";
@@ -11,7 +11,7 @@ import { crossformDir, pluginCacheDirOf } from "./run-records.ts";
 import type { RunDeps } from "./run-types.ts";
 
 /**
- * Provider sets (CONTRACT.md section 4): a stack that needs providers but has no
+ * Provider sets (docs/contract.md section 4): a stack that needs providers but has no
  * `.terraform.lock.hcl` gets one from a single serial `init -backend=false` in its directory (the
  * file the user then commits); units sharing a lock file form one group, whose first unit inits
  * alone to fill the shared plugin cache before the others start.

@@ -46,7 +46,7 @@ export function newRunId(nowMs: number, suffix: string): string {
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${suffix}`;
 }
 
-/** What binds a saved plan to its unit (CONTRACT.md section 7). */
+/** What binds a saved plan to its unit (docs/contract.md section 7). */
 export interface PlanBinding {
   version: 1;
   unit: string;
@@ -146,7 +146,7 @@ export async function loadBinding(fs: FileSystem, dir: string): Promise<PlanBind
 }
 
 /**
- * How long a run is expected to take (CONTRACT.md section 5): the duration of the newest recorded,
+ * How long a run is expected to take (docs/contract.md section 5): the duration of the newest recorded,
  * uninterrupted run of the same command and selection; undefined when there is none (the session
  * check then assumes 30 minutes).
  */

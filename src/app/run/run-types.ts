@@ -90,7 +90,7 @@ export interface RunOptions {
    * as a selection for apply and destroy.
    */
   wave?: string;
-  /** `--shard i/n`: only the selected units of that shard (CONTRACT.md section 9). */
+  /** `--shard i/n`: only the selected units of that shard (docs/contract.md section 9). */
   shard?: Shard;
   /** `--max-units`: the unit cap of this apply or destroy; default `guards.max_units`. */
   maxUnits?: number;

@@ -147,7 +147,7 @@ async function execute(
     usageError(`--max-units ${flags.maxUnits} is not a whole number of 1 or more`);
   }
 
-  // Signals (CONTRACT.md section 7): one request to stop, a grace period, then a kill.
+  // Signals (docs/contract.md section 7): one request to stop, a grace period, then a kill.
   const controller = new AbortController();
   const kill = new AbortController();
   const policy = new InterruptPolicy();

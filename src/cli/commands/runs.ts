@@ -88,7 +88,7 @@ interface ReportOptions extends CommonOptions {
 
 /**
  * `crossform report <run>`: renders a recorded run again; `crossform report --merge a.json b.json
- * ...`: renders one report from the JSON reports of a sharded run (CONTRACT.md section 9).
+ * ...`: renders one report from the JSON reports of a sharded run (docs/contract.md section 9).
  */
 export const registerReport: RegisterCommand = (program, io, setExit) => {
   withCommonOptions(

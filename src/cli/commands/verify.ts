@@ -42,7 +42,7 @@ function parallelOf(text: string | undefined): number {
 
 /**
  * `crossform verify [SEL...] [--target SEL]`: per account, assume the deploy role and check who it
- * is, then the state buckets and lock tables; exit 1 when anything fails (CONTRACT.md section 6).
+ * is, then the state buckets and lock tables; exit 1 when anything fails (docs/contract.md section 6).
  */
 export const registerVerify: RegisterCommand = (program, io, setExit) => {
   withCommonOptions(

@@ -1,5 +1,5 @@
 /**
- * Every generated file of a configuration, as `{ path, contents }` (CONTRACT.md section 3). Pure:
+ * Every generated file of a configuration, as `{ path, contents }` (docs/contract.md section 3). Pure:
  * the app layer decides what to write, what is stale and what to remove.
  */
 import type { Config, Stack } from "../config/model.ts";
@@ -26,7 +26,7 @@ export interface GeneratedFile {
 
 /** What crossform learned from a stack's Terraform code (read by the app layer with the HCL parser). */
 export interface StackCodeFacts {
-  /** The stack needs the aws provider wired (CONTRACT.md section 3). */
+  /** The stack needs the aws provider wired (docs/contract.md section 3). */
   requiresAws: boolean;
   /** The root module declares a backend block of its own. */
   hasBackendBlock: boolean;

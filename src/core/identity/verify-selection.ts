@@ -1,5 +1,5 @@
 /**
- * What `verify` checks: accounts, not units. The shared selector grammar (CONTRACT.md section 2)
+ * What `verify` checks: accounts, not units. The shared selector grammar (docs/contract.md section 2)
  * picks accounts by name, tier and tag; `stack:` terms narrow them to the accounts those stacks
  * deploy to. The accounts the selected units reach (a referenced account, the other accounts of a
  * multi-account stack) are added, because a run over those units needs them too.
@@ -129,7 +129,7 @@ function pickGroup(config: Config, set: UnitSet, texts: string[]): GroupResult {
 
 /**
  * The part of a verify selection that shard `shard` checks: the selected units of that shard
- * (CONTRACT.md section 9) and the accounts they reach, plus each selected account that no selected
+ * (docs/contract.md section 9) and the accounts they reach, plus each selected account that no selected
  * unit deploys to, by the shard of its own name and first region. An account whose units fall in
  * several shards is verified by each of them (verify only reads).
  */

@@ -3,7 +3,7 @@
  * `report.json`, what `crossform report <run>` renders again, and what the formatters (terminal
  * table, Markdown, JSON) draw. Its JSON shape is versioned (`version: 1`, snake_case keys). Only
  * redacted plan summaries go in: a report never holds a sensitive value. Also the exit-code
- * decision of CONTRACT.md section 6.
+ * decision of docs/contract.md section 6.
  */
 import { z } from "zod";
 import { CrossformError } from "../errors.ts";

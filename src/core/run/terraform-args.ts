@@ -1,5 +1,5 @@
 /**
- * The argv of every terraform command crossform runs, in one place (CONTRACT.md sections 4 and 7).
+ * The argv of every terraform command crossform runs, in one place (docs/contract.md sections 4 and 7).
  * Always `-input=false` and `-no-color` where the command takes them; never `-migrate-state`,
  * never `-lock=false`; files by absolute path, since terraform runs in the unit's mirrored stack
  * directory.
@@ -49,7 +49,7 @@ export function initArgs(options: InitArgsOptions): string[] {
 /**
  * `init -backend=false -input=false -no-color`: run once, serially, in the real stack directory
  * when its `.terraform.lock.hcl` is missing and the stack needs providers; it writes the lock file
- * the user then commits (CONTRACT.md section 4).
+ * the user then commits (docs/contract.md section 4).
  */
 export function lockFileInitArgs(): string[] {
   return ["init", "-backend=false", "-input=false", "-no-color"];

@@ -1,6 +1,6 @@
 /**
  * Selection of units for a command: positional stacks and `--target` intersect; inside a selector,
- * terms of one kind are OR-ed and of different kinds AND-ed (CONTRACT.md section 2). A `--target`
+ * terms of one kind are OR-ed and of different kinds AND-ed (docs/contract.md section 2). A `--target`
  * may also name units by id (`stack/account/region`), which a CI job of one unit uses.
  */
 import type { Config } from "../config/model.ts";

@@ -343,7 +343,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       assert.deepEqual(h.runner.unitsOf("apply"), [NETWORK_DEV, APP_DEV, WEB_DEV]);
     });
 
-    test("non-interactively, a differing re-plan in an approval account stops, even under --approve (CONTRACT.md section 7)", async () => {
+    test("non-interactively, a differing re-plan in an approval account stops, even under --approve (docs/contract.md section 7)", async () => {
       const h = await harness({
         script: on(APP_PROD, "show", { stdout: showJsonWithChange("app", "v2") }, 2),
       });

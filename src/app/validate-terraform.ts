@@ -3,12 +3,13 @@
  * (not per unit), so that a syntax error or a reference to an undeclared variable stops a change
  * before a fleet run does. Each stack runs in a scratch copy under `.crossform/validate/<stack>/`
  * (never in the user's directory), `init -backend=false` first (no backend, no credentials), with
- * the shared plugin cache and the stack's `.terraform.lock.hcl` read-only when it has one. Stacks
- * run in a sliding window; inits that may fill the shared cache run one at a time
- * ({@link PluginCacheGate}). Nothing is printed: progress goes to the event sink.
+ * the shared plugin cache and the stack's `.terraform.lock.hcl` read-only when it has one. Three
+ * stages: the scratch copies are prepared (a sliding window); the inits that may write into the
+ * shared cache run one at a time, alone (`pluginCacheWriters`); then the other inits and every
+ * `validate` run in a sliding window. Nothing is printed: progress goes to the event sink.
  */
 import { join, relative, resolve, sep } from "node:path";
-import { PluginCacheGate } from "../core/concurrency/plugin-cache-gate.ts";
+import { pluginCacheWriters } from "../core/concurrency/plugin-cache-writers.ts";
 import { mapWithWindow } from "../core/concurrency/sliding-window.ts";
 import { CrossformError } from "../core/errors.ts";
 import type { Diagnostic } from "../core/errors.ts";
@@ -97,7 +98,6 @@ interface Context {
   deps: TerraformValidateDeps;
   loaded: LoadedConfig;
   events: EventSink;
-  gate: PluginCacheGate;
   signal: AbortSignal | undefined;
   running: Set<TerraformProcess>;
 }
@@ -142,7 +142,6 @@ export async function validateTerraform(
     deps,
     loaded,
     events: deps.events ?? silent,
-    gate: new PluginCacheGate(),
     signal: options.signal,
     running: new Set(),
   };
@@ -155,8 +154,14 @@ export async function validateTerraform(
   options.signal?.addEventListener("abort", stopAll, { once: true });
   options.kill?.addEventListener("abort", killAll, { once: true });
   try {
-    const stacks = await mapWithWindow(jobsOf(loaded), options.parallel, (job) =>
-      validateStack(context, job),
+    const prepared = await mapWithWindow(jobsOf(loaded), options.parallel, (job) =>
+      prepareJob(context, job),
+    );
+    const inits = await initCacheWriters(context, prepared);
+    const stacks = await mapWithWindow(prepared, options.parallel, async (job, index) =>
+      "workspace" in job
+        ? finishStack(context, job, inits.get(index) ?? (await initStack(context, job)))
+        : job.done,
     );
     return {
       terraform: `${version.flavor} ${version.version}`,
@@ -171,34 +176,49 @@ export async function validateTerraform(
   }
 }
 
-async function validateStack(context: Context, job: Job): Promise<StackValidation> {
-  const { deps, events, loaded } = context;
-  const id = `validate/${job.path}`;
-  const result = (
-    status: StackValidationStatus,
-    diagnostics: Diagnostic[],
-    log: string,
-  ): StackValidation => {
-    const errors = diagnostics.filter((d) => d.severity === "error").length;
-    events.emit({
-      type: "task-finished",
-      id,
-      label: job.path,
-      status: status === "valid" ? "ok" : status === "interrupted" ? "skipped" : "failed",
-      detail:
-        status === "valid"
-          ? "valid"
-          : status === "interrupted"
-            ? "interrupted"
-            : `${status}: ${errors} ${errors === 1 ? "error" : "errors"}`,
-    });
-    return { stacks: job.stacks, path: job.path, status, diagnostics, log };
-  };
-  if (context.signal?.aborted === true) {
-    return { stacks: job.stacks, path: job.path, status: "interrupted", diagnostics: [], log: "" };
-  }
-  events.emit({ type: "task-started", id, label: job.path });
+/** A stack directory whose scratch copy is ready, or its outcome when it could not be made. */
+type PreparedJob =
+  | { job: Job; workspace: StackWorkspace; lockHash: string | undefined; log: string }
+  | { job: Job; done: StackValidation };
 
+type InitOutcome = TerraformResult | "interrupted";
+
+function finished(
+  context: Context,
+  job: Job,
+  status: StackValidationStatus,
+  diagnostics: Diagnostic[],
+  log: string,
+): StackValidation {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  context.events.emit({
+    type: "task-finished",
+    id: `validate/${job.path}`,
+    label: job.path,
+    status: status === "valid" ? "ok" : status === "interrupted" ? "skipped" : "failed",
+    detail:
+      status === "valid"
+        ? "valid"
+        : status === "interrupted"
+          ? "interrupted"
+          : `${status}: ${errors} ${errors === 1 ? "error" : "errors"}`,
+  });
+  return { stacks: job.stacks, path: job.path, status, diagnostics, log };
+}
+
+async function prepareJob(context: Context, job: Job): Promise<PreparedJob> {
+  const { deps, loaded } = context;
+  if (context.signal?.aborted === true) {
+    const done: StackValidation = {
+      stacks: job.stacks,
+      path: job.path,
+      status: "interrupted",
+      diagnostics: [],
+      log: "",
+    };
+    return { job, done };
+  }
+  context.events.emit({ type: "task-started", id: `validate/${job.path}`, label: job.path });
   let workspace: StackWorkspace;
   try {
     workspace = await deps.runner.prepareStack({
@@ -208,47 +228,84 @@ async function validateStack(context: Context, job: Job): Promise<StackValidatio
   } catch (error) {
     if (!(error instanceof CrossformError) || error.source === "internal") throw error;
     const hint = error.hint;
-    return result(
-      "failed",
-      [{ severity: "error", code: error.code, message: error.message, ...(hint ? { hint } : {}) }],
-      "",
-    );
+    const problem: Diagnostic = {
+      severity: "error",
+      code: error.code,
+      message: error.message,
+      ...(hint === undefined ? {} : { hint }),
+    };
+    return { job, done: finished(context, job, "failed", [problem], "") };
   }
-  const log = relative(loaded.dir, workspace.logFile);
   const lockHash = workspace.hasLockFile
     ? await deps.fs.sha256(join(workspace.realStackDir, ".terraform.lock.hcl"))
     : undefined;
+  return { job, workspace, lockHash, log: relative(loaded.dir, workspace.logFile) };
+}
 
-  const init = await context.gate.run(lockHash, () =>
-    runCommand(context, workspace, validateInitArgs({ hasLockFile: workspace.hasLockFile }), "log"),
+/**
+ * The inits that may write into the shared plugin cache, one at a time and with nothing else
+ * running; their outcomes by the index of their stack directory.
+ */
+async function initCacheWriters(
+  context: Context,
+  prepared: readonly PreparedJob[],
+): Promise<Map<number, InitOutcome>> {
+  const writers = pluginCacheWriters(
+    prepared.map((p) => ("workspace" in p ? p.lockHash : undefined)),
   );
-  if (init === "interrupted") return result("interrupted", [], log);
+  const inits = new Map<number, InitOutcome>();
+  for (const index of writers) {
+    const job = prepared[index];
+    if (job !== undefined && "workspace" in job) inits.set(index, await initStack(context, job));
+  }
+  return inits;
+}
+
+function initStack(
+  context: Context,
+  prepared: { workspace: StackWorkspace },
+): Promise<InitOutcome> {
+  const { workspace } = prepared;
+  return runCommand(
+    context,
+    workspace,
+    validateInitArgs({ hasLockFile: workspace.hasLockFile }),
+    "log",
+  );
+}
+
+/** Runs `validate -json` after the stack's init and judges the stack. */
+async function finishStack(
+  context: Context,
+  prepared: { job: Job; workspace: StackWorkspace; log: string },
+  init: InitOutcome,
+): Promise<StackValidation> {
+  const { job, workspace, log } = prepared;
+  const result = (status: StackValidationStatus, diagnostics: Diagnostic[]): StackValidation =>
+    finished(context, job, status, diagnostics, log);
+  if (init === "interrupted") return result("interrupted", []);
   const validated = await runCommand(context, workspace, validateJsonArgs(), "capture");
-  if (validated === "interrupted") return result("interrupted", [], log);
+  if (validated === "interrupted") return result("interrupted", []);
 
   const output = parseValidateJson(validated.stdout);
   const found = output.ok ? output.diagnostics.map((d) => toDiagnostic(workspace, job, d)) : [];
   const located = found.filter((d) => d.severity === "error" && d.position !== undefined);
   if (init.exitCode !== 0) {
     // Terraform's init stops at the first configuration error; validate then names them all.
-    if (located.length > 0) return result("invalid", found, log);
-    return result("failed", [initFailure(job, init, log)], log);
+    if (located.length > 0) return result("invalid", found);
+    return result("failed", [initFailure(job, init, log)]);
   }
   if (!output.ok) {
-    return result(
-      "failed",
-      [
-        {
-          severity: "error",
-          code: "terraform/validate-output",
-          message: `stack ${job.path}: terraform validate -json gave no report (exit ${String(validated.exitCode)}): ${output.reason}`,
-          hint: `see ${log}; run terraform validate in the stack to see the problem`,
-        },
-      ],
-      log,
-    );
+    return result("failed", [
+      {
+        severity: "error",
+        code: "terraform/validate-output",
+        message: `stack ${job.path}: terraform validate -json gave no report (exit ${String(validated.exitCode)}): ${output.reason}`,
+        hint: `see ${log}; run terraform validate in the stack to see the problem`,
+      },
+    ]);
   }
-  return result(output.valid ? "valid" : "invalid", found, log);
+  return result(output.valid ? "valid" : "invalid", found);
 }
 
 async function runCommand(
@@ -256,7 +313,7 @@ async function runCommand(
   workspace: StackWorkspace,
   args: string[],
   stdout: TerraformCommand["stdout"],
-): Promise<TerraformResult | "interrupted"> {
+): Promise<InitOutcome> {
   if (context.signal?.aborted === true) return "interrupted";
   const child = context.deps.runner.start({
     args,

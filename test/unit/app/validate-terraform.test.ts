@@ -8,6 +8,7 @@ import { CrossformError } from "../../../src/core/errors.ts";
 import type { ProgressEvent } from "../../../src/ports/event-sink.ts";
 import type { FileSystem } from "../../../src/ports/file-system.ts";
 import type { FileWriter } from "../../../src/ports/file-writer.ts";
+import type { TerraformCommand, TerraformProcess } from "../../../src/ports/terraform-runner.ts";
 import { FakeTerraformRunner } from "../../helpers/fake-terraform-runner.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 import type { FakeCall, FakeReply } from "../../helpers/fake-terraform-runner.ts";
@@ -44,7 +45,8 @@ const fs: FileSystem = {
   readText: () => Promise.reject(new Error("not read")),
   listDir: () => Promise.reject(new Error("not listed")),
   exists: () => Promise.resolve(true),
-  sha256: (path) => Promise.resolve(`hash of ${path.includes("/b/") ? "a" : path}`),
+  // stacks/a and stacks/b have one lock file; every other stack its own.
+  sha256: (path) => Promise.resolve(/\/stacks\/[ab]\//.test(path) ? "lock ab" : `lock of ${path}`),
 };
 const writer: FileWriter = {
   writeAtomic: () => Promise.resolve({ changed: false }),
@@ -107,6 +109,50 @@ describe("validateTerraform (with a scripted terraform)", () => {
       events.flatMap((e) => (e.type === "task-finished" ? [`${e.label} ${e.status}`] : [])).sort(),
       ["stacks/a ok", "stacks/c ok"],
     );
+  });
+
+  test("an init that may write the plugin cache runs alone; the others and every validate run after, together", async () => {
+    const active: string[] = [];
+    const seen: string[][] = [];
+    class TrackingRunner extends FakeTerraformRunner {
+      override start(command: TerraformCommand): TerraformProcess {
+        const child = super.start(command);
+        const call = this.calls[this.calls.length - 1];
+        const label = `${call?.unit ?? "?"} ${call?.command ?? "?"}`;
+        active.push(label);
+        seen.push([...active]);
+        void child.result.finally(() => active.splice(active.indexOf(label), 1));
+        return child;
+      }
+    }
+    const runner = new TrackingRunner(DIR, (call) =>
+      call.command === "validate" ? { stdout: VALID, delayMs: 20 } : { delayMs: 20 },
+    );
+    for (const stack of ["a", "b", "d"]) runner.stacksWithLockFile.add(stack);
+    const report = await validateTerraform(
+      { runner, fs, writer },
+      loaded(
+        ["a", "b", "c", "d"].map((name) => `  ${name}: { path: stacks/${name}, accounts: [dev] }`),
+      ),
+      { parallel: 4 },
+    );
+    assert.equal(report.valid, true);
+    const writers = ["validate/a init", "validate/c init", "validate/d init"];
+    assert.deepEqual(
+      seen.slice(0, 3),
+      writers.map((w) => [w]),
+      "the writers, one by one, alone",
+    );
+    assert.ok(
+      seen.every((running) => running.length === 1 || !running.some((l) => writers.includes(l))),
+      JSON.stringify(seen),
+    );
+    assert.ok(
+      seen.some((running) => running.length > 1),
+      "the rest run together",
+    );
+    assert.equal(runner.unitsOf("init").length, 4);
+    assert.equal(runner.unitsOf("validate").length, 4);
   });
 
   test("terraform's diagnostics become crossform's, with the user's path of a module file", async () => {

@@ -53,9 +53,11 @@ export { validate } from "./app/validate.ts";
 export type { ValidatedUnit, ValidateReport } from "./app/validate.ts";
 export { computeGeneratedFiles, generate } from "./app/generate.ts";
 export type { FileChange, GenerateDeps, GenerateReport } from "./app/generate.ts";
-export { profileSpecs, profiles } from "./app/profiles.ts";
+export { baseCredentialSource, checkProfiles, profileSpecs, profiles } from "./app/profiles.ts";
 export type { ProfilesEnvironment, ProfilesReport } from "./app/profiles.ts";
 export type { AwsCredentialSource, AwsProfileSpec } from "./core/profiles/aws-config-block.ts";
+export type { BaseCredentialSource } from "./core/profiles/base-credential-source.ts";
+export type { ProfilesCheck, ProfileState } from "./core/profiles/profiles-check.ts";
 export { generateFiles } from "./core/generate/generate-files.ts";
 export type { GeneratedFile, StackCodeFacts } from "./core/generate/generate-files.ts";
 export { explainUnit } from "./core/generate/explain.ts";
@@ -72,6 +74,7 @@ export { verify } from "./app/verify.ts";
 export type {
   AccountVerification,
   BaseVerification,
+  ProfilesVerification,
   VerifyDeps,
   VerifyOptions,
   VerifyReport,

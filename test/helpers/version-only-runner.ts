@@ -3,7 +3,7 @@ import type { TerraformRunner } from "../../src/ports/terraform-runner.ts";
 
 /**
  * A {@link TerraformRunner} that only answers `version`: what the preflight asks of terraform.
- * Preparing a unit or starting a command fails the test.
+ * Preparing a unit or a stack, or starting a command, fails the test.
  */
 export class VersionOnlyRunner implements TerraformRunner {
   versionInfo: TerraformVersionInfo = {
@@ -20,6 +20,10 @@ export class VersionOnlyRunner implements TerraformRunner {
 
   prepareUnit(): never {
     throw new Error("the preflight prepares no unit");
+  }
+
+  prepareStack(): never {
+    throw new Error("the preflight prepares no stack");
   }
 
   start(): never {

@@ -55,6 +55,32 @@ export function lockFileInitArgs(): string[] {
   return ["init", "-backend=false", "-input=false", "-no-color"];
 }
 
+/** Options of {@link validateInitArgs}. */
+export interface ValidateInitArgsOptions {
+  /** Whether the stack has a `.terraform.lock.hcl`: it is then used as it is (`-lockfile=readonly`). */
+  hasLockFile: boolean;
+}
+
+/**
+ * `init -backend=false -input=false -no-color [-lockfile=readonly]`: providers and modules for
+ * `terraform validate`, in a scratch copy of the stack (never the user's directory), without
+ * touching any backend; the stack's own lock file, when it has one, is never changed.
+ */
+export function validateInitArgs(options: ValidateInitArgsOptions): string[] {
+  return [
+    "init",
+    "-backend=false",
+    "-input=false",
+    "-no-color",
+    ...(options.hasLockFile ? ["-lockfile=readonly"] : []),
+  ];
+}
+
+/** `validate -json -no-color`: the configuration's diagnostics with file positions (stdout). */
+export function validateJsonArgs(): string[] {
+  return ["validate", "-json", "-no-color"];
+}
+
 /** What a plan is for. */
 export type PlanMode = "normal" | "destroy" | "refresh-only";
 

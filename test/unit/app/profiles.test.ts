@@ -88,7 +88,7 @@ describe("profiles: the account profiles follow the base identity crossform uses
     assert.doesNotMatch(report.block, /someone-else/);
   });
 
-  test("keys in the environment: credential_source = Environment (CONTRACT.md section 5)", async () => {
+  test("keys in the environment: credential_source = Environment (docs/contract.md section 5)", async () => {
     const dir = await home();
     const report = await profiles(config(), deps, env(dir, { environmentKeys: true }), {
       write: false,

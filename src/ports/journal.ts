@@ -1,6 +1,6 @@
 /**
  * An append-only file that survives the death of the process writing it: the run journal
- * (docs/decisions/0017-run-stages-and-ledger.md). Each append is in the kernel's hands when its
+ * (docs/decisions/0019-run-stages-and-ledger.md). Each append is in the kernel's hands when its
  * promise resolves, so a `kill -9` of crossform loses none of it; a durable append is also on disk
  * (a machine crash keeps it).
  */

@@ -1,6 +1,6 @@
 /**
  * The run commands (docs/contract.md, "Run commands"): plan, apply, destroy, drift, output across
- * units, as named stages (docs/decisions/0017-run-stages-and-ledger.md). Each stage has one job and
+ * units, as named stages (docs/decisions/0019-run-stages-and-ledger.md). Each stage has one job and
  * returns its result or a `Stop`; the ledger of the session is the only place outcomes live, and
  * the report is rendered from it. Emits progress events; returns a report; never prints.
  */

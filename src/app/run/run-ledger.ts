@@ -1,5 +1,5 @@
 /**
- * The run ledger (docs/decisions/0017-run-stages-and-ledger.md): the only place a run's outcomes
+ * The run ledger (docs/decisions/0019-run-stages-and-ledger.md): the only place a run's outcomes
  * live. Every change of a unit's state is applied here and appended to the run's journal
  * (`.crossform/runs/<id>/journal.jsonl`) before the unit takes its next step, so that a run whose
  * process died leaves a true account of what each unit was doing. Reports are rendered from it.

@@ -1,7 +1,7 @@
 /**
  * The run ledger, pure part: what each unit of a run is doing and how it ended, changed only by
  * {@link UnitEvent}s, and the journal lines that record those events in the run record as they
- * happen (docs/decisions/0017-run-stages-and-ledger.md). The same reducer serves the live run and
+ * happen (docs/decisions/0019-run-stages-and-ledger.md). The same reducer serves the live run and
  * the reading of a journal a dead process left behind, so both tell one story.
  */
 import type {

@@ -1,7 +1,10 @@
 /**
  * The one way use cases reach terraform (or tofu): prepare a unit's own working and data
- * directories (docs/contract.md section 4), then start commands in them, each in its own process group
- * with the environment of docs/contract.md section 5, its output redacted into the unit's log.
+ * directories (docs/contract.md section 4), then start commands in them with the environment of
+ * docs/contract.md section 5, their output redacted into the unit's log. Each command runs in a
+ * session and process group of its own, through a relay that outlives crossform
+ * (docs/decisions/0020-terraform-outlives-crossform.md): a crossform that is killed, runs out of
+ * memory or loses its terminal never takes a running terraform with it.
  *
  * Build the argv with `core/run/terraform-args.ts`; the runner adds nothing to it.
  */
@@ -92,7 +95,10 @@ export interface StackWorkspace {
 export type StdoutTarget =
   /** Into the unit's log (redacted) and to `onLine`; its tail in the result. */
   | "log"
-  /** Kept whole and unredacted in the result's `stdout`, not logged: `output -json`. */
+  /**
+   * Kept whole and unredacted in the result's `stdout`, not logged: `output -json`, `show -json`.
+   * It passes through a 0600 file next to the log, removed once read.
+   */
   | "capture"
   /**
    * Streamed unredacted to this file (created 0600, replaced), not logged, not held in memory:
@@ -100,10 +106,17 @@ export type StdoutTarget =
    */
   | { file: string };
 
-/** One line of a command's output, already redacted. */
+/** One line the unit's log gained while a command ran (its output, already redacted). */
 export interface OutputLine {
-  stream: "stdout" | "stderr";
   text: string;
+}
+
+/** A record file a command's output could not be written to: the command ran all the same. */
+export interface RecordWriteProblem {
+  path: string;
+  /** The system's error code (`ENOSPC`, `EROFS`, ...), when known. */
+  code?: string;
+  message: string;
 }
 
 /** A terraform command to start. */
@@ -121,8 +134,17 @@ export interface TerraformCommand {
   logFile: string;
   /** @default "log" */
   stdout?: StdoutTarget;
-  /** Called with each redacted line that goes to the log, as it arrives; must not throw. */
+  /**
+   * Called with each line the log gains while the command runs (crossform follows the file, a few
+   * times a second); must not throw.
+   */
   onLine?: (line: OutputLine) => void;
+  /**
+   * Values to redact in everything this command's output produces (its log, the result's stdout
+   * tail and stderr), on top of the environment's credentials and the patterns of
+   * `core/run/redact.ts`: sensitive values Terraform knows of. Captured stdout is never redacted.
+   */
+  redact?: readonly string[];
 }
 
 /** How a command ended. */
@@ -144,11 +166,20 @@ export interface TerraformResult {
   interrupted: boolean;
   /** Wall time from start to exit, in milliseconds. */
   durationMs: number;
+  /**
+   * Record files that could not be written (the log on a full or read-only disk): the command ran,
+   * its record is incomplete. Empty when everything was written.
+   */
+  writeProblems: readonly RecordWriteProblem[];
 }
 
 /** A started command: its process group can be interrupted once, or killed. */
 export interface TerraformProcess {
-  /** Process id, which is also the process group id; undefined when it could not start. */
+  /**
+   * Process id of the leader of the command's session and process group (its relay, which lives
+   * exactly as long as terraform does): what the run journal records, and what a later run checks
+   * to tell whether the command still runs. Undefined when it could not start.
+   */
   readonly pid: number | undefined;
   /**
    * Sends one graceful stop (SIGINT unless told otherwise) to the whole process group: Terraform
@@ -176,6 +207,6 @@ export interface TerraformRunner {
   prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace>;
   /** Creates or refreshes a stack's scratch directories for `terraform validate`. */
   prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace>;
-  /** Starts a command (argv only, never a shell) in its own process group. */
+  /** Starts a command (argv only, never a shell) in its own session and process group. */
   start(command: TerraformCommand): TerraformProcess;
 }

@@ -288,6 +288,7 @@ export class FakeTerraformRunner implements TerraformRunner {
         stdoutBytes: stdout.length,
         interrupted,
         durationMs: 1,
+        writeProblems: [],
       };
     };
     const result = run();

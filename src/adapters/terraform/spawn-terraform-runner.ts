@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { buildChildEnv } from "../../core/run/child-env.ts";
 import type { EnvironmentVariables, TerraformLogLevel } from "../../core/run/child-env.ts";
-import { createRedactor, secretValuesOf } from "../../core/run/redact.ts";
+import { secretValuesOf } from "../../core/run/redact.ts";
 import { versionArgs } from "../../core/run/terraform-args.ts";
 import { parseVersionOutput } from "../../core/run/terraform-version-check.ts";
 import type { TerraformVersionInfo } from "../../core/run/terraform-version-check.ts";
@@ -19,6 +19,7 @@ import type {
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
+import { captureCommand } from "./capture-command.ts";
 import { prepareStackWorkspace } from "./stack-workspace.ts";
 import { startTerraformProcess } from "./terraform-process.ts";
 import { findRepositoryRoot, prepareUnitWorkspace } from "./unit-workspace.ts";
@@ -79,16 +80,13 @@ export class SpawnTerraformRunner implements TerraformRunner {
 
   private async detectVersion(): Promise<TerraformVersionInfo> {
     const env = buildChildEnv({ parent: this.options.env, baseProfile: this.options.baseProfile });
-    const run = startTerraformProcess({
-      binary: this.binary,
-      args: versionArgs(),
-      cwd: resolve(this.options.configDir),
+    const result = await captureCommand(
+      this.binary,
+      versionArgs(),
+      resolve(this.options.configDir),
       env,
-      logFile: undefined,
-      stdout: "capture",
-      redactor: createRedactor(this.secrets),
-    });
-    const result = await run.result;
+      this.secrets,
+    );
     const info = result.exitCode === 0 ? parseVersionOutput(this.binary, result.stdout) : undefined;
     if (!info) {
       throw new CrossformError(
@@ -144,7 +142,7 @@ export class SpawnTerraformRunner implements TerraformRunner {
       cwd: command.cwd,
       env,
       logFile: command.logFile,
-      redactor: createRedactor(this.secrets),
+      secrets: [...this.secrets, ...(command.redact ?? [])],
       ...(command.stdout === undefined ? {} : { stdout: command.stdout }),
       ...(command.onLine === undefined ? {} : { onLine: command.onLine }),
     });

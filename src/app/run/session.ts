@@ -176,6 +176,10 @@ export async function openSession(
     signal: abort.signal,
     running,
     onKilled: (child) => killed.push(child),
+    onWriteProblem: (problem) => {
+      const error = Object.assign(new Error(problem.message), { code: problem.code });
+      ledger.noteWriteFailure(problem.path, error);
+    },
     onChild: (unitId, change) => {
       children = children.then(() => journalChild(deps, ledger, unitId, change));
     },

@@ -29,6 +29,7 @@ import type { Unit } from "../../core/units/units.ts";
 import type { FileSystem } from "../../ports/file-system.ts";
 import type { FileWriter } from "../../ports/file-writer.ts";
 import type {
+  RecordWriteProblem,
   TerraformProcess,
   TerraformRunner,
   UnitWorkspace,
@@ -57,6 +58,8 @@ export interface UnitStepContext {
   onKilled?: (child: RunningChild) => void;
   /** Told when a terraform child of a unit starts and when it exits (the ledger journals both). */
   onChild?: (unitId: string, change: ChildChange) => void;
+  /** Told of each record file a command's output could not be written to (a full disk). */
+  onWriteProblem?: (problem: RecordWriteProblem) => void;
   /** Where retries of transient init and plan failures are logged. */
   events?: EventSink;
   /** Waits before a retry of init or plan; resolves early when `signal` aborts. @default RETRY_DELAYS_MS */
@@ -135,6 +138,7 @@ async function run(
   else ctx.kill?.addEventListener("abort", onKill, { once: true });
   try {
     const result = await child.result;
+    for (const problem of result.writeProblems) ctx.onWriteProblem?.(problem);
     if (pid !== undefined)
       ctx.onChild?.(workspace.unitId, {
         kind: "exited",

@@ -8,6 +8,7 @@ import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { SpawnTerraformRunner } from "../../../../src/adapters/terraform/spawn-terraform-runner.ts";
 import { startTerraformProcess } from "../../../../src/adapters/terraform/terraform-process.ts";
 import { buildChildEnv } from "../../../../src/core/run/child-env.ts";
 import { REDACTED } from "../../../../src/core/run/redact.ts";
@@ -238,4 +239,49 @@ test("a command outlives a terminal that goes away: the SIGHUP of the starter's 
   assert.match(log, /after the starter died/);
   assert.doesNotMatch(log, /^got-HUP$/m);
   assert.notEqual(pid, starter.pid);
+});
+
+test("a log that cannot be written: the command still runs to its end, and the result names the record file it could not write", async () => {
+  const { dir, env } = await setup();
+  await writeFile(join(dir, "not-a-directory"), "");
+  const logFile = join(dir, "not-a-directory", "log");
+  const result = await startTerraformProcess({
+    binary: "sh",
+    args: ["-c", `echo ran > '${join(dir, "ran")}'; exit 3`],
+    cwd: dir,
+    env,
+    logFile,
+    secrets: [],
+  }).result;
+  assert.equal(result.exitCode, 3, "the exit code came through the relay's own");
+  assert.equal(await readFile(join(dir, "ran"), "utf8"), "ran\n");
+  assert.deepEqual(
+    result.writeProblems.map((p) => p.path),
+    [`${logFile}.status`],
+  );
+});
+
+test("the runner redacts a command's own values (TerraformCommand.redact) on top of the environment's credentials", async () => {
+  const { dir } = await setup();
+  const runner = new SpawnTerraformRunner({
+    binary: "sh",
+    configDir: dir,
+    env: { PATH: process.env.PATH, HOME: dir, AWS_SECRET_ACCESS_KEY: SECRET },
+    baseProfile: undefined,
+  });
+  const logFile = join(dir, "log");
+  const sensitive = "a-sensitive-output-value-0042";
+  const result = await runner.start({
+    args: ["-c", `echo "${sensitive} ${SECRET}"; echo "${sensitive}" >&2`],
+    cwd: dir,
+    dataDir: join(dir, "data"),
+    logFile,
+    redact: [sensitive],
+  }).result;
+  assert.equal(result.exitCode, 0);
+  const log = await readFile(logFile, "utf8");
+  for (const text of [log, result.stdout, result.stderr]) {
+    assert.ok(!text.includes(sensitive) && !text.includes(SECRET), text);
+  }
+  assert.match(log, /^\[redacted\] \[redacted\]$/m);
 });

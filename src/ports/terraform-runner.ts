@@ -56,6 +56,25 @@ export interface UnitWorkspace {
   dataDirRebuilt: string | undefined;
 }
 
+/** Where a unit's directories are, prepared or not (every path absolute). */
+export type UnitLocation = Pick<
+  UnitWorkspace,
+  "unitId" | "workRoot" | "stackDir" | "dataDir" | "erroredStateFile"
+>;
+
+/**
+ * How a command ended that no crossform waited for (crossform died while it ran): what its relay
+ * wrote next to its log when terraform exited.
+ */
+export interface EndedCommand {
+  exitCode: number | null;
+  signal: string | null;
+  /** ISO 8601. */
+  endedAt: string;
+  /** The stop signal its process group received, if any. */
+  interruptedBy?: string;
+}
+
 /** Which stack to prepare a scratch copy of, for `crossform validate --terraform`. */
 export interface StackWorkspaceSpec {
   /** Stack name: the directory under `.crossform/validate/`. */
@@ -140,6 +159,12 @@ export interface TerraformCommand {
    */
   onLine?: (line: OutputLine) => void;
   /**
+   * Awaited once the command's process group exists (its pid known) and before terraform starts:
+   * the run journals the process there, so that no terraform runs that its journal does not name.
+   * A rejection does not stop the command.
+   */
+  beforeStart?: (pid: number) => Promise<void>;
+  /**
    * Values to redact in everything this command's output produces (its log, the result's stdout
    * tail and stderr), on top of the environment's credentials and the patterns of
    * `core/run/redact.ts`: sensitive values Terraform knows of. Captured stdout is never redacted.
@@ -205,6 +230,13 @@ export interface TerraformRunner {
    * files added to or removed from the user's tree; files terraform wrote (`errored.tfstate`) stay.
    */
   prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace>;
+  /** Where a unit's directories are, without creating or changing anything. */
+  locateUnit(spec: UnitWorkspaceSpec): Promise<UnitLocation>;
+  /**
+   * How the last command that logged into `logFile` ended when no crossform read its end (its
+   * status is still next to the log); undefined when it did not end, or was read.
+   */
+  endedCommand(logFile: string): Promise<EndedCommand | undefined>;
   /** Creates or refreshes a stack's scratch directories for `terraform validate`. */
   prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace>;
   /** Starts a command (argv only, never a shell) in its own session and process group. */

@@ -75,13 +75,27 @@ export function relayScript(): string {
   return fileURLToPath(new URL(`./terraform-relay.${ext}`, import.meta.url));
 }
 
-/** The relay's request as the JSON it reads. */
+/** The relay's request as the line it reads first. */
 export function encodeRequest(request: RelayRequest): string {
-  return JSON.stringify(request);
+  return `${JSON.stringify(request)}\n`;
 }
 
-/** A request read from the relay's stdin; undefined when it is not one (a torn write). */
-export function decodeRequest(text: string): RelayRequest | undefined {
+/**
+ * The line that lets the relay start terraform, written once the run has journaled the relay's
+ * pid; the relay's stdin is then closed.
+ */
+export const GO = "go\n";
+
+/**
+ * What the relay read from its stdin until it was closed: the request, and whether it may start
+ * terraform (`go` came). A torn request is undefined.
+ */
+export function decodeInput(text: string): { request: RelayRequest | undefined; go: boolean } {
+  const [first = "", second] = text.split("\n");
+  return { request: decodeRequest(first), go: second === GO.trim() };
+}
+
+function decodeRequest(text: string): RelayRequest | undefined {
   try {
     const value = JSON.parse(text) as Partial<RelayRequest>;
     if (

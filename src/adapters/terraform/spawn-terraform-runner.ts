@@ -11,7 +11,9 @@ import { parseVersionOutput } from "../../core/run/terraform-version-check.ts";
 import type { TerraformVersionInfo } from "../../core/run/terraform-version-check.ts";
 import { CrossformError } from "../../core/errors.ts";
 import type {
+  EndedCommand,
   TerraformCommand,
+  UnitLocation,
   TerraformProcess,
   TerraformRunner,
   StackWorkspace,
@@ -21,8 +23,12 @@ import type {
 } from "../../ports/terraform-runner.ts";
 import { captureCommand } from "./capture-command.ts";
 import { prepareStackWorkspace } from "./stack-workspace.ts";
-import { startTerraformProcess } from "./terraform-process.ts";
-import { findRepositoryRoot, prepareUnitWorkspace } from "./unit-workspace.ts";
+import { readEndedCommand, startTerraformProcess } from "./terraform-process.ts";
+import {
+  findRepositoryRoot,
+  locateUnitWorkspace,
+  prepareUnitWorkspace,
+} from "./unit-workspace.ts";
 
 /** Options of {@link SpawnTerraformRunner}. */
 export interface SpawnTerraformRunnerOptions {
@@ -107,6 +113,19 @@ export class SpawnTerraformRunner implements TerraformRunner {
     );
   }
 
+  /** See {@link TerraformRunner.locateUnit}. */
+  async locateUnit(spec: UnitWorkspaceSpec): Promise<UnitLocation> {
+    return locateUnitWorkspace(
+      { configDir: this.options.configDir, repositoryRoot: await this.root() },
+      spec,
+    );
+  }
+
+  /** See {@link TerraformRunner.endedCommand}. */
+  endedCommand(logFile: string): Promise<EndedCommand | undefined> {
+    return readEndedCommand(logFile);
+  }
+
   /** See {@link TerraformRunner.prepareStack}. */
   async prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace> {
     return prepareStackWorkspace(
@@ -143,6 +162,7 @@ export class SpawnTerraformRunner implements TerraformRunner {
       env,
       logFile: command.logFile,
       secrets: [...this.secrets, ...(command.redact ?? [])],
+      ...(command.beforeStart === undefined ? {} : { beforeStart: command.beforeStart }),
       ...(command.stdout === undefined ? {} : { stdout: command.stdout }),
       ...(command.onLine === undefined ? {} : { onLine: command.onLine }),
     });

@@ -30,12 +30,14 @@ import {
   captureFileOf,
   decodeStatus,
   encodeRequest,
+  GO,
   RELAY_NO_REQUEST,
   RELAY_START_FAILED,
   relayScript,
   statusFileOf,
 } from "./relay-protocol.ts";
 import type { RelayStatus } from "./relay-protocol.ts";
+import type { EndedCommand } from "../../ports/terraform-runner.ts";
 
 /** Options of {@link startTerraformProcess}. */
 export interface StartTerraformOptions {
@@ -53,6 +55,8 @@ export interface StartTerraformOptions {
   onLine?: (line: OutputLine) => void;
   /** Values to redact wherever they appear, on top of the patterns of core/run/redact.ts. */
   secrets: readonly string[];
+  /** Awaited with the process group's pid before terraform may start. */
+  beforeStart?: (pid: number) => Promise<void>;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -215,7 +219,7 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
   }
   const stdin = child.stdin as NonNullable<ChildProcess["stdin"]>;
   stdin.on("error", () => undefined);
-  stdin.end(
+  stdin.write(
     encodeRequest({
       v: 1,
       binary: options.binary,
@@ -228,6 +232,11 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
       secrets: [...options.secrets],
     }),
   );
+  // The relay starts terraform only on `go`: a crossform that dies before it lets nothing run.
+  const go = (): void => void stdin.end(GO);
+  const pid = child.pid;
+  if (options.beforeStart === undefined || pid === undefined) go();
+  else options.beforeStart(pid).then(go, go);
 
   let exited = false;
   let interruptSent = false;
@@ -295,5 +304,18 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
       return sent;
     },
     result,
+  };
+}
+
+/** How the command that logged into `logFile` ended, from the status its relay left there. */
+export async function readEndedCommand(logFile: string): Promise<EndedCommand | undefined> {
+  const text = readQuietly(statusFileOf(logFile));
+  const status = text === undefined ? undefined : decodeStatus(text);
+  if (status === undefined || status.start_error) return undefined;
+  return {
+    exitCode: status.exit_code,
+    signal: status.signal,
+    endedAt: status.ended_at,
+    ...(status.interrupted_by !== undefined ? { interruptedBy: status.interrupted_by } : {}),
   };
 }

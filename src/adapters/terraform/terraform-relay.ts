@@ -32,7 +32,7 @@ import type { Redactor } from "../../core/run/redact.ts";
 import {
   captureFileOf,
   commandLine,
-  decodeRequest,
+  decodeInput,
   RELAY_NO_REQUEST,
   RELAY_START_FAILED,
   relayExitCode,
@@ -296,9 +296,22 @@ async function relay(request: RelayRequest): Promise<number> {
   return exit;
 }
 
+/** Logs a command that never started because crossform stopped before it could journal it. */
+function notStarted(request: RelayRequest): void {
+  const log = new PrivateFile(request.logFile, "a");
+  const line = createRedactor(request.secrets ?? []).redactLine(
+    commandLine(request.binary, request.args),
+  );
+  log.write(
+    `# ${new Date().toISOString()} ${line}\n# not started: crossform stopped before it could record the command\n`,
+  );
+  log.close();
+}
+
 async function main(): Promise<void> {
-  const request = decodeRequest(await readStdin());
-  if (!request) {
+  const { request, go } = decodeInput(await readStdin());
+  if (!request || !go) {
+    if (request) notStarted(request);
     process.exitCode = RELAY_NO_REQUEST;
     return;
   }

@@ -20,7 +20,11 @@ import {
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { compareRecordedBackend } from "../../core/run/backend-record.ts";
 import { CrossformError } from "../../core/errors.ts";
-import type { UnitWorkspace, UnitWorkspaceSpec } from "../../ports/terraform-runner.ts";
+import type {
+  UnitLocation,
+  UnitWorkspace,
+  UnitWorkspaceSpec,
+} from "../../ports/terraform-runner.ts";
 
 /** The directory crossform keeps its data in, next to crossform.yaml. */
 export const CROSSFORM_DIR = ".crossform";
@@ -248,6 +252,40 @@ export async function mirrorStack(
   }
 }
 
+/** `.crossform/units/<stack>/<account>/<region>` of a unit. */
+function unitDirOf(configDir: string, spec: UnitWorkspaceSpec): string {
+  return join(
+    configDir,
+    CROSSFORM_DIR,
+    "units",
+    checkSegment(spec.stack, "stack", spec.unitId),
+    checkSegment(spec.account, "account", spec.unitId),
+    checkSegment(spec.region, "region", spec.unitId),
+  );
+}
+
+/**
+ * Where the unit's directories are, as {@link prepareUnitWorkspace} makes them, without creating
+ * or changing anything (for a unit whose terraform may still run in them).
+ * @throws CrossformError as {@link resolveStack}
+ */
+export async function locateUnitWorkspace(
+  location: WorkspaceLocation,
+  spec: UnitWorkspaceSpec,
+): Promise<UnitLocation> {
+  const stack = await resolveStack(location, spec.stack, spec.stackPath);
+  const unitDir = unitDirOf(stack.configDir, spec);
+  const workRoot = join(unitDir, "work");
+  const stackDir = join(workRoot, stack.fromRoot);
+  return {
+    unitId: spec.unitId,
+    workRoot,
+    stackDir,
+    dataDir: join(unitDir, "data"),
+    erroredStateFile: join(stackDir, "errored.tfstate"),
+  };
+}
+
 /**
  * Creates or refreshes the unit's working directory and data directory; see the module comment.
  * A data directory initialised for another bucket, key or region than the unit's backend file is
@@ -278,15 +316,8 @@ export async function prepareUnitWorkspace(
     );
   }
 
-  const crossformDir = join(configDir, CROSSFORM_DIR);
-  await ensurePrivateDirectory(crossformDir);
-  const unitDir = join(
-    crossformDir,
-    "units",
-    checkSegment(spec.stack, "stack", spec.unitId),
-    checkSegment(spec.account, "account", spec.unitId),
-    checkSegment(spec.region, "region", spec.unitId),
-  );
+  await ensurePrivateDirectory(join(configDir, CROSSFORM_DIR));
+  const unitDir = unitDirOf(configDir, spec);
   await mkdir(unitDir, { recursive: true, mode: PRIVATE });
 
   const workRoot = join(unitDir, "work");

@@ -182,6 +182,7 @@ export async function openSession(
     },
     onChild: (unitId, change) => {
       children = children.then(() => journalChild(deps, ledger, unitId, change));
+      return children;
     },
     ...(deps.events ? { events: deps.events } : {}),
     ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),

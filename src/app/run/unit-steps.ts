@@ -56,8 +56,11 @@ export interface UnitStepContext {
   running?: Set<RunningChild>;
   /** Told of each child a kill ended. */
   onKilled?: (child: RunningChild) => void;
-  /** Told when a terraform child of a unit starts and when it exits (the ledger journals both). */
-  onChild?: (unitId: string, change: ChildChange) => void;
+  /**
+   * Told when a terraform child of a unit starts (before terraform may run) and when it exits; the
+   * ledger journals both, and the start is awaited.
+   */
+  onChild?: (unitId: string, change: ChildChange) => Promise<void> | void;
   /** Told of each record file a command's output could not be written to (a full disk). */
   onWriteProblem?: (problem: RecordWriteProblem) => void;
   /** Where retries of transient init and plan failures are logged. */
@@ -114,20 +117,22 @@ async function run(
   logFile: string,
   stdout: "log" | "capture" = "log",
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string; interrupted: boolean }> {
+  const entry: RunningChild = { unitId: workspace.unitId, command: args[0] ?? "", workspace };
   const child: TerraformProcess = ctx.runner.start({
     args,
     cwd: workspace.stackDir,
     dataDir: workspace.dataDir,
     logFile,
     stdout,
+    // Journaled before terraform may start: no terraform runs that the journal does not name.
+    beforeStart: async (pid) => {
+      await ctx.onChild?.(workspace.unitId, { kind: "started", command: entry.command, pid });
+    },
   });
   const onAbort = (): void => {
     child.interrupt("SIGINT");
   };
-  const entry: RunningChild = { unitId: workspace.unitId, command: args[0] ?? "", workspace };
   const pid = child.pid;
-  if (pid !== undefined)
-    ctx.onChild?.(workspace.unitId, { kind: "started", command: entry.command, pid });
   const onKill = (): void => {
     if (child.kill()) ctx.onKilled?.(entry);
   };

@@ -33,6 +33,12 @@ export interface ChildProcessRecord {
   started?: string;
 }
 
+/** A terraform process a unit is running, as the ledger keeps it. */
+export interface RunningChildRecord extends ChildProcessRecord {
+  /** Clock value (milliseconds) of the journal line that recorded its start. */
+  since: number;
+}
+
 /** One change of a unit's state. */
 export type UnitEvent =
   | { event: "started"; step: UnitStep }
@@ -83,7 +89,7 @@ export interface UnitRecord {
   /** Time spent in its steps, over every phase. */
   elapsedMs: number;
   /** The terraform processes running now. */
-  children: ChildProcessRecord[];
+  children: RunningChildRecord[];
 }
 
 /** The first line of a journal: the run and its units. */
@@ -120,6 +126,19 @@ export interface InterruptedEntry {
   reason: string;
 }
 
+/**
+ * A later run looked at this crashed run's units (docs/commands/run.md, "When crossform, the
+ * terminal or the machine dies") and reported what it found; those units are not reported again.
+ */
+export interface RecoveredEntry {
+  type: "recovered";
+  at: string;
+  /** The units settled: their terraform process is gone and what it left was reported. */
+  units: string[];
+  /** What was found, one line per unit. */
+  findings: string[];
+}
+
 /** The run ended; its last line. */
 export interface EndEntry {
   type: "end";
@@ -129,7 +148,8 @@ export interface EndEntry {
 }
 
 /** One line of a journal. */
-export type JournalEntry = RunHeaderEntry | UnitEntry | WavesEntry | InterruptedEntry | EndEntry;
+export type JournalEntry =
+  RunHeaderEntry | UnitEntry | WavesEntry | InterruptedEntry | RecoveredEntry | EndEntry;
 
 /** A fresh record. */
 export function pendingRecord(): UnitRecord {
@@ -170,6 +190,7 @@ export function applyUnitEvent(record: UnitRecord, event: UnitEvent, at: number)
           command: event.command,
           pid: event.pid,
           ...(event.started ? { started: event.started } : {}),
+          since: at,
         },
       ];
       return record;
@@ -229,6 +250,8 @@ export interface JournalContents {
   lastAt: string | undefined;
   /** Lines that could not be read (a line torn by a crash is the usual one). */
   unreadableLines: number;
+  /** Units a later run has recovered (`recovered` lines). */
+  recovered: Set<string>;
 }
 
 /**
@@ -244,6 +267,7 @@ export function readJournal(text: string): JournalContents {
     end: undefined,
     lastAt: undefined,
     unreadableLines: 0,
+    recovered: new Set(),
   };
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
@@ -283,6 +307,9 @@ function readEntry(contents: JournalContents, entry: JournalEntry): void {
     case "interrupted":
       contents.interrupted = entry.reason;
       contents.lastAt = entry.at;
+      return;
+    case "recovered":
+      for (const unit of entry.units ?? []) contents.recovered.add(unit);
       return;
     case "end":
       contents.end = entry;

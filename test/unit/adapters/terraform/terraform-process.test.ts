@@ -157,7 +157,7 @@ test("a binary that is not there rejects with terraform/not-found and sends no s
 async function startThroughStarter(
   logFile: string,
   command: string[],
-  options: { ownGroup: boolean },
+  options: { ownGroup: boolean; hold?: boolean },
 ): Promise<{ starter: ChildProcess; pid: number }> {
   const starter = spawn(
     process.execPath,
@@ -166,7 +166,11 @@ async function startThroughStarter(
       logFile,
       ...command,
     ],
-    { stdio: ["ignore", "pipe", "inherit"], detached: options.ownGroup },
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: options.ownGroup,
+      env: { ...process.env, HOLD: options.hold ? "1" : "0" },
+    },
   );
   const pid = await new Promise<number>((resolve, reject) => {
     let text = "";
@@ -285,3 +289,37 @@ test("the runner redacts a command's own values (TerraformCommand.redact) on top
   }
   assert.match(log, /^\[redacted\] \[redacted\]$/m);
 });
+
+test("a starter that dies before it let the command start (before journaling it): the command never runs, and its log says so", async () => {
+  const { dir } = await setup();
+  const logFile = join(dir, "log");
+  const ran = join(dir, "ran");
+  const { starter, pid } = await startThroughStarter(logFile, ["sh", "-c", `touch '${ran}'`], {
+    ownGroup: false,
+    hold: true,
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  starter.kill("SIGKILL");
+  const log = await waitForFile(logFile);
+  await waitFor(async () => !(await isAlive(pid)));
+  assert.match(
+    await readFile(logFile, "utf8"),
+    /^# not started: crossform stopped before it could record the command$/m,
+    log,
+  );
+  await assert.rejects(stat(ran), { code: "ENOENT" });
+  await assert.rejects(stat(`${logFile}.status`), { code: "ENOENT" });
+});
+
+async function isAlive(pid: number): Promise<boolean> {
+  const state = await statField(pid, 3).catch(() => "gone");
+  return state !== "gone" && state !== "Z";
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -48,6 +48,8 @@ export interface RunDeps {
   events?: EventSink;
   /** Waits before retries of transient init and plan failures. @default 2 s, then 8 s */
   retryDelaysMs?: readonly number[];
+  /** How often `--wait` checks whether a crashed run's terraform still runs. @default 1000 */
+  waitPollMs?: number;
   /** Interactive confirmation; absent when not interactive (flags decide then). */
   confirm?: ConfirmRun;
 }
@@ -96,6 +98,11 @@ export interface RunOptions {
   maxUnits?: number;
   /** `apply --run <id>`: apply the saved plans of that run. */
   fromRun?: string;
+  /**
+   * `--wait`: a selected unit on which a terraform of a crashed run still runs is waited for
+   * (until that terraform ends) instead of refused.
+   */
+  wait?: boolean;
   /** The operator's name, for `{user}` in session names and the report. */
   user: string;
   /** Cancellation (Ctrl-C): no new unit starts, running children are interrupted. */

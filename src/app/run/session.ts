@@ -42,6 +42,8 @@ export interface RunSession {
   readonly terraformVersion: string;
   /** Provider-set groups (preflight). */
   readonly groups: Map<string, string>;
+  /** Units the recovery of crashed runs refused, with their failure message (preflight). */
+  readonly refused: ReadonlyMap<string, string>;
   readonly ledger: RunLedger;
   /** The context of every unit's terraform steps. */
   readonly ctx: UnitStepContext;
@@ -202,6 +204,7 @@ export async function openSession(
     recordDir,
     terraformVersion: preflight.terraformVersion,
     groups: preflight.groups,
+    refused: preflight.refused,
     ledger,
     ctx,
     signal: abort.signal,

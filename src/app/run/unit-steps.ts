@@ -373,9 +373,9 @@ function lockFailure(
  * once the copy is written (so the next run cannot overwrite it), and named in the failure with the
  * exact `terraform state push` command. Returns that part of the message, or undefined.
  */
-async function keepErroredState(
-  ctx: UnitStepContext,
-  workspace: UnitWorkspace,
+export async function keepErroredState(
+  ctx: Pick<UnitStepContext, "fs" | "writer" | "config">,
+  workspace: Pick<UnitWorkspace, "erroredStateFile" | "stackDir" | "dataDir">,
   recordDir: string,
 ): Promise<string | undefined> {
   if (!(await ctx.fs.exists(workspace.erroredStateFile))) return undefined;

@@ -58,6 +58,7 @@ interface RunFlags extends CommonOptions {
   shard?: string;
   run?: string;
   debug?: boolean;
+  wait?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [
@@ -244,6 +245,7 @@ async function execute(
       : {}),
     ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
+    ...(flags.wait === true ? { wait: true } : {}),
     user: currentUser(io.env),
     signal: controller.signal,
     kill: kill.signal,
@@ -415,7 +417,11 @@ function addRunCommand(
       "also write the report to <file>: .md, .json or .html (repeatable)",
       (v: string, p: string[] = []) => [...p, v],
     )
-    .option("--debug", "Terraform's trace log into each unit's log (redacted)");
+    .option("--debug", "Terraform's trace log into each unit's log (redacted)")
+    .option(
+      "--wait",
+      "wait for a terraform of a crashed run still running on a selected unit, instead of refusing the unit",
+    );
   if (command === "apply" || command === "destroy") {
     cmd
       .option("--auto-approve", "do not ask (never covers approval accounts)")

@@ -149,16 +149,17 @@ describe("recovery of crashed runs", { concurrency: true }, () => {
     const sleeper = liveProcess();
     const journal = await crashedRun(h, WEB_DEV, await identityOf(sleeper.pid!));
     const running = runCommand(h.deps, h.loaded, options({ targets: ["dev"], wait: true }));
-    await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(h.runner.calls, [], "nothing ran while it waited");
-    assert.ok(
+    const waiting = (): boolean =>
       h.events.some(
         (e) =>
           e.type === "message" &&
           e.code === "run.waiting-for-crashed-run" &&
           e.text.includes(`pid ${sleeper.pid}`),
-      ),
-    );
+      );
+    for (let i = 0; i < 300 && !waiting(); i += 1) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(waiting(), "the run says what it waits for");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(h.runner.calls, [], "nothing ran while it waited");
     sleeper.kill("SIGKILL");
     const result = await running;
     assert.equal(result.exit, "ok", JSON.stringify(result.diagnostics));
@@ -186,7 +187,13 @@ describe("recovery of crashed runs", { concurrency: true }, () => {
         h.loaded,
         options({ targets: ["dev"], wait: true, signal: stop.signal }),
       );
-      await new Promise((r) => setTimeout(r, 100));
+      for (
+        let i = 0;
+        i < 300 &&
+        !h.events.some((e) => e.type === "message" && e.code === "run.waiting-for-crashed-run");
+        i += 1
+      )
+        await new Promise((r) => setTimeout(r, 50));
       stop.abort();
       const result = await running;
       assert.equal(result.exit, "interrupted");

@@ -22,6 +22,12 @@ export interface UnitWorkspaceSpec {
   stackPath: string;
   /** Stem of the unit's files: `backends/<stem>.s3.tfbackend`, `targets/<stem>.tfvars.json`. */
   fileStem: string;
+  /**
+   * The root of a checkout of the commit the run runs (an apply): the unit's files are read there,
+   * at the stack's place relative to the repository root, instead of the working tree.
+   * @default undefined: the working tree
+   */
+  sourceRoot?: string;
 }
 
 /** A unit's prepared directories; every path is absolute. */
@@ -37,13 +43,16 @@ export interface UnitWorkspace {
    * entries link to the stack's files. `errored.tfstate` lands here, never in the user's tree.
    */
   stackDir: string;
-  /** The stack's directory in the user's tree. */
+  /**
+   * The stack's directory in the tree the unit runs: the user's working tree, or the checkout of the
+   * commit an apply runs (`UnitWorkspaceSpec.sourceRoot`).
+   */
   realStackDir: string;
   /** `.crossform/units/<stack>/<account>/<region>/data`: the unit's `TF_DATA_DIR`. */
   dataDir: string;
-  /** The unit's backend file (in the user's tree), for `-backend-config`. */
+  /** The unit's backend file (in the tree the unit runs), for `-backend-config`. */
   backendFile: string;
-  /** The unit's variables file (in the user's tree), for `-var-file`. */
+  /** The unit's variables file (in the tree the unit runs), for `-var-file`. */
   varFile: string;
   /** Where Terraform writes the state it failed to save: `<stackDir>/errored.tfstate`. */
   erroredStateFile: string;

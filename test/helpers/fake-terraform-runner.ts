@@ -194,8 +194,12 @@ export class FakeTerraformRunner implements TerraformRunner {
     return { unitId, workRoot, stackDir, dataDir, erroredStateFile };
   }
 
+  /** The specs of the units prepared, in order. */
+  readonly preparedSpecs: UnitWorkspaceSpec[] = [];
+
   async prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace> {
     this.prepared.push(spec.unitId);
+    this.preparedSpecs.push(spec);
     const workspace = this.paths(spec);
     this.unitsByDataDir.set(workspace.dataDir, spec.unitId);
     return workspace;
@@ -212,7 +216,7 @@ export class FakeTerraformRunner implements TerraformRunner {
     );
     const workRoot = join(unitDir, "work");
     const stackDir = join(workRoot, spec.stackPath);
-    const realStackDir = join(this.configDir, spec.stackPath);
+    const realStackDir = join(spec.sourceRoot ?? this.configDir, spec.stackPath);
     const dataDir = join(unitDir, "data");
     return {
       unitId: spec.unitId,

@@ -131,10 +131,7 @@ export function decodeStatus(text: string): RelayStatus | undefined {
  * The relay's own exit code for a command that ended (crossform's fallback when the status file
  * could not be written): terraform's exit code, or 128 + the signal's number.
  */
-export function relayExitCode(
-  exitCode: number | null,
-  signalNumber: number | undefined,
-): number {
+export function relayExitCode(exitCode: number | null, signalNumber: number | undefined): number {
   if (exitCode !== null) return exitCode;
   return 128 + (signalNumber ?? 0);
 }

@@ -24,11 +24,7 @@ import type {
 import { captureCommand } from "./capture-command.ts";
 import { prepareStackWorkspace } from "./stack-workspace.ts";
 import { readEndedCommand, startTerraformProcess } from "./terraform-process.ts";
-import {
-  findRepositoryRoot,
-  locateUnitWorkspace,
-  prepareUnitWorkspace,
-} from "./unit-workspace.ts";
+import { findRepositoryRoot, locateUnitWorkspace, prepareUnitWorkspace } from "./unit-workspace.ts";
 
 /** Options of {@link SpawnTerraformRunner}. */
 export interface SpawnTerraformRunnerOptions {
@@ -108,7 +104,11 @@ export class SpawnTerraformRunner implements TerraformRunner {
   /** See {@link TerraformRunner.prepareUnit}. */
   async prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace> {
     return prepareUnitWorkspace(
-      { configDir: this.options.configDir, repositoryRoot: await this.root() },
+      {
+        configDir: this.options.configDir,
+        repositoryRoot: await this.root(),
+        ...(spec.sourceRoot !== undefined ? { sourceRoot: spec.sourceRoot } : {}),
+      },
       spec,
     );
   }

@@ -89,7 +89,7 @@ class PrivateFile {
     if (this.fd === undefined || this.problem) return;
     const bytes = typeof data === "string" ? Buffer.from(data) : data;
     try {
-      for (let done = 0; done < bytes.length; )
+      for (let done = 0; done < bytes.length;)
         done += writeSync(this.fd, bytes, done, bytes.length - done);
     } catch (error) {
       this.problem = problemOf(this.path, error);
@@ -202,11 +202,21 @@ async function relay(request: RelayRequest): Promise<number> {
   );
   const target = request.stdout ?? "log";
   const capturePath =
-    target === "log" ? undefined : target === "capture" ? captureFileOf(request.logFile) : target.file;
+    target === "log"
+      ? undefined
+      : target === "capture"
+        ? captureFileOf(request.logFile)
+        : target.file;
   const captured = capturePath === undefined ? undefined : new PrivateFile(capturePath, "w");
 
   const ended = await new Promise<
-    | { kind: "exit"; pid: number | undefined; code: number | null; signal: string | null; out: ReturnType<typeof relayOutput> }
+    | {
+        kind: "exit";
+        pid: number | undefined;
+        code: number | null;
+        signal: string | null;
+        out: ReturnType<typeof relayOutput>;
+      }
     | { kind: "start-error"; error: unknown }
   >((resolve) => {
     let child: ChildProcess;

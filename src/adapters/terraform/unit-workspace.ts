@@ -92,6 +92,11 @@ export interface WorkspaceLocation {
   configDir: string;
   /** Absolute repository root ({@link findRepositoryRoot}). */
   repositoryRoot: string;
+  /**
+   * The tree the mirror reproduces instead of the repository's working tree: the checkout of the
+   * commit an apply runs (its root is the repository root as of that commit). @default undefined
+   */
+  sourceRoot?: string;
 }
 
 function checkSegment(value: string, what: string, unitId: string): string {
@@ -187,9 +192,9 @@ async function syncLevel(
 export interface ResolvedStack {
   /** crossform.yaml's directory, through symbolic links. */
   configDir: string;
-  /** The repository root, through symbolic links. */
+  /** The root of the tree mirrored (the repository, or a commit's checkout), through symbolic links. */
   root: string;
-  /** The stack's directory in the user's tree. */
+  /** The stack's directory in the tree the unit runs (the working tree, or a commit's checkout). */
   realStackDir: string;
   /** The stack's directory relative to the repository root. */
   fromRoot: string;
@@ -218,6 +223,26 @@ export async function resolveStack(
       },
     );
   }
+  if (location.sourceRoot !== undefined) {
+    // The same place in the checkout of the commit the run runs.
+    const source = await realpath(location.sourceRoot);
+    return checkedStack(stack, stackPath, {
+      configDir,
+      root: source,
+      realStackDir: join(source, fromRoot),
+      fromRoot,
+    });
+  }
+  return checkedStack(stack, stackPath, { configDir, root, realStackDir, fromRoot });
+}
+
+/** `resolved`, once its stack directory is found to exist. */
+async function checkedStack(
+  stack: string,
+  stackPath: string,
+  resolved: ResolvedStack,
+): Promise<ResolvedStack> {
+  const { realStackDir } = resolved;
   const stats = await lstat(realStackDir).catch(() => undefined);
   if (!stats?.isDirectory()) {
     throw new CrossformError(
@@ -227,7 +252,7 @@ export async function resolveStack(
       { hint: `create it, or correct stacks.${stack}.path in crossform.yaml` },
     );
   }
-  return { configDir, root, realStackDir, fromRoot };
+  return resolved;
 }
 
 /**

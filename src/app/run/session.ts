@@ -13,7 +13,6 @@ import type { PlanMode } from "../../core/run/terraform-args.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import type { Preflight } from "./preflight-stage.ts";
-import { gitCommit } from "./repository-info.ts";
 import { RunLedger } from "./run-ledger.ts";
 import {
   crossformDir,
@@ -24,6 +23,7 @@ import {
   unitRecordDir,
 } from "./run-records.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
+import type { RunSource } from "./source-stage.ts";
 import { stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
 import { UnitRunner } from "./unit-runner.ts";
@@ -117,8 +117,9 @@ async function journalHeader(
   runId: string,
   terraformVersion: string,
   startedAt: number,
+  source: RunSource,
 ): Promise<RunHeaderEntry> {
-  const commit = await gitCommit(deps.fs, loaded.dir);
+  const commit = source.commit;
   const self = await deps.processes.self();
   return {
     type: "run",
@@ -128,6 +129,7 @@ async function journalHeader(
     started_at: new Date(startedAt).toISOString(),
     user: options.user,
     ...(commit ? { git_commit: commit } : {}),
+    source: source.kind,
     terraform_version: terraformVersion,
     selection: { stacks: options.stacks, targets: options.targets, all: options.all },
     process: { pid: self.pid, ...(self.started ? { started: self.started } : {}) },
@@ -142,6 +144,7 @@ export async function openSession(
   units: readonly Unit[],
   options: RunOptions,
   preflight: Preflight,
+  source: RunSource,
 ): Promise<RunSession | Stop> {
   const startedAt = deps.clock.now();
   const runId = newRunId(startedAt, deps.clock.randomSuffix());
@@ -156,6 +159,7 @@ export async function openSession(
     runId,
     preflight.terraformVersion,
     startedAt,
+    source,
   );
   const ledger = await RunLedger.open(deps, join(recordDir, JOURNAL_FILE), header);
   const abort = new AbortController();
@@ -175,6 +179,7 @@ export async function openSession(
     terraformVersion: preflight.terraformVersion,
     lockTimeoutSeconds: options.lockTimeoutSeconds ?? loaded.config.run.lockTimeoutSeconds,
     user: options.user,
+    ...(source.root !== undefined ? { sourceRoot: source.root } : {}),
     signal: abort.signal,
     running,
     onKilled: (child) => killed.push(child),

@@ -4,7 +4,7 @@
  * the TerraformRunner port; nothing here spawns or prints.
  */
 import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Config } from "../../core/config/model.ts";
 import { sessionName } from "../../core/generate/unit-inputs.ts";
 import {
@@ -48,6 +48,8 @@ export interface UnitStepContext {
   terraformVersion: string;
   lockTimeoutSeconds: number;
   user: string;
+  /** The checkout of the commit the run runs (an apply); undefined: the working tree. */
+  sourceRoot?: string;
   /** Aborted on Ctrl-C: the running child gets one interrupt. */
   signal: AbortSignal;
   /** Aborted to kill (the third Ctrl-C, or the end of the grace period): the running child is killed. */
@@ -211,6 +213,7 @@ export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace
     region: unit.region,
     stackPath: stack?.path ?? unit.stack,
     fileStem: unit.fileStem,
+    ...(ctx.sourceRoot !== undefined ? { sourceRoot: ctx.sourceRoot } : {}),
   });
 }
 
@@ -251,7 +254,8 @@ export async function inputsSha256(fs: FileSystem, workspace: UnitWorkspace): Pr
     }
   }
   for (const file of files) {
-    hash.update(`${file}\0`);
+    // Relative: the same files hash the same in the working tree and in a commit's checkout.
+    hash.update(`${relative(workspace.realStackDir, file)}\0`);
     hash.update((await fs.exists(file)) ? await fs.sha256(file) : "absent");
     hash.update("\n");
   }

@@ -7,6 +7,7 @@
 import type {
   ReportSelection,
   RunCommand,
+  RunSource,
   UnitCounts,
   UnitReport,
   WaveReport,
@@ -101,6 +102,8 @@ export interface RunHeaderEntry {
   started_at: string;
   user?: string;
   git_commit?: string;
+  /** What the units read: a checkout of `git_commit`, or the working tree (RunInfo.source). */
+  source?: RunSource;
   terraform_version: string;
   selection: ReportSelection;
   /** The crossform process that runs it. */

@@ -946,3 +946,52 @@ describe("the ledger and its journal", { concurrency: true }, () => {
     assert.equal(unit({ report: alive } as never, NETWORK_DEV).reason, "still applying");
   });
 });
+
+describe("what an apply runs", { concurrency: true }, () => {
+  const COMMIT = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39";
+
+  test("an apply runs the checkout of HEAD: every unit, a re-planned dependent included, is prepared from it, and the record names the commit", async () => {
+    const h = await harness({
+      script: on(APP_DEV, "show", { stdout: showJsonWithChange("app", "v2") }, 2),
+    });
+    h.git.commit = COMMIT;
+    const result = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "apply", targets: ["dev"], autoApprove: true }),
+    );
+    assert.equal(result.exit, "ok", JSON.stringify(result.diagnostics));
+    const checkout = join(h.loaded.dir, ".crossform", "commits", COMMIT);
+    assert.deepEqual(h.git.checkouts, [
+      { dir: h.loaded.dir, commit: COMMIT, cacheDir: join(h.loaded.dir, ".crossform", "commits") },
+    ]);
+    assert.deepEqual([...h.runner.preparedSpecs.map((s) => s.unitId)].sort(), [
+      APP_DEV,
+      NETWORK_DEV,
+      WEB_DEV,
+    ]);
+    assert.equal(h.runner.unitsOf("plan").filter((u) => u === APP_DEV).length, 2, "app re-planned");
+    for (const spec of h.runner.preparedSpecs) assert.equal(spec.sourceRoot, checkout, spec.unitId);
+    assert.equal(result.report?.run.git_commit, COMMIT);
+    assert.equal(result.report?.run.source, "commit");
+    const journal = readJournal(await readFile(join(result.recordDir!, "journal.jsonl"), "utf8"));
+    assert.equal(journal.header?.git_commit, COMMIT);
+    assert.equal(journal.header?.source, "commit");
+  });
+
+  test("--allow-dirty applies the working tree and the record says so; plan reads the working tree too", async () => {
+    const h = await harness();
+    h.git.commit = COMMIT;
+    const dirty = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "apply", targets: ["dev"], autoApprove: true, allowDirty: true }),
+    );
+    assert.equal(dirty.exit, "ok");
+    assert.equal(dirty.report?.run.source, "working-tree");
+    const plan = await runCommand(h.deps, h.loaded, options({ targets: ["dev"] }));
+    assert.equal(plan.report?.run.source, "working-tree");
+    assert.deepEqual(h.git.checkouts, []);
+    for (const spec of h.runner.preparedSpecs) assert.equal(spec.sourceRoot, undefined);
+  });
+});

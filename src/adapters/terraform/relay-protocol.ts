@@ -5,7 +5,7 @@
  * (docs/decisions/0020-terraform-outlives-crossform.md).
  */
 import { fileURLToPath } from "node:url";
-import type { StdoutTarget } from "../../ports/terraform-runner.ts";
+import type { RecordWriteProblem, StdoutTarget } from "../../ports/terraform-runner.ts";
 
 /** What the relay runs and where it writes. */
 export interface RelayRequest {
@@ -18,19 +18,12 @@ export interface RelayRequest {
   env: Record<string, string>;
   /** The unit's log, appended to (0600, its directory 0700). */
   logFile: string;
-  stdout: StdoutTarget;
+  /** Never `capture`: captured commands run without a relay (captured-process.ts). */
+  stdout: Exclude<StdoutTarget, "capture">;
   /** Where terraform's exit status is written when it ends ({@link statusFileOf}). */
   statusFile: string;
   /** Values redacted wherever they appear, on top of the patterns of `core/run/redact.ts`. */
   secrets: string[];
-}
-
-/** A record file the relay could not write. */
-export interface RelayWriteProblem {
-  path: string;
-  /** The system's error code (`ENOSPC`, `EROFS`, ...), when there is one. */
-  code?: string;
-  message: string;
 }
 
 /** How the command ended, as the relay writes it into the status file. */
@@ -47,26 +40,18 @@ export interface RelayStatus {
   duration_ms: number;
   /** The stop signal the process group received (SIGINT, SIGTERM, SIGHUP), if any. */
   interrupted_by?: string;
-  /** With stdout to the log: its redacted tail; else "". */
+  /** With stdout to the log: its redacted tail; to a file: "". */
   stdout: string;
   /** stderr, redacted, its tail. */
   stderr: string;
   stdout_bytes: number;
-  /** Record files that could not be written (the log, a capture file). */
-  write_problems: RelayWriteProblem[];
+  /** Record files that could not be written (the log, the stdout file). */
+  write_problems: RecordWriteProblem[];
 }
 
 /** Where the relay writes the exit status of the command logging into `logFile`. */
 export function statusFileOf(logFile: string): string {
   return `${logFile}.status`;
-}
-
-/**
- * Where stdout goes for a command whose stdout is captured (`output -json`, `show -json`): a 0600
- * file next to the log, read and removed by crossform (by the relay itself when crossform is gone).
- */
-export function captureFileOf(logFile: string): string {
-  return `${logFile}.stdout`;
 }
 
 /** The relay's script: its built `.js`, or its `.ts` source when crossform runs from source. */

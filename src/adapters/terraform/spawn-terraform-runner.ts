@@ -21,7 +21,7 @@ import type {
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
-import { captureCommand } from "./capture-command.ts";
+import { startCapturedProcess } from "./captured-process.ts";
 import { prepareStackWorkspace } from "./stack-workspace.ts";
 import { readEndedCommand, startTerraformProcess } from "./terraform-process.ts";
 import { findRepositoryRoot, locateUnitWorkspace, prepareUnitWorkspace } from "./unit-workspace.ts";
@@ -82,13 +82,14 @@ export class SpawnTerraformRunner implements TerraformRunner {
 
   private async detectVersion(): Promise<TerraformVersionInfo> {
     const env = buildChildEnv({ parent: this.options.env, baseProfile: this.options.baseProfile });
-    const result = await captureCommand(
-      this.binary,
-      versionArgs(),
-      resolve(this.options.configDir),
+    const result = await startCapturedProcess({
+      binary: this.binary,
+      args: versionArgs(),
+      cwd: resolve(this.options.configDir),
       env,
-      this.secrets,
-    );
+      logFile: undefined,
+      secrets: this.secrets,
+    }).result;
     const info = result.exitCode === 0 ? parseVersionOutput(this.binary, result.stdout) : undefined;
     if (!info) {
       throw new CrossformError(

@@ -1,5 +1,6 @@
 /**
- * One terraform command, started through its relay (`terraform-relay.ts`,
+ * One terraform command that may change something (init, plan, apply, ...: it takes the state lock,
+ * writes state or fills the plugin cache), started through its relay (`terraform-relay.ts`,
  * docs/decisions/0020-terraform-outlives-crossform.md): argv only (never a shell), the relay
  * `detached` into a session and process group of its own that terraform shares, its stdout and
  * stderr on /dev/null, its stdin a pipe that carries the request and is closed at once. The relay
@@ -17,7 +18,6 @@ import type { ChildProcess } from "node:child_process";
 import { appendFileSync, readFileSync, rmSync } from "node:fs";
 import { constants } from "node:os";
 import { performance } from "node:perf_hooks";
-import { CrossformError } from "../../core/errors.ts";
 import type {
   OutputLine,
   RecordWriteProblem,
@@ -25,9 +25,10 @@ import type {
   TerraformProcess,
   TerraformResult,
 } from "../../ports/terraform-runner.ts";
+import { startCapturedProcess } from "./captured-process.ts";
 import { followLog } from "./log-follower.ts";
+import { startFailure } from "./start-failure.ts";
 import {
-  captureFileOf,
   decodeStatus,
   encodeRequest,
   GO,
@@ -57,44 +58,6 @@ export interface StartTerraformOptions {
   secrets: readonly string[];
   /** Awaited with the process group's pid before terraform may start. */
   beforeStart?: (pid: number) => Promise<void>;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error !== null &&
-    typeof error === "object" &&
-    "code" in error &&
-    typeof error.code === "string"
-    ? error.code
-    : undefined;
-}
-
-/** The error of a command that could not start. */
-export function startFailure(binary: string, error: unknown): CrossformError {
-  const code = errorCode(error);
-  const reason =
-    error !== null && typeof error === "object" && "message" in error
-      ? String(error.message)
-      : String(error);
-  if (code === "ENOENT") {
-    return new CrossformError(
-      "terraform/not-found",
-      "user",
-      `cannot run "${binary}": it is not on the PATH (or the unit's directory is missing)`,
-      {
-        hint: "install Terraform or OpenTofu, or set terraform.binary in crossform.yaml to its path",
-        ...(error instanceof Error ? { cause: error } : {}),
-      },
-    );
-  }
-  return new CrossformError(
-    "terraform/spawn-failed",
-    "external",
-    `cannot run "${binary}": ${reason}`,
-    {
-      hint: "check that the binary is executable and the unit's directories are writable",
-      ...(error instanceof Error ? { cause: error } : {}),
-    },
-  );
 }
 
 /** Appends one line of crossform's own to the log; a log that cannot be written is left alone. */
@@ -166,22 +129,11 @@ function resultWithoutStatus(
 }
 
 /** The result the status file tells. */
-function resultOfStatus(
-  options: StartTerraformOptions,
-  status: RelayStatus,
-  interrupted: boolean,
-): TerraformResult {
-  const target = options.stdout ?? "log";
-  let stdout = status.stdout;
-  if (target === "capture") {
-    const file = captureFileOf(options.logFile);
-    stdout = readQuietly(file) ?? "";
-    removeQuietly(file);
-  }
+function resultOfStatus(status: RelayStatus, interrupted: boolean): TerraformResult {
   return {
     exitCode: status.exit_code,
     signal: status.signal,
-    stdout,
+    stdout: status.stdout,
     stderr: status.stderr,
     stdoutBytes: status.stdout_bytes,
     interrupted,
@@ -190,12 +142,16 @@ function resultOfStatus(
   };
 }
 
-/** Starts one terraform command through its relay; see the module comment. */
+/**
+ * Starts one terraform command: through its relay, or directly when its stdout is captured
+ * (captured-process.ts); see the module comment.
+ */
 export function startTerraformProcess(options: StartTerraformOptions): TerraformProcess {
+  const target = options.stdout ?? "log";
+  if (target === "capture") return startCapturedProcess(options);
   const started = performance.now();
   const statusFile = statusFileOf(options.logFile);
   removeQuietly(statusFile);
-  removeQuietly(captureFileOf(options.logFile));
   const follower =
     options.onLine === undefined
       ? undefined
@@ -227,7 +183,7 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
       cwd: options.cwd,
       env: options.env,
       logFile: options.logFile,
-      stdout: options.stdout ?? "log",
+      stdout: target,
       statusFile,
       secrets: [...options.secrets],
     }),
@@ -272,7 +228,7 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
       resolve(
         status === undefined
           ? resultWithoutStatus(options, code, signal, started, interruptSent)
-          : resultOfStatus(options, status, interruptSent),
+          : resultOfStatus(status, interruptSent),
       );
     });
   });

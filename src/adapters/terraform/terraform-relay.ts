@@ -3,8 +3,9 @@
  * small program crossform starts for each command, detached into a session and process group of
  * its own, with stdout and stderr on /dev/null and stdin a pipe crossform closes once it has
  * written the request. It runs terraform with pipes that it alone reads, redacts each line into
- * the unit's 0600 log, streams captured stdout (`output -json`, `show -json`) into its 0600 file,
- * and writes terraform's exit status next to the log when terraform ends.
+ * the unit's 0600 log (stdout into a 0600 file of its own when asked), and writes terraform's exit
+ * status next to the log when terraform ends. Commands whose stdout crossform captures run without
+ * a relay (captured-process.ts).
  *
  * Nothing of crossform reaches it once started: when crossform is killed, runs out of memory or
  * loses its terminal, terraform goes on writing into pipes that are still read, finishes (or stops
@@ -14,109 +15,28 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import {
-  closeSync,
-  fchmodSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
+import { renameSync, unlinkSync } from "node:fs";
 import { constants } from "node:os";
-import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import { StringDecoder } from "node:string_decoder";
 import { createRedactor } from "../../core/run/redact.ts";
 import type { Redactor } from "../../core/run/redact.ts";
 import {
-  captureFileOf,
   commandLine,
   decodeInput,
   RELAY_NO_REQUEST,
   RELAY_START_FAILED,
   relayExitCode,
 } from "./relay-protocol.ts";
-import type { RelayRequest, RelayStatus, RelayWriteProblem } from "./relay-protocol.ts";
-
-/** The most of a stream's tail kept in the status file. */
-const TAIL_LIMIT = 1024 * 1024;
+import type { RelayRequest, RelayStatus } from "./relay-protocol.ts";
+import type { RecordWriteProblem } from "../../ports/terraform-runner.ts";
+import { errorCode, OutputTail, PrivateFile, problemOf } from "./private-file.ts";
 
 let interruptedBy: string | undefined;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
     interruptedBy ??= signal;
   });
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && "code" in error && typeof error.code === "string"
-    ? error.code
-    : undefined;
-}
-
-function problemOf(path: string, error: unknown): RelayWriteProblem {
-  const code = errorCode(error);
-  return {
-    path,
-    ...(code !== undefined ? { code } : {}),
-    message: error instanceof Error ? error.message : String(error),
-  };
-}
-
-/**
- * A file written with plain synchronous writes, 0600 whatever its mode was, its directory created
- * 0700. The first failure (a full disk, a read-only file system) is kept and later writes are
- * dropped: terraform's pipes are drained whatever the disk does.
- */
-class PrivateFile {
-  readonly path: string;
-  private fd: number | undefined;
-  problem: RelayWriteProblem | undefined;
-
-  constructor(path: string, flags: "a" | "w") {
-    this.path = path;
-    try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      this.fd = openSync(path, flags, 0o600);
-      fchmodSync(this.fd, 0o600);
-    } catch (error) {
-      this.problem = problemOf(path, error);
-    }
-  }
-
-  write(data: string | Buffer): void {
-    if (this.fd === undefined || this.problem) return;
-    const bytes = typeof data === "string" ? Buffer.from(data) : data;
-    try {
-      for (let done = 0; done < bytes.length;)
-        done += writeSync(this.fd, bytes, done, bytes.length - done);
-    } catch (error) {
-      this.problem = problemOf(this.path, error);
-    }
-  }
-
-  close(): void {
-    if (this.fd === undefined) return;
-    try {
-      closeSync(this.fd);
-    } catch (error) {
-      this.problem ??= problemOf(this.path, error);
-    }
-    this.fd = undefined;
-  }
-}
-
-/** Keeps the last {@link TAIL_LIMIT} characters of a growing text. */
-class Tail {
-  private text = "";
-  add(piece: string): void {
-    this.text += piece;
-    if (this.text.length > 2 * TAIL_LIMIT) this.text = this.text.slice(-TAIL_LIMIT);
-  }
-  value(): string {
-    return this.text.length > TAIL_LIMIT ? this.text.slice(-TAIL_LIMIT) : this.text;
-  }
 }
 
 function readStdin(): Promise<string> {
@@ -129,7 +49,7 @@ function readStdin(): Promise<string> {
 }
 
 /** Writes `status` to its file atomically (a temporary file renamed), 0600. */
-function writeStatus(path: string, status: RelayStatus): RelayWriteProblem | undefined {
+function writeStatus(path: string, status: RelayStatus): RecordWriteProblem | undefined {
   const temporary = `${path}.tmp`;
   const file = new PrivateFile(temporary, "w");
   file.write(`${JSON.stringify(status)}\n`);
@@ -156,11 +76,11 @@ function relayOutput(
   redactor: Redactor,
   log: PrivateFile,
   captured: PrivateFile | undefined,
-): { finish(): void; stdoutTail: Tail; stderrTail: Tail; stdoutBytes(): number } {
-  const stdoutTail = new Tail();
-  const stderrTail = new Tail();
+): { finish(): void; stdoutTail: OutputTail; stderrTail: OutputTail; stdoutBytes(): number } {
+  const stdoutTail = new OutputTail();
+  const stderrTail = new OutputTail();
   let stdoutBytes = 0;
-  const emit = (lines: string[], tail: Tail): void => {
+  const emit = (lines: string[], tail: OutputTail): void => {
     if (lines.length === 0) return;
     const text = `${lines.join("\n")}\n`;
     log.write(text);
@@ -191,7 +111,6 @@ function relayOutput(
 
 /** Runs the command of `request` to its end; returns its status and the relay's exit code. */
 async function relay(request: RelayRequest): Promise<number> {
-  const parent = process.ppid;
   const redactor = createRedactor(request.secrets ?? []);
   const startedAt = new Date();
   const started = performance.now();
@@ -201,13 +120,7 @@ async function relay(request: RelayRequest): Promise<number> {
       `# in ${request.cwd}\n`,
   );
   const target = request.stdout ?? "log";
-  const capturePath =
-    target === "log"
-      ? undefined
-      : target === "capture"
-        ? captureFileOf(request.logFile)
-        : target.file;
-  const captured = capturePath === undefined ? undefined : new PrivateFile(capturePath, "w");
+  const captured = target === "log" ? undefined : new PrivateFile(target.file, "w");
 
   const ended = await new Promise<
     | {
@@ -265,8 +178,7 @@ async function relay(request: RelayRequest): Promise<number> {
   } else {
     ended.out.finish();
     const bytes = ended.out.stdoutBytes();
-    if (target === "capture") log.write(`# stdout (${bytes} bytes) captured, not logged\n`);
-    else if (typeof target === "object")
+    if (typeof target === "object")
       log.write(`# stdout (${bytes} bytes) written to ${target.file}, not logged\n`);
     log.write(
       `# ${ended.signal === null ? `exit ${ended.code}` : `ended by ${ended.signal}`}` +
@@ -289,18 +201,9 @@ async function relay(request: RelayRequest): Promise<number> {
     exit = relayExitCode(ended.code, signalNumber);
   }
   captured?.close();
-  // Captured output holds values terraform marks sensitive: nobody reads it once crossform is gone.
-  if (target === "capture" && capturePath !== undefined && process.ppid !== parent) {
-    try {
-      unlinkSync(capturePath);
-      log.write("# crossform is gone: the captured stdout was removed unread\n");
-    } catch {
-      // never written
-    }
-  }
   log.close();
   status.write_problems = [log.problem, captured?.problem].filter(
-    (p): p is RelayWriteProblem => p !== undefined,
+    (p): p is RecordWriteProblem => p !== undefined,
   );
   writeStatus(request.statusFile, status);
   return exit;

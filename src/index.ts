@@ -142,10 +142,13 @@ export type { RunReportFormat } from "./formatters/run-report-formats.ts";
 export { formatRunHtml } from "./formatters/run-html.ts";
 export type { Clock } from "./ports/clock.ts";
 export type {
+  EndedCommand,
+  RecordWriteProblem,
   TerraformCommand,
   TerraformProcess,
   TerraformResult,
   TerraformRunner,
+  UnitLocation,
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "./ports/terraform-runner.ts";

@@ -44,7 +44,8 @@ export class FakeGitStatus implements GitStatus {
     await mkdir(target, { recursive: true });
     const tree = this.committedTree ?? dir;
     for (const name of await readdir(tree)) {
-      if (name !== ".crossform") await cp(join(tree, name), join(target, name), { recursive: true });
+      if (name !== ".crossform")
+        await cp(join(tree, name), join(target, name), { recursive: true });
     }
     return target;
   }

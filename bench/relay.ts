@@ -13,16 +13,17 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type * as captured from "../src/adapters/terraform/captured-process.ts";
+import type * as relayedModule from "../src/adapters/terraform/terraform-process.ts";
+
+type CapturedModule = typeof captured;
+type ProcessModule = typeof relayedModule;
 
 // The built modules, as users run them (from source, Node would strip the types of every module
 // the relay loads at each start, which costs more than the relay itself).
 const dist = (path: string) => new URL(`../dist/adapters/terraform/${path}`, import.meta.url).href;
-const { startCapturedProcess } = (await import(
-  dist("captured-process.js")
-)) as typeof import("../src/adapters/terraform/captured-process.ts");
-const { startTerraformProcess } = (await import(
-  dist("terraform-process.js")
-)) as typeof import("../src/adapters/terraform/terraform-process.ts");
+const { startCapturedProcess } = (await import(dist("captured-process.js"))) as CapturedModule;
+const { startTerraformProcess } = (await import(dist("terraform-process.js"))) as ProcessModule;
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "20" } } });
 const RUNS = Number(values.runs);

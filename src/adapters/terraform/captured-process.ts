@@ -16,6 +16,7 @@ import type {
   TerraformProcess,
   TerraformResult,
 } from "../../ports/terraform-runner.ts";
+import { groupStops, notStarted } from "./group-stops.ts";
 import { OutputTail, PrivateFile } from "./private-file.ts";
 import { commandLine } from "./relay-protocol.ts";
 import { startFailure } from "./start-failure.ts";
@@ -32,16 +33,6 @@ export interface CapturedProcessOptions {
   /** Called with the pid once it started; not awaited (the command changes nothing). */
   beforeStart?: (pid: number) => Promise<void>;
   secrets: readonly string[];
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
-  if (child.pid === undefined) return false;
-  try {
-    process.kill(-child.pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Starts a captured command; see the module comment. */
@@ -62,12 +53,7 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
     });
   } catch (error) {
     log?.close();
-    return {
-      pid: undefined,
-      interrupt: () => false,
-      kill: () => false,
-      result: Promise.reject(startFailure(options.binary, error)),
-    };
+    return notStarted(startFailure(options.binary, error));
   }
   if (child.pid !== undefined) options.beforeStart?.(child.pid).catch(() => undefined);
   const captured: Buffer[] = [];
@@ -91,14 +77,13 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
   stderr.setEncoding("utf8");
   stderr.on("data", (chunk: string) => emit(stderrLines.push(chunk)));
 
-  let exited = false;
-  let interruptSent = false;
+  const stops = groupStops(child, note);
   const result = new Promise<TerraformResult>((resolve, reject) => {
     let settled = false;
     child.once("error", (error) => {
       if (settled) return;
       settled = true;
-      exited = true;
+      stops.ended();
       log?.write(`# could not start: ${error.message}\n`);
       log?.close();
       reject(startFailure(options.binary, error));
@@ -106,14 +91,14 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
     child.once("close", (code, signal) => {
       if (settled) return;
       settled = true;
-      exited = true;
+      stops.ended();
       const durationMs = performance.now() - started;
       emit(stderrLines.end());
       const stdout = Buffer.concat(captured);
       log?.write(`# stdout (${stdout.length} bytes) captured, not logged\n`);
       log?.write(
         `# ${signal === null ? `exit ${code}` : `ended by ${signal}`}` +
-          `${interruptSent ? " (interrupted)" : ""} after ${(durationMs / 1000).toFixed(1)} s\n`,
+          `${stops.interrupted ? " (interrupted)" : ""} after ${(durationMs / 1000).toFixed(1)} s\n`,
       );
       log?.close();
       resolve({
@@ -122,7 +107,7 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
         stdout: stdout.toString("utf8"),
         stderr: stderrTail.value(),
         stdoutBytes: stdout.length,
-        interrupted: interruptSent,
+        interrupted: stops.interrupted,
         durationMs,
         writeProblems: log?.problem ? [log.problem] : [],
       });
@@ -133,18 +118,8 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
     get pid() {
       return child.pid;
     },
-    interrupt(signal = "SIGINT") {
-      if (interruptSent || exited) return false;
-      interruptSent = signalGroup(child, signal);
-      if (interruptSent) note(`sent ${signal} to the process group`);
-      return interruptSent;
-    },
-    kill() {
-      if (exited) return false;
-      const sent = signalGroup(child, "SIGKILL");
-      if (sent) note("sent SIGKILL to the process group");
-      return sent;
-    },
+    interrupt: (signal) => stops.interrupt(signal),
+    kill: () => stops.kill(),
     result,
   };
 }

@@ -26,6 +26,7 @@ import type {
   TerraformResult,
 } from "../../ports/terraform-runner.ts";
 import { startCapturedProcess } from "./captured-process.ts";
+import { groupStops, notStarted } from "./group-stops.ts";
 import { followLog } from "./log-follower.ts";
 import { startFailure } from "./start-failure.ts";
 import {
@@ -166,12 +167,7 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
     });
   } catch (error) {
     follower?.stop();
-    return {
-      pid: undefined,
-      interrupt: () => false,
-      kill: () => false,
-      result: Promise.reject(startFailure(process.execPath, error)),
-    };
+    return notStarted(startFailure(process.execPath, error));
   }
   const stdin = child.stdin as NonNullable<ChildProcess["stdin"]>;
   stdin.on("error", () => undefined);
@@ -194,21 +190,20 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
   if (options.beforeStart === undefined || pid === undefined) go();
   else options.beforeStart(pid).then(go, go);
 
-  let exited = false;
-  let interruptSent = false;
+  const stops = groupStops(child, (text) => annotate(options.logFile, text));
   const result = new Promise<TerraformResult>((resolve, reject) => {
     let settled = false;
     child.once("error", (error) => {
       if (settled) return;
       settled = true;
-      exited = true;
+      stops.ended();
       follower?.stop();
       reject(startFailure(process.execPath, error));
     });
     child.once("exit", (code, signal) => {
       if (settled) return;
       settled = true;
-      exited = true;
+      stops.ended();
       follower?.stop();
       const text = readQuietly(statusFile);
       const status = text === undefined ? undefined : decodeStatus(text);
@@ -227,38 +222,18 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
       }
       resolve(
         status === undefined
-          ? resultWithoutStatus(options, code, signal, started, interruptSent)
-          : resultOfStatus(status, interruptSent),
+          ? resultWithoutStatus(options, code, signal, started, stops.interrupted)
+          : resultOfStatus(status, stops.interrupted),
       );
     });
   });
 
-  const signalGroup = (signal: NodeJS.Signals): boolean => {
-    if (child.pid === undefined) return false;
-    try {
-      process.kill(-child.pid, signal);
-      return true;
-    } catch {
-      // The group is gone.
-      return false;
-    }
-  };
   return {
     get pid() {
       return child.pid;
     },
-    interrupt(signal = "SIGINT") {
-      if (interruptSent || exited) return false;
-      interruptSent = signalGroup(signal);
-      if (interruptSent) annotate(options.logFile, `sent ${signal} to the process group`);
-      return interruptSent;
-    },
-    kill() {
-      if (exited) return false;
-      const sent = signalGroup("SIGKILL");
-      if (sent) annotate(options.logFile, "sent SIGKILL to the process group");
-      return sent;
-    },
+    interrupt: (signal) => stops.interrupt(signal),
+    kill: () => stops.kill(),
     result,
   };
 }

@@ -294,9 +294,12 @@ export class UnitRunner {
     });
   }
 
-  /** Records a failure and returns the scheduler's outcome. */
+  /**
+   * Records a failure and returns the scheduler's outcome, its text redacted of the run's secrets
+   * (it goes to the progress lines, the journal and the reports).
+   */
   private async fail(failure: StepFailure): Promise<ExecuteOutcome> {
-    const { event, outcome } = failureOf(failure);
+    const { event, outcome } = failureOf(this.session.secrets.value(failure));
     await this.session.ledger.record(this.unit.id, event);
     return outcome;
   }

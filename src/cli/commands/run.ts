@@ -235,6 +235,7 @@ async function execute(
     ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
     user: currentUser(io.env),
+    environment: io.env,
     signal: controller.signal,
     kill: kill.signal,
   };

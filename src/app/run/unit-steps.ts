@@ -287,6 +287,9 @@ export async function planUnit(
     logFile,
     (code) => code === 0 || code === 2,
   );
+  // Terraform writes the plan file (which holds the variables' values) even for a plan that
+  // failed or was interrupted: private whatever the outcome.
+  if (await ctx.fs.exists(planFile)) await ctx.writer.setMode(planFile, 0o600);
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during plan" };
   if (result.exitCode !== 0 && result.exitCode !== 2) {
     if (REMOTE_STATE_MISSING.test(result.stderr)) {
@@ -300,7 +303,6 @@ export async function planUnit(
       }
     );
   }
-  await ctx.writer.setMode(planFile, 0o600);
   const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
   if (shown.interrupted) return { kind: "interrupted", reason: "interrupted during show" };
   if (shown.exitCode !== 0)
@@ -329,6 +331,28 @@ export async function planUnit(
   };
   await writeJson(ctx.writer, join(dir, "binding.json"), binding);
   return { workspace, planFile, summary, hasChanges, binding };
+}
+
+/**
+ * Learns what a saved plan of an earlier run holds that is sensitive (its values, the prior
+ * state's sensitive outputs and attributes) before it is applied: that run's secrets died with
+ * its process, and the apply's error text can show them. A `show -json` that fails teaches
+ * nothing; the apply then reports the problem itself.
+ */
+export async function learnSavedPlanSecrets(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  planFile: string,
+  logFile: string,
+): Promise<void> {
+  if (!ctx.secrets) return;
+  const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
+  if (shown.exitCode !== 0 || shown.interrupted) return;
+  try {
+    ctx.secrets.learn(workspace.unitId, planSensitiveStrings(shown.stdout));
+  } catch {
+    // Not a plan document: nothing to learn.
+  }
 }
 
 /** Applies a saved plan; never retried. Terraform's "Saved plan is stale" becomes `stale: re-plan`. */

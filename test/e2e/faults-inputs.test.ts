@@ -4,7 +4,12 @@
 // nothing is written outside it; 7, an AWS endpoint that accepts connections and never answers
 // fails `verify` within the configured timeout, naming the endpoint.
 import assert from "node:assert/strict";
-import { cp, readFile, readdir, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { execFile } from "node:child_process";
+import { cp, mkdir, readFile, readdir, stat, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import type { Socket } from "node:net";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -42,6 +47,24 @@ async function scenario(name: string): Promise<string> {
   const dir = join(root, name);
   await cp(join(fixtures, name), dir, { recursive: true });
   return dir;
+}
+
+/** Every entry under `dir` with a digest of what it is: a file's bytes, a link's target, a directory. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile())
+      seen.set(
+        path,
+        createHash("sha256")
+          .update(await readFile(path))
+          .digest("hex"),
+      );
+    else seen.set(path, entry.isDirectory() ? "dir" : "other");
+  }
+  return seen;
 }
 
 /** Every regular file under `dir`, recursively (symbolic links into the user's tree left out). */
@@ -127,5 +150,107 @@ describe("faults: inputs and outputs", { concurrency: 3 }, () => {
     const plans = files.filter((f) => f.endsWith("plan.tfplan"));
     assert.ok(plans.length >= 3);
     for (const plan of plans) assert.equal((await stat(plan)).mode & 0o777, 0o600, plan);
+  });
+  test("5: stack paths escaping the repository (.., a symbolic link, .git) are refused by every command; nothing is written outside", async () => {
+    const top = join(root, "escape");
+    const repo = join(top, "repo");
+    const elsewhere = join(top, "elsewhere");
+    await mkdir(join(repo, "stacks", "app"), { recursive: true });
+    await mkdir(join(elsewhere, "app"), { recursive: true });
+    const code = 'resource "terraform_data" "x" {\n  input = "x"\n}\n';
+    await writeFile(join(repo, "stacks", "app", "main.tf"), code);
+    await writeFile(join(elsewhere, "app", "main.tf"), code);
+    await promisify(execFile)("git", ["init", "-q", repo]);
+    await mkdir(join(repo, ".git", "hooks", "stack"), { recursive: true });
+    await writeFile(join(repo, ".git", "hooks", "stack", "main.tf"), code);
+    await symlink(join(elsewhere, "app"), join(repo, "stacks", "linked"));
+    await symlink(join(repo, ".git", "hooks"), join(repo, "stacks", "hooks"));
+    const config = (paths: string[]): string =>
+      `version: 1\nbase: { region: us-east-1 }\ndefaults: { role: TerraformDeploy, regions: [us-east-1] }\nstate: { bucket: "escape-{account_id}-{region}" }\naccounts:\n  dev: { id: "790000000001" }\nstacks:\n  app: { path: stacks/app, accounts: [dev] }\n${paths.map((p, i) => `  bad${i}: { path: "${p}", accounts: [dev] }\n`).join("")}waves: [[dev]]\n`;
+    // The text of a path is checked first; links only once every path reads well.
+    const cases: [string[], RegExp[]][] = [
+      [
+        ["../elsewhere/app", ".git/hooks/stack"],
+        [
+          /stack bad0: path "\.\.\/elsewhere\/app" leads outside the directory of crossform\.yaml/,
+          /stack bad1: path "\.git\/hooks\/stack" is inside \.git/,
+        ],
+      ],
+      [
+        ["stacks/linked", "stacks/hooks/stack"],
+        [
+          /stack bad0: path "stacks\/linked" leads, through a symbolic link, to ".*elsewhere\/app", outside the directory/,
+          /stack bad1: path "stacks\/hooks\/stack" leads, through a symbolic link, to ".*\.git\/hooks\/stack", inside \.git/,
+        ],
+      ],
+    ];
+    const outside = await snapshot(elsewhere);
+    const git = await snapshot(join(repo, ".git"));
+    for (const [paths, messages] of cases) {
+      await writeFile(join(repo, "crossform.yaml"), config(paths));
+      for (const args of [
+        ["validate"],
+        ["generate"],
+        ["plan"],
+        ["apply", "--all", "--auto-approve"],
+      ]) {
+        const result = await crossform(repo, args);
+        assert.equal(result.code, 2, `${paths.join(", ")}: ${args.join(" ")}: ${show(result)}`);
+        for (const message of messages) assert.match(result.stderr, message, args.join(" "));
+        assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+      }
+    }
+    assert.deepEqual(await snapshot(elsewhere), outside, "nothing written outside the repository");
+    assert.deepEqual(await snapshot(join(repo, ".git")), git, "nothing written into .git");
+    const written = [...(await snapshot(repo)).keys()].filter((p) => !p.includes("/.git/"));
+    assert.deepEqual(
+      written.filter((p) => p.includes("crossform_") || p.includes(".crossform")),
+      [],
+      "no generated file, no run record",
+    );
+  });
+
+  test("7: an endpoint that accepts connections and never answers: verify fails within aws.request_timeout, naming the endpoint, saying meanwhile that it waits", async () => {
+    const sockets: Socket[] = [];
+    let requests = 0;
+    const hung = createServer((socket) => {
+      sockets.push(socket);
+      socket.on("error", () => undefined);
+      socket.on("data", () => (requests += 1));
+    });
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const address = hung.address();
+    assert.ok(address !== null && typeof address === "object");
+    const endpoint = `http://127.0.0.1:${address.port}`;
+    const dir = join(root, "hung");
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, "crossform.yaml"),
+      'version: 1\nbase: { region: us-east-1 }\ndefaults: { role: TerraformDeploy, regions: [us-east-1] }\naccounts:\n  dev: { id: "791000000001" }\n  prod: { id: "791000000002" }\naws: { request_timeout: 4s }\n',
+    );
+    const started = performance.now();
+    try {
+      const result = await crossform(dir, ["verify"], { AWS_ENDPOINT_URL: endpoint });
+      const seconds = (performance.now() - started) / 1000;
+      assert.equal(result.code, 1, show(result));
+      assert.ok(seconds < 15, `verify took ${seconds.toFixed(1)} s`);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `sts:GetCallerIdentity as the base identity in us-east-1 failed: no answer from ${endpoint} in 4 s`,
+        ),
+      );
+      assert.match(result.stdout, /raise aws\.request_timeout in crossform\.yaml/);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `info: waiting for an answer from ${endpoint} to sts:GetCallerIdentity in us-east-1: 2 s so far, giving up at 4 s`,
+        ),
+      );
+      assert.equal(requests, 1, "the call without an answer was not retried");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      hung.close();
+    }
   });
 });

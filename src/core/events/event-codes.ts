@@ -29,7 +29,7 @@ export const EVENT_CODES = {
   "run.lock-released": "a killed terraform's state lock was found released",
   "run.environment-ignored":
     "variables of the operator's environment that the terraform processes will not see",
-  "verify.waiting": "an AWS call has had no answer for a while: which endpoint, and for how long",
+  "aws.waiting": "an AWS call has had no answer for a while: which endpoint, and for how long",
 } as const;
 
 /** A registered event code. */

@@ -10,10 +10,6 @@ import assert from "node:assert/strict";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { AtomicFileWriter } from "../../../../src/adapters/fs/atomic-write.ts";
-import { NodeFileSystem } from "../../../../src/adapters/fs/node-file-system.ts";
-import { generate } from "../../../../src/app/generate.ts";
-import { loadConfig } from "../../../../src/app/load-config.ts";
 import type { LoadedConfig } from "../../../../src/app/load-config.ts";
 import { runCommand } from "../../../../src/app/run/run-command.ts";
 import { SENSITIVE_VALUE } from "../../../helpers/fake-terraform-runner.ts";
@@ -24,9 +20,9 @@ import {
   WEB_DEV,
   fixture,
   harness,
+  loadAndGenerate,
   on,
   options,
-  parser,
   script,
 } from "../../../helpers/run-harness.ts";
 
@@ -63,19 +59,7 @@ async function sensitiveFixture(options: { shortValue?: boolean } = {}): Promise
     join(dir, "stacks", "app", "secrets.auto.tfvars"),
     `auto_secret = "${FROM_AUTO}"\n`,
   );
-  const fs = new NodeFileSystem();
-  const loaded = await loadConfig(fs, { cwd: dir });
-  assert.ok(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.diagnostics));
-  const generated = await generate(
-    loaded,
-    { fs, writer: new AtomicFileWriter(), parser },
-    { check: false },
-  );
-  assert.deepEqual(
-    generated.diagnostics.filter((d) => d.severity === "error"),
-    [],
-  );
-  return loaded;
+  return (await loadAndGenerate(dir)).loaded;
 }
 
 /** Every file under `dir`, recursively. */

@@ -82,8 +82,8 @@ export interface Adapters {
   writer: FileWriter;
   parser: HclParser;
   /**
-   * The AWS sessions of the run, built on first call (no AWS work for offline commands); `events`
-   * hears of calls that wait long for an answer.
+   * The AWS sessions of the run, built on first call (no AWS work for offline commands); the
+   * `events` of the latest call hear of calls that wait long for an answer.
    */
   aws(base: AwsBase, events?: EventSink): RunAwsSessions;
 }

@@ -129,6 +129,8 @@ export const registerBootstrap: RegisterCommand = (program, io, setExit) => {
         stream: io.stderr,
         verb: options.dryRun ? "checking" : "bootstrapping",
       });
+      // The same sessions; calls that wait long for an answer are told on the view from now on.
+      adapters.aws(awsBaseOf(loaded.config), view);
       let report: BootstrapReport;
       try {
         report = await bootstrap({ aws, events: view }, loaded.config, loaded.units, {

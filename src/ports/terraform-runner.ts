@@ -174,9 +174,10 @@ export interface TerraformCommand {
    */
   beforeStart?: (pid: number) => Promise<void>;
   /**
-   * Values to redact in everything this command's output produces (its log, the result's stdout
-   * tail and stderr), on top of the environment's credentials and the patterns of
-   * `core/run/redact.ts`: sensitive values Terraform knows of. Captured stdout is never redacted.
+   * Extra values to redact in everything that command's output produces (its log, its lines, the
+   * tails in its result), besides the credentials the runner redacts anyway: the values of the
+   * unit's sensitive variables and outputs. Values shorter than `MIN_SECRET_LENGTH`
+   * (core/run/redact.ts) cannot be redacted by value and are ignored. @default []
    */
   redact?: readonly string[];
 }

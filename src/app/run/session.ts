@@ -22,6 +22,7 @@ import {
   runDir,
   unitRecordDir,
 } from "./run-records.ts";
+import { RunSecrets } from "./run-secrets.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
 import type { RunSource } from "./source-stage.ts";
 import { stop } from "./stop.ts";
@@ -45,6 +46,8 @@ export interface RunSession {
   /** Units the recovery of crashed runs refused, with their failure message (preflight). */
   readonly refused: ReadonlyMap<string, string>;
   readonly ledger: RunLedger;
+  /** The values to redact, per unit and for the whole run. */
+  readonly secrets: RunSecrets;
   /** The context of every unit's terraform steps. */
   readonly ctx: UnitStepContext;
   /** Aborted by the first stop request. */
@@ -161,7 +164,19 @@ export async function openSession(
     startedAt,
     source,
   );
-  const ledger = await RunLedger.open(deps, join(recordDir, JOURNAL_FILE), header);
+  // Before any unit's terraform starts: its first command may print a sensitive value.
+  const { secrets, warnings: secretWarnings } = await RunSecrets.collect(
+    deps,
+    loaded.config,
+    loaded.dir,
+    units,
+    options.environment ?? {},
+  );
+  const ledger = await RunLedger.open(
+    { ...deps, scrub: (value) => secrets.value(value) },
+    join(recordDir, JOURNAL_FILE),
+    header,
+  );
   const abort = new AbortController();
   const forward = (): void => abort.abort();
   if (options.signal?.aborted) abort.abort();
@@ -180,6 +195,7 @@ export async function openSession(
     lockTimeoutSeconds: options.lockTimeoutSeconds ?? loaded.config.run.lockTimeoutSeconds,
     user: options.user,
     ...(source.root !== undefined ? { sourceRoot: source.root } : {}),
+    secrets,
     signal: abort.signal,
     running,
     onKilled: (child) => killed.push(child),
@@ -211,10 +227,11 @@ export async function openSession(
     groups: preflight.groups,
     refused: preflight.refused,
     ledger,
+    secrets,
     ctx,
     signal: abort.signal,
     killed,
-    diagnostics: [...preflight.warnings],
+    diagnostics: [...preflight.warnings, ...secretWarnings],
     planMode:
       options.command === "destroy"
         ? "destroy"

@@ -29,6 +29,9 @@ export const EVENT_CODES = {
   "run.lock-released": "a killed (or gone) terraform's state lock was found released",
   "run.waiting-for-crashed-run":
     "--wait: a terraform of a crashed run still runs on a selected unit; the run waits for it",
+  "run.environment-ignored":
+    "variables of the operator's environment that the terraform processes will not see",
+  "aws.waiting": "an AWS call has had no answer for a while: which endpoint, and for how long",
 } as const;
 
 /** A registered event code. */

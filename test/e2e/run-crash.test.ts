@@ -54,10 +54,10 @@ interface Scenario {
 }
 
 /**
- * A copy of the fixture with its own account ids (prefix `79<n>0`), generated and bootstrapped;
- * each `slow` provisioner waits for the file `go` in the scenario's directory.
+ * A copy of the fixture with its own account ids (prefix `79<n>0`), generated, and bootstrapped in
+ * `accounts`; each `slow` provisioner waits for the file `go` in the scenario's directory.
  */
-async function scenario(n: number): Promise<Scenario> {
+async function scenario(n: number, accounts: readonly string[] = ACCOUNTS): Promise<Scenario> {
   const dir = join(root, `s${n}`);
   await cp(fixture, dir, { recursive: true });
   const effects = join(dir, "effects");
@@ -73,7 +73,7 @@ async function scenario(n: number): Promise<Scenario> {
   await writeFile(effects, "");
   const env = terraformEnv(emulatorCliEnv(moto.env, { home, root }));
   const run = (args: string[]) => runBuiltCli(args, { cwd: dir, env });
-  for (const args of [["generate"], ["bootstrap", "--create-role"]]) {
+  for (const args of [["generate"], ["bootstrap", "--create-role", accounts.join(",")]]) {
     const result = await run(args);
     assert.equal(result.code, 0, `${args[0]}: ${show(result)}`);
   }
@@ -276,7 +276,7 @@ describe("crossform dies mid-apply; terraform does not", { concurrency: 4 }, () 
   });
 
   test("3. a crashed run whose terraform still runs: the next run refuses that unit naming its pid; --wait waits for it to end, then goes on", async () => {
-    const s = await scenario(3);
+    const s = await scenario(3, ["staging"]);
     const cli = s.start([...APPLY, "--target", "staging"]);
     const record = await firstRun(s.dir);
     await allWaiting(record, [UNITS[1]!]);
@@ -313,7 +313,7 @@ describe("crossform dies mid-apply; terraform does not", { concurrency: 4 }, () 
   });
 
   test("3. a crashed run whose terraform is gone (killed): the next run prints the lock it left with a force-unlock command that works, once", async () => {
-    const s = await scenario(4);
+    const s = await scenario(4, ["staging"]);
     const cli = s.start([...APPLY, "--target", "staging"]);
     const record = await firstRun(s.dir);
     await allWaiting(record, [UNITS[1]!]);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -10,12 +10,15 @@ import type { LintAdapters } from "../../../src/app/lint.ts";
 import { GENERATED_HEADER } from "../../../src/core/generate/hcl-writer.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 
-const repository = fileURLToPath(new URL("../../fixtures/lint/repository/", import.meta.url));
+const fixture = fileURLToPath(new URL("../../fixtures/lint/repository/", import.meta.url));
 
 let adapters: LintAdapters;
 before(async () => {
   adapters = { fs: new NodeFileSystem(), parser: await createTreeSitterHclParser() };
 });
+/** The fixture, copied out of this git repository so that it is a repository of its own. */
+const repository = await makeTempDir("lint-repository");
+await cp(fixture, repository, { recursive: true });
 
 async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<void> {
   for (const [path, contents] of Object.entries(files)) {
@@ -42,8 +45,6 @@ describe("a repository without crossform.yaml", () => {
         "unpassed-configuration-alias live/prod/main.tf:23:1",
         "shared-state live/prod/main.tf:4:5",
         "hard-coded-account-id modules/app/main.tf:10:41",
-        "hidden-account-selection modules/app/main.tf:1:1",
-        "missing-account-guard modules/app/main.tf:1:1",
         "provider-in-module modules/app/main.tf:1:1",
       ].sort(byPosition),
     );
@@ -105,7 +106,7 @@ describe("what is skipped and what does not crash the run", () => {
       "b/binary.tf": new Uint8Array([0, 159, 146, 150, 0, 255, 1, 2, 3, 10, 0]),
       "c/empty.tf": "",
       "d/large.tf": large,
-      "e/main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n',
+      "e/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n',
     });
     assert.ok(large.length > 5_000_000);
     const report = await findingsOf(root);
@@ -123,7 +124,8 @@ test("a file that cannot be read is one finding, and the run goes on", async () 
   const root = await makeTempDir("lint-unreadable");
   await writeTree(root, {
     "a/main.tf": 'provider "aws" {\n  alias = "x"\n}\n',
-    "b/main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n',
+    "b/main.tf":
+      'provider "aws" {\n  profile             = "ops"\n  allowed_account_ids = ["731935562881"]\n}\n',
   });
   const fs = new NodeFileSystem();
   const failing = {
@@ -140,7 +142,7 @@ test("a file that cannot be read is one finding, and the run goes on", async () 
   assert.ok(result.ok);
   assert.deepEqual(
     result.report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`),
-    ["syntax-error a/main.tf:1:1", "hidden-account-selection b/main.tf:1:1"],
+    ["syntax-error a/main.tf:1:1", "hidden-account-selection b/main.tf:2:3"],
   );
   assert.match(result.report.findings[0]?.message ?? "", /cannot read a\/main\.tf: EACCES/);
 });
@@ -170,7 +172,7 @@ describe("with crossform.yaml", () => {
       ].join("\n"),
       "stacks/app/main.tf":
         'terraform {\n  backend "s3" {\n    bucket = "acme-tfstate"\n    key    = "app.tfstate"\n  }\n}\n\nmodule "shared" {\n  source = "../../stacks/shared"\n}\n',
-      "stacks/shared/main.tf": 'provider "aws" {}\n',
+      "stacks/shared/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n',
     });
     const result = await lint(adapters, { cwd: root });
     assert.ok(result.ok, JSON.stringify(result.ok ? [] : result.diagnostics));

@@ -29,7 +29,7 @@ ruleCases(hardCodedAccountId, [
   {
     name: "an account id in a principal inside a heredoc policy",
     repository: inModule(
-      'resource "aws_s3_bucket_policy" "x" {\n  bucket = "b"\n  policy = <<EOF\n{"Principal": {"AWS": "arn:aws:iam::444455556666:root"}}\nEOF\n}\n',
+      'resource "aws_s3_bucket_policy" "x" {\n  bucket = "b"\n  policy = <<EOF\n{"Principal": {"AWS": "arn:aws:iam::731935562882:root"}}\nEOF\n}\n',
     ),
     expected: [{ file: "modules/app/main.tf", line: 4, column: 37 }],
   },

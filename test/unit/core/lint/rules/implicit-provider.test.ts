@@ -17,6 +17,7 @@ ruleCases(implicitProvider, [
               'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\ndata "aws_caller_identity" "me" {}\n\nmodule "net" {\n  source = "./net"\n}\n',
           },
         },
+        { dir: "live/net", files: { "main.tf": 'resource "aws_vpc" "this" {}\n' } },
       ],
     },
     expected: [

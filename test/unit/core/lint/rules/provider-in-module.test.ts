@@ -86,6 +86,7 @@ ruleCases(providerInModule, [
     expected: [],
   },
   {
+    // JSON syntax has no keyword per block: the finding points at the provider's own entry.
     name: "an indented provider block in a JSON module",
     repository: {
       modules: [
@@ -99,6 +100,6 @@ ruleCases(providerInModule, [
         },
       ],
     },
-    expected: [{ file: "modules/net/main.tf.json", line: 2, column: 3 }],
+    expected: [{ file: "modules/net/main.tf.json", line: 3, column: 5 }],
   },
 ]);

@@ -15,11 +15,11 @@ import type { LintSourceBatch } from "./read-lint-sources.ts";
 
 /** Options of the reader. */
 export interface LintSourceReaderOptions {
-  /** Worker threads at most. @default the number of cores, at most 8 */
-  workers?: number;
-  /** Below this many files, read on the calling thread. @default 300 */
+  /** Threads that parse, the calling one included. @default the number of cores, at most 8 */
+  threads?: number;
+  /** Below this many files, read on the calling thread alone. @default 300 */
   inlineBelow?: number;
-  /** Files per message to a worker. @default 16 */
+  /** Files per batch. @default 16 */
   batchSize?: number;
 }
 
@@ -28,16 +28,16 @@ export function createLintSourceReader(
   parser: HclParser,
   options: LintSourceReaderOptions = {},
 ): LintSourceReader {
-  const workers = options.workers ?? Math.min(availableParallelism(), 8);
+  const threads = options.threads ?? Math.min(availableParallelism(), 8);
   const inlineBelow = options.inlineBelow ?? 300;
   const batchSize = options.batchSize ?? 16;
   return {
     async read(files, ruleIds) {
-      const count = Math.min(workers, Math.ceil(files.length / (inlineBelow / 2)));
+      const workers = Math.min(threads, Math.ceil(files.length / (inlineBelow / 2))) - 1;
       const reads =
-        files.length < inlineBelow || count < 2
+        files.length < inlineBelow || workers < 1
           ? readSourcesSync(parser, files, ruleIds)
-          : await readInWorkers(files, ruleIds, count, batchSize);
+          : await readInThreads(parser, files, ruleIds, workers, batchSize);
       return reads.filter((read): read is LintSourceRead => read !== null);
     },
   };
@@ -54,58 +54,86 @@ interface WorkerReply {
   reads?: (LintSourceRead | null)[];
 }
 
-/** Hands batches out to `count` workers as each finishes its previous one (a sliding window). */
-function readInWorkers(
+/**
+ * Shares the batches between `workers` worker threads and the calling thread: each worker keeps
+ * two batches queued (a sliding window); the calling thread takes the next batch whenever it is
+ * free, yielding between batches so that the workers' replies are handled.
+ */
+async function readInThreads(
+  parser: HclParser,
   files: LintSourceRequest[],
   ruleIds: string[],
-  count: number,
+  workers: number,
   batchSize: number,
 ): Promise<(LintSourceRead | null)[]> {
   const results: (LintSourceRead | null)[] = new Array<LintSourceRead | null>(files.length);
+  const batches = Math.ceil(files.length / batchSize);
   const pool: Worker[] = [];
   let next = 0;
   let done = 0;
-  const batches = Math.ceil(files.length / batchSize);
-  return new Promise((resolve, reject) => {
-    const stop = (error?: unknown): void => {
-      for (const worker of pool) void worker.terminate();
-      if (error === undefined) resolve(results);
-      else reject(error instanceof Error ? error : new Error(String(error)));
-    };
-    const send = (worker: Worker): void => {
-      if (next >= batches) return;
-      const id = next;
-      next += 1;
-      const batch: LintSourceBatch = {
-        id,
-        files: files.slice(id * batchSize, (id + 1) * batchSize),
-        ruleIds,
-      };
-      worker.postMessage(batch);
-    };
-    for (let i = 0; i < count; i += 1) {
-      const worker = new Worker(WORKER_URL);
-      pool.push(worker);
-      worker.on("message", (reply: WorkerReply) => {
-        if (reply.ready === true) {
-          send(worker);
-          send(worker);
-          return;
-        }
-        const { id, reads } = reply;
-        if (id === undefined || reads === undefined) return;
-        reads.forEach((read, offset) => {
-          results[id * batchSize + offset] = read;
-        });
-        done += 1;
-        if (done === batches) stop();
-        else send(worker);
-      });
-      worker.on("error", (error) => stop(error));
-      worker.on("exit", (code) => {
-        if (done < batches && code !== 0)
-          stop(new Error(`a lint worker stopped with code ${code}`));
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const settle = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  const take = (): number | undefined => (next < batches ? next++ : undefined);
+  const store = (id: number, reads: (LintSourceRead | null)[]): void => {
+    reads.forEach((read, offset) => {
+      results[id * batchSize + offset] = read;
+    });
+    done += 1;
+    if (done === batches) settle();
+  };
+  const slice = (id: number): LintSourceRequest[] =>
+    files.slice(id * batchSize, (id + 1) * batchSize);
+  const send = (worker: Worker): void => {
+    const id = take();
+    if (id === undefined) return;
+    const batch: LintSourceBatch = { id, files: slice(id), ruleIds };
+    worker.postMessage(batch);
+  };
+  for (let i = 0; i < workers; i += 1) {
+    const worker = new Worker(WORKER_URL);
+    pool.push(worker);
+    worker.on("message", (reply: WorkerReply) => {
+      if (reply.ready === true) {
+        send(worker);
+        send(worker);
+        return;
+      }
+      if (reply.id === undefined || reply.reads === undefined) return;
+      store(reply.id, reply.reads);
+      send(worker);
+    });
+    worker.on("error", (error) => {
+      failure ??= error;
+      settle();
+    });
+    worker.on("exit", (code) => {
+      if (done < batches && code !== 0) {
+        failure ??= new Error(`a lint worker stopped with code ${code}`);
+        settle();
+      }
+    });
+  }
+  try {
+    for (;;) {
+      // Let the workers' replies in (and queue them more work) between two batches of our own.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (failure !== undefined) throw failure;
+      const id = take();
+      if (id === undefined) break;
+      store(id, readSourcesSync(parser, slice(id), ruleIds));
+    }
+    while (done < batches && failure === undefined) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
       });
     }
-  });
+    if (failure !== undefined) throw failure;
+    return results;
+  } finally {
+    for (const worker of pool) void worker.terminate();
+  }
 }

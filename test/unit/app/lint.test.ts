@@ -3,10 +3,12 @@ import { cp, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { AtomicFileWriter } from "../../../src/adapters/fs/atomic-write.ts";
 import { NodeFileSystem } from "../../../src/adapters/fs/node-file-system.ts";
 import { createTreeSitterHclParser } from "../../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
 import { lint } from "../../../src/app/lint.ts";
 import type { LintAdapters } from "../../../src/app/lint.ts";
+import { CrossformError } from "../../../src/core/errors.ts";
 import { GENERATED_HEADER } from "../../../src/core/generate/hcl-writer.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 
@@ -246,5 +248,107 @@ describe("with crossform.yaml", () => {
     const result = await lint(adapters, { cwd: root });
     assert.equal(result.ok, false);
     if (!result.ok) assert.ok(result.diagnostics.length > 0);
+  });
+});
+
+describe("where report paths start", () => {
+  test("at the git top level, whatever directory is linted and whatever the working directory", async () => {
+    const root = await makeTempDir("lint-git-root");
+    await writeTree(root, {
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "infra/live/main.tf": 'provider "aws" {\n  alias = "x"\n}\n',
+    });
+    const elsewhere = await makeTempDir("lint-elsewhere");
+    const result = await lint(adapters, { cwd: elsewhere, paths: [join(root, "infra", "live")] });
+    assert.ok(result.ok);
+    assert.equal(result.root, root);
+    assert.deepEqual(
+      [...new Set(result.report.findings.map((f) => f.file))],
+      ["infra/live/main.tf"],
+    );
+  });
+
+  test("outside git, at the path given", async () => {
+    const root = await makeTempDir("lint-no-git");
+    await writeTree(root, { "live/main.tf": 'provider "aws" {\n  alias = "x"\n}\n' });
+    const result = await lint(adapters, { cwd: "/", paths: [join(root, "live")] });
+    assert.ok(result.ok);
+    assert.equal(result.root, join(root, "live"));
+    assert.deepEqual([...new Set(result.report.findings.map((f) => f.file))], ["main.tf"]);
+  });
+});
+
+describe("adoption", () => {
+  test("a tree with no Terraform file warns, naming the Terragrunt units it found", async () => {
+    const root = await makeTempDir("lint-terragrunt-only");
+    await writeTree(root, {
+      "root.hcl": 'remote_state {\n  backend = "s3"\n}\n',
+      "prod/vpc/terragrunt.hcl":
+        'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\nterraform {\n  source = "git::https://github.com/acme/modules.git//vpc?ref=v1"\n}\n',
+    });
+    const report = await findingsOf(root);
+    assert.equal(report.fileCount, 0);
+    assert.equal(report.warnings.length, 1);
+    assert.match(
+      report.warnings[0] ?? "",
+      /^no Terraform file \(\.tf, \.tf\.json\) was found under \., only 1 Terragrunt unit \(1 with a remote terraform\.source\)/,
+    );
+    const empty = await makeTempDir("lint-empty");
+    assert.match((await findingsOf(empty)).warnings[0] ?? "", /nothing was linted/);
+  });
+
+  test("only and disable pick rules; an unknown id is a user error listing the rules", async () => {
+    const only = await lint(adapters, { cwd: repository, only: ["shared-state"] });
+    assert.ok(only.ok);
+    assert.deepEqual([...new Set(only.report.findings.map((f) => f.ruleId))], ["shared-state"]);
+    const disabled = await lint(adapters, {
+      cwd: repository,
+      disable: ["missing-account-guard", "hidden-account-selection"],
+    });
+    assert.ok(disabled.ok);
+    assert.ok(
+      disabled.report.findings.every(
+        (f) => f.ruleId !== "missing-account-guard" && f.ruleId !== "hidden-account-selection",
+      ),
+    );
+    assert.ok(disabled.report.findings.length > 0);
+    await assert.rejects(
+      lint(adapters, { cwd: repository, only: ["shared-sate"] }),
+      (e: unknown) =>
+        e instanceof CrossformError &&
+        e.code === "lint/unknown-rule" &&
+        /there is no lint rule shared-sate/.test(e.message) &&
+        /shared-state/.test(e.hint ?? ""),
+    );
+  });
+
+  test("write a baseline, then only new findings count", async () => {
+    const root = await makeTempDir("lint-baseline");
+    await writeTree(root, { "live/main.tf": 'provider "aws" {\n  alias = "x"\n}\n' });
+    const withWriter = { ...adapters, writer: new AtomicFileWriter() };
+    const written = await lint(withWriter, {
+      cwd: root,
+      baseline: "lint-baseline.json",
+      writeBaseline: true,
+    });
+    assert.ok(written.ok);
+    assert.equal(written.baselineWritten, "lint-baseline.json");
+    assert.equal(written.report.findings.length, 0);
+    assert.equal(written.report.baselined, 2);
+    await writeFile(
+      join(root, "live", "main.tf"),
+      '# moved down\n\nprovider "aws" {\n  alias = "x"\n}\n\nprovider "aws" {\n  alias = "y"\n}\n',
+    );
+    const later = await lint(adapters, { cwd: root, baseline: "lint-baseline.json" });
+    assert.ok(later.ok);
+    assert.equal(later.report.baselined, 2);
+    assert.deepEqual(
+      later.report.findings.map((f) => `${f.ruleId} ${f.line}`),
+      ["hidden-account-selection 7", "missing-account-guard 7"],
+    );
+    await assert.rejects(
+      lint(adapters, { cwd: root, baseline: "missing.json" }),
+      /the baseline missing\.json cannot be read/,
+    );
   });
 });

@@ -54,7 +54,7 @@ function stateWriters(repository: LintRepository): StateWriter[] {
         key: literal(backend.attributes["key"]?.value),
         prefix: literal(backend.attributes["workspace_key_prefix"]?.value),
       };
-      if (module.backendFiles.length === 0 || block.bucket !== undefined) {
+      if (module.backendFiles.length === 0) {
         const keyRange = backend.attributes["key"]?.range;
         if (block.bucket === undefined || block.key === undefined || keyRange === undefined)
           continue;

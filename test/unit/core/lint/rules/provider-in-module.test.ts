@@ -102,4 +102,14 @@ ruleCases(providerInModule, [
     },
     expected: [{ file: "modules/net/main.tf.json", line: 3, column: 5 }],
   },
+  {
+    name: "an empty aliased block is the legacy declaration of an alias the caller passes",
+    repository: {
+      modules: [
+        root("../modules/net", "  providers = { aws.peer = aws }\n"),
+        { dir: "modules/net", files: { "main.tf": 'provider "aws" {\n  alias = "peer"\n}\n' } },
+      ],
+    },
+    expected: [],
+  },
 ]);

@@ -168,10 +168,22 @@ export interface LintRule<Facts = unknown> {
   create(context: RuleContext<Facts>): void;
 }
 
-/** Whether a module directory is deployed to several accounts: called as a module, or deployed as a root more than once. */
+/**
+ * Whether a module directory is reusable code, deployed to several accounts: a module another
+ * directory calls; a root deployed to several accounts (a crossform per-account stack, several
+ * Terragrunt units); or a directory of a module library linted alone, which nothing here calls but
+ * which has neither a backend nor a provider configuration of its own, so it cannot be deployed as
+ * it is.
+ */
 export function isReusable(module: LintModule): boolean {
   if (module.role === "module") return true;
   if (module.stack !== undefined)
     return module.stack.mode === "per-account" && module.stack.accountCount > 1;
-  return module.terragruntUnits.length > 1;
+  if (module.terragruntUnits.length > 0) return module.terragruntUnits.length > 1;
+  return (
+    module.generatedFiles.length === 0 &&
+    module.summary.backends.length === 0 &&
+    module.summary.providers.length === 0 &&
+    module.summary.variables.length > 0
+  );
 }

@@ -151,7 +151,9 @@ function reusableLabel(module: LintModule): string {
   if (module.role === "module") return `the reusable module ${module.dir}`;
   if (module.stack !== undefined)
     return `${module.dir}, deployed to ${module.stack.accountCount} accounts as stack ${module.stack.name},`;
-  return `${module.dir}, deployed by ${module.terragruntUnits.length} Terragrunt units,`;
+  if (module.terragruntUnits.length > 0)
+    return `${module.dir}, deployed by ${module.terragruntUnits.length} Terragrunt units,`;
+  return `the module ${module.dir} (no backend, no provider: made to be called)`;
 }
 
 /** Every account id literal of a file that is not exempt by where it is written. */

@@ -256,6 +256,45 @@ ruleCases(hardCodedAccountId, [
     expected: [],
   },
   {
+    // Seen in public repositories: a library of modules, each called from other repositories only.
+    name: "a module library linted alone: a directory with no backend and no provider is made to be called",
+    repository: {
+      modules: [
+        {
+          dir: "iam_role",
+          files: {
+            "variables.tf": 'variable "name" {\n  type = string\n}\n',
+            "main.tf":
+              'resource "aws_iam_role" "this" {\n  name               = var.name\n  assume_role_policy = jsonencode({ Principal = { AWS = "arn:aws:iam::731935562881:root" } })\n}\n',
+          },
+        },
+      ],
+    },
+    expected: [{ file: "iam_role/main.tf", line: 3, column: 71 }],
+  },
+  {
+    name: "a directory with its own provider or backend is deployed as it is: a root",
+    repository: {
+      modules: [
+        {
+          dir: "account",
+          files: {
+            "main.tf":
+              'variable "name" {}\n\nprovider "aws" {\n  region = "eu-west-1"\n}\n\nlocals {\n  peer = "731935562881"\n}\n',
+          },
+        },
+        {
+          dir: "state",
+          files: {
+            "main.tf":
+              'variable "name" {}\n\nterraform {\n  backend "s3" {}\n}\n\nlocals {\n  peer = "731935562881"\n}\n',
+          },
+        },
+      ],
+    },
+    expected: [],
+  },
+  {
     name: "an account id suppressed on the line before",
     repository: inModule(
       'locals {\n  # crossform-ignore: hard-coded-account-id\n  partner = "731935562881"\n}\n',

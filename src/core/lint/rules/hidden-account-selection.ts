@@ -26,13 +26,17 @@ import type { LintModule, LintRule, RuleContext } from "../rule.ts";
  */
 const ACCOUNT_WORDS = new Set(["profile", "profiles", "principal", "principals"]);
 
-/** True when a name speaks of accounts, profiles or principals. */
+/** True when a name speaks of accounts, profiles or principals (an instance profile is neither). */
 function isAccountName(name: string): boolean {
-  return name
+  const words = name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .some((word) => word.includes("account") || ACCOUNT_WORDS.has(word));
+    .split(/[^a-z0-9]+/);
+  return words.some(
+    (word, i) =>
+      word.includes("account") ||
+      (ACCOUNT_WORDS.has(word) && !(word.startsWith("profile") && words[i - 1] === "instance")),
+  );
 }
 
 /** Literal text that holds an account id. */

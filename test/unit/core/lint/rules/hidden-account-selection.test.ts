@@ -128,7 +128,7 @@ ruleCases(hiddenAccountSelection, [
     // Seen in public repositories: per-environment settings in a map keyed by a workspace-derived local.
     name: "settings chosen by workspace are not accounts: sizes, names, certificate and instance-role names",
     repository: live(
-      'locals {\n  environment = trimprefix(terraform.workspace, "app-")\n}\n\nresource "aws_ebs_volume" "u01" {\n  size = local.application_data.accounts[local.environment].u01_size\n  tags = { Name = local.application_data.accounts[local.environment].instance_role_ftp }\n}\n\nresource "aws_lb_listener" "https" {\n  certificate_arn = local.is_production ? aws_acm_certificate.a.arn : aws_acm_certificate.b.arn\n}\n\nlocals {\n  is_production = local.environment == "production"\n}\n',
+      'locals {\n  environment = trimprefix(terraform.workspace, "app-")\n}\n\nresource "aws_ebs_volume" "u01" {\n  size = local.application_data.accounts[local.environment].u01_size\n  tags = { Name = local.application_data.accounts[local.environment].instance_role_ftp }\n}\n\nresource "aws_lb_listener" "https" {\n  certificate_arn = local.is_production ? aws_acm_certificate.a.arn : aws_acm_certificate.b.arn\n}\n\nlocals {\n  is_production = local.environment == "production"\n  engine_role   = local.config[local.environment]["remote_engine_instance_profile_role"]\n}\n',
     ),
     expected: [],
   },

@@ -21,6 +21,8 @@ export interface LintSourceReaderOptions {
   inlineBelow?: number;
   /** Files per batch. @default 16 */
   batchSize?: number;
+  /** Whether the calling thread parses batches too, besides the workers. @default true */
+  callingThreadReads?: boolean;
 }
 
 /** Creates the reader; `parser` serves the files read on the calling thread. */
@@ -31,13 +33,14 @@ export function createLintSourceReader(
   const threads = options.threads ?? Math.min(availableParallelism(), 8);
   const inlineBelow = options.inlineBelow ?? 300;
   const batchSize = options.batchSize ?? 16;
+  const callingThreadReads = options.callingThreadReads ?? true;
   return {
     async read(files, ruleIds) {
       const workers = Math.min(threads, Math.ceil(files.length / (inlineBelow / 2))) - 1;
       const reads =
         files.length < inlineBelow || workers < 1
           ? readSourcesSync(parser, files, ruleIds)
-          : await readInThreads(parser, files, ruleIds, workers, batchSize);
+          : await readInThreads(parser, files, ruleIds, workers, batchSize, callingThreadReads);
       return reads.filter((read): read is LintSourceRead => read !== null);
     },
   };
@@ -65,6 +68,7 @@ async function readInThreads(
   ruleIds: string[],
   workers: number,
   batchSize: number,
+  callingThreadReads: boolean,
 ): Promise<(LintSourceRead | null)[]> {
   const results: (LintSourceRead | null)[] = new Array<LintSourceRead | null>(files.length);
   const batches = Math.ceil(files.length / batchSize);
@@ -118,7 +122,7 @@ async function readInThreads(
     });
   }
   try {
-    for (;;) {
+    while (callingThreadReads) {
       // Let the workers' replies in (and queue them more work) between two batches of our own.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (failure !== undefined) throw failure;

@@ -38,8 +38,16 @@ test("worker threads and the calling thread read the same facts, in the order as
     inlineBelow: 2,
     batchSize: 3,
   }).read(requests, ids);
+  // Every batch in a worker thread: what crosses the thread boundary is all there is.
+  const workersOnly = await createLintSourceReader(parser, {
+    threads: 3,
+    inlineBelow: 2,
+    batchSize: 5,
+    callingThreadReads: false,
+  }).read(requests, ids);
   assert.equal(inline.length, requests.length);
   assert.deepEqual(threaded, inline);
+  assert.deepEqual(workersOnly, inline);
   assert.deepEqual(
     inline.map((read) => (read.kind === "generated" ? read.path : read.file.path)),
     requests.map((request) => request.display),

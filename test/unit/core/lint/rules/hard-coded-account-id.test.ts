@@ -249,7 +249,9 @@ ruleCases(hardCodedAccountId, [
         {
           dir: "stacks/dns",
           stack: { name: "dns", accountCount: 2, mode: "multi-account" },
-          files: { "main.tf": 'locals {\n  delegate_to = "731935562881"\n}\n' },
+          files: {
+            "main.tf": 'variable "zone" {}\n\nlocals {\n  delegate_to = "731935562881"\n}\n',
+          },
         },
       ],
     },

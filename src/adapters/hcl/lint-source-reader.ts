@@ -23,6 +23,12 @@ export interface LintSourceReaderOptions {
   batchSize?: number;
   /** Whether the calling thread parses batches too, besides the workers. @default true */
   callingThreadReads?: boolean;
+  /**
+   * V8 young generation of each worker, in MB. Left alone it grows with the garbage parsing makes,
+   * which costs memory and buys no speed here (docs/performance.md, "Lint").
+   * @default 16
+   */
+  workerYoungGenerationMb?: number;
 }
 
 /** Creates the reader; `parser` serves the files read on the calling thread. */
@@ -40,7 +46,15 @@ export function createLintSourceReader(
       const reads =
         files.length < inlineBelow || workers < 1
           ? readSourcesSync(parser, files, ruleIds)
-          : await readInThreads(parser, files, ruleIds, workers, batchSize, callingThreadReads);
+          : await readInThreads(
+              parser,
+              files,
+              ruleIds,
+              workers,
+              batchSize,
+              callingThreadReads,
+              options.workerYoungGenerationMb ?? 16,
+            );
       return reads.filter((read): read is LintSourceRead => read !== null);
     },
   };
@@ -69,6 +83,7 @@ async function readInThreads(
   workers: number,
   batchSize: number,
   callingThreadReads: boolean,
+  youngGenerationMb: number,
 ): Promise<(LintSourceRead | null)[]> {
   const results: (LintSourceRead | null)[] = new Array<LintSourceRead | null>(files.length);
   const batches = Math.ceil(files.length / batchSize);
@@ -98,7 +113,9 @@ async function readInThreads(
     worker.postMessage(batch);
   };
   for (let i = 0; i < workers; i += 1) {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(WORKER_URL, {
+      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
+    });
     pool.push(worker);
     worker.on("message", (reply: WorkerReply) => {
       if (reply.ready === true) {

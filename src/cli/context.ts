@@ -9,7 +9,6 @@ import { Option } from "commander";
 import { NodeFileSystem } from "../adapters/fs/node-file-system.ts";
 import { AtomicFileWriter } from "../adapters/fs/atomic-write.ts";
 import { createTreeSitterHclParser } from "../adapters/hcl/tree-sitter-hcl-parser.ts";
-import { SdkAwsSessions } from "../adapters/aws/sdk-aws-sessions.ts";
 import type { LoadConfigOptions } from "../app/load-config.ts";
 import { CrossformError } from "../core/errors.ts";
 import type { AwsSessions } from "../ports/aws.ts";
@@ -73,19 +72,36 @@ export interface Adapters {
   aws(base: AwsBase): RunAwsSessions;
 }
 
+/** What {@link buildAdapters} prepares. */
+export interface AdapterOptions {
+  /**
+   * Whether the command may call AWS. The AWS SDK is loaded only then: it is about 30 MB of a
+   * process that never uses it otherwise (`lint`, docs/performance.md). @default true
+   */
+  aws?: boolean;
+}
+
 /** Builds the adapters; the HCL parser loads its grammar once. */
-export async function buildAdapters(): Promise<Adapters> {
+export async function buildAdapters(options: AdapterOptions = {}): Promise<Adapters> {
+  const sdk =
+    options.aws === false ? undefined : await import("../adapters/aws/sdk-aws-sessions.ts");
   let sessions: { key: string; value: RunAwsSessions } | undefined;
   return {
     fs: new NodeFileSystem(),
     writer: new AtomicFileWriter(),
     parser: await createTreeSitterHclParser(),
     aws(base) {
+      if (sdk === undefined)
+        throw new CrossformError(
+          "internal",
+          "internal",
+          "this command was built without AWS access",
+        );
       const key = `${base.profile ?? ""}@${base.region}`;
       if (sessions?.key !== key) {
         sessions = {
           key,
-          value: new SdkAwsSessions({ profile: base.profile, region: base.region }),
+          value: new sdk.SdkAwsSessions({ profile: base.profile, region: base.region }),
         };
       }
       return sessions.value;

@@ -15,6 +15,7 @@ import { createLintSourceReader } from "../src/adapters/hcl/lint-source-reader.t
 import { createTreeSitterHclParser } from "../src/adapters/hcl/tree-sitter-hcl-parser.ts";
 import { lint } from "../src/app/lint.ts";
 import type { LintFinding } from "../src/core/lint/engine.ts";
+import { prng } from "./lint-repository.ts";
 
 const { values } = parseArgs({
   options: {
@@ -28,16 +29,9 @@ if (values.corpus === undefined) throw new Error("--corpus DIR is required");
 const corpus = values.corpus;
 const perRule = Number(values["per-rule"]);
 
-/** Mulberry32, seeded from a string: the same sample for the same seed and rule. */
+/** A seeded generator (bench/lint-repository.ts) per string: the same sample for the same seed and rule. */
 function random(seed: string): () => number {
-  let state = [...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 2654435761) >>> 0, 7);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return prng([...seed].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 2654435761) >>> 0, 7));
 }
 
 function shuffle<T>(items: T[], next: () => number): T[] {

@@ -22,8 +22,7 @@ export interface LockedProvider {
 
 /** What a lock file pins, or why it could not be read. */
 export type LockedProviders =
-  | { ok: true; providers: LockedProvider[] }
-  | { ok: false; problem: string };
+  { ok: true; providers: LockedProvider[] } | { ok: false; problem: string };
 
 /**
  * The `provider "<address>" { version = "..." }` blocks of a parsed `.terraform.lock.hcl`, in file

@@ -30,19 +30,19 @@ resource "aws_iam_role" "app" {
       Principal = { Service = "ec2.amazonaws.com" }
     }]
   })
-}
 
-resource "aws_iam_role_policy" "artifacts" {
-  name = "read-artifacts"
-  role = aws_iam_role.app.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["s3:GetObject"]
-      Resource = "${local.network.artifact_bucket_arn}/*"
-    }]
-  })
+  # Inline in the role, so that a refresh reads back exactly what was applied.
+  inline_policy {
+    name = "read-artifacts"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = "${local.network.artifact_bucket_arn}/*"
+      }]
+    })
+  }
 }
 
 module "registration" {

@@ -45,9 +45,7 @@ import { makeTempDir } from "../../../helpers/temp-dir.ts";
 import { runTerraform, terraformEnv } from "../../../helpers/terraform.ts";
 
 /** The quickstart's units with built-in resources only: these tests are about the runner, not a provider. */
-const fixture = fileURLToPath(
-  new URL("../../../fixtures/run/builtin-quickstart", import.meta.url),
-);
+const fixture = fileURLToPath(new URL("../../../fixtures/run/builtin-quickstart", import.meta.url));
 
 /**
  * Added to the copy's network stack: a resource whose local-exec provisioner records the child's

@@ -1,7 +1,9 @@
-// The run engine over the quickstart, as a user runs it: the built CLI in a copy of
-// examples/quickstart against real terraform and one moto_server. The tests run in order, each on
-// what the one before left: bootstrap, refusals, plan (app blocked), apply, plan (no changes), an
-// out-of-band state edit found by drift, output, runs and report, destroy.
+// The run engine over the quickstart's nine units, as a user runs it: the built CLI in a copy of
+// test/fixtures/run/builtin-quickstart (the quickstart's accounts, stacks and waves, built from
+// Terraform's built-ins only) against real terraform and one moto_server. The tests run in order,
+// each on what the one before left: bootstrap, refusals, plan (app blocked), apply, plan (no
+// changes), an out-of-band state edit found by drift, shards, waves, output, runs and report,
+// destroy. The quickstart itself, with the real aws provider, is run by run-quickstart.test.ts.
 import assert from "node:assert/strict";
 import { cp, readFile, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -29,7 +31,7 @@ import type { MotoServer } from "../helpers/moto.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { terraformEnv } from "../helpers/terraform.ts";
 
-const quickstart = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
+const quickstart = fileURLToPath(new URL("../fixtures/run/builtin-quickstart", import.meta.url));
 
 /** The parts of a Terraform state file these tests read. */
 interface TerraformState {
@@ -45,7 +47,7 @@ interface TerraformState {
 }
 
 // At the top of the file, so that the copy lives until the file's last test ends.
-const root = await makeTempDir("run-quickstart");
+const root = await makeTempDir("run-engine");
 const work = join(root, "quickstart");
 const home = join(root, "home");
 await cp(quickstart, work, {
@@ -53,7 +55,7 @@ await cp(quickstart, work, {
   filter: (source) => ![".crossform", ".terraform"].includes(basename(source)),
 });
 const read = readConfigText(await readFile(join(work, "crossform.yaml"), "utf8"), "crossform.yaml");
-assert.ok(read.ok, "the quickstart's crossform.yaml is valid");
+assert.ok(read.ok, "the fixture's crossform.yaml is valid");
 const config: Config = read.config;
 const units: Unit[] = read.units.units;
 const buckets = stateBucketsOf(units);
@@ -71,7 +73,7 @@ before(async () => {
 });
 after(() => moto?.stop());
 
-/** The built CLI in the quickstart copy: only the emulator's AWS settings, no terminal (CI=true). */
+/** The built CLI in the fixture's copy: only the emulator's AWS settings, no terminal (CI=true). */
 function crossform(...args: string[]): Promise<CliResult> {
   return runBuiltCli(args, {
     cwd: work,
@@ -102,7 +104,7 @@ function unitOf(report: RunReport, id: string): UnitReport {
 
 function accountId(name: string): string {
   const id = config.accounts.get(name)?.id;
-  assert.ok(id, `account ${name} is in the quickstart's crossform.yaml`);
+  assert.ok(id, `account ${name} is in the fixture's crossform.yaml`);
   return id;
 }
 
@@ -125,7 +127,7 @@ async function stateOf(unit: Unit): Promise<TerraformState> {
 
 function unitNamed(id: string): Unit {
   const unit = units.find((u) => u.id === id);
-  assert.ok(unit, `${id} is a unit of the quickstart`);
+  assert.ok(unit, `${id} is a unit of the fixture`);
   return unit;
 }
 
@@ -364,7 +366,7 @@ test("drift --shard 1/2 and 2/2 split the units by account and region; report --
 
 test("plan --wave prod (or --wave 3) plans only the units of that wave", async () => {
   const expected = units.filter((u) => u.wave === 2).map((u) => u.id);
-  assert.ok(expected.length >= 3, "the quickstart's prod wave holds network, app and dns units");
+  assert.ok(expected.length >= 3, "the fixture's prod wave holds network, app and dns units");
   for (const wave of ["prod", "3"]) {
     const result = await crossform("plan", "--wave", wave, "--format", "json");
     assert.equal(result.code, 0, show(result));

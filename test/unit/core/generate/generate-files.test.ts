@@ -486,6 +486,28 @@ describe("providers file", () => {
   });
 });
 
+describe("every provider block", () => {
+  test("carries allowed_account_ids, default or alias, in every configuration", () => {
+    let checked = 0;
+    for (const [name, yaml] of Object.entries(ALL_CONFIGS)) {
+      const generated = generate(yaml, AWS_EVERYWHERE);
+      for (const [path, text] of generated.byPath) {
+        if (!path.endsWith("crossform_providers.tf")) continue;
+        for (const provider of providerBlocks(path, text)) {
+          checked += 1;
+          const alias = provider.attributes.alias ?? "(default)";
+          assert.ok(
+            Array.isArray(provider.attributes.allowed_account_ids) &&
+              provider.attributes.allowed_account_ids.length === 1,
+            `${name}: ${path} provider ${String(alias)} has allowed_account_ids`,
+          );
+        }
+      }
+    }
+    assert.ok(checked >= 15, `${checked} provider blocks checked`);
+  });
+});
+
 describe("variables file", () => {
   test("declares exactly the crossform_* variables every unit's tfvars set, with types their values have", () => {
     let checked = 0;

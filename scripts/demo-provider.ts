@@ -1,5 +1,5 @@
 // Where the demo's hashicorp/aws provider comes from, and the check that it can be installed
-// before anything else runs. A filesystem mirror is used when CROSSFORM_PROVIDER_MIRROR names one
+// before anything else runs. A filesystem mirror is used when CROSSFORM_TF_PROVIDER_MIRROR names one
 // or one is found under / (the machines without registry access carry one); otherwise the
 // registry. The demo's own Terraform CLI configuration (TF_CLI_CONFIG_FILE under .crossform/demo/)
 // says which: the user's ~/.terraformrc is never read.

@@ -1,5 +1,5 @@
 // `npm run demo`: the quickstart (examples/quickstart) against a local AWS API emulator, as
-// CONTRACT.md section 8 orders it. It runs the built CLI (dist/), real terraform with the real
+// docs/contract.md section 8 orders it. It runs the built CLI (dist/), real terraform with the real
 // hashicorp/aws provider and moto_server; it writes only under examples/quickstart/.crossform/ and
 // never reads or changes the user's AWS or Terraform configuration (its own AWS_CONFIG_FILE,
 // credentials file and TF_CLI_CONFIG_FILE live under .crossform/demo/).
@@ -26,6 +26,7 @@ import {
   expectedInventory,
   inventoryProblems,
 } from "./demo-inventory.ts";
+import { PROVIDER_MIRROR_ENV } from "../test/helpers/provider-mirror.ts";
 import { checkProviderInstall, providerSource } from "./demo-provider.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -125,7 +126,7 @@ function run(
   });
 }
 
-/** The children's whole environment: no user AWS settings pass through (CONTRACT.md section 5). */
+/** The children's whole environment: no user AWS settings pass through (docs/contract.md section 5). */
 function childEnv(server: MotoServer): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "TERM"]) {
@@ -207,7 +208,7 @@ async function checkProvider(): Promise<void> {
   if (!checked.ok) {
     throw new DemoError(
       `the hashicorp/aws provider cannot be installed from ${source.description}, so nothing was run:\n${checked.reason}\n` +
-        "set CROSSFORM_PROVIDER_MIRROR to a Terraform filesystem mirror holding registry.terraform.io/hashicorp/aws/5.100.0 (terraform providers mirror writes one), or run the demo where registry.terraform.io can be reached",
+        `set ${PROVIDER_MIRROR_ENV} to a Terraform filesystem mirror holding registry.terraform.io/hashicorp/aws/5.100.0 (terraform providers mirror writes one), or run the demo where registry.terraform.io can be reached`,
     );
   }
   say(

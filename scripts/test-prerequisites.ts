@@ -48,7 +48,7 @@ for (const [tool, install] of tools) {
   if (!onPath(tool)) problems.push(`'${tool}' is not on the PATH; install it: ${install}`);
 }
 
-// The real aws provider, without the registry: CROSSFORM_PROVIDER_MIRROR, or a mirror found under /.
+// The real aws provider, without the registry: CROSSFORM_TF_PROVIDER_MIRROR, or a mirror found under /.
 const mirrorProblemText = mirrorProblem(findProviderMirror());
 if (mirrorProblemText !== undefined) problems.push(mirrorProblemText);
 

@@ -53,9 +53,11 @@ export { validate } from "./app/validate.ts";
 export type { ValidatedUnit, ValidateReport } from "./app/validate.ts";
 export { computeGeneratedFiles, generate } from "./app/generate.ts";
 export type { FileChange, GenerateDeps, GenerateReport } from "./app/generate.ts";
-export { profileSpecs, profiles } from "./app/profiles.ts";
+export { baseCredentialSource, checkProfiles, profileSpecs, profiles } from "./app/profiles.ts";
 export type { ProfilesEnvironment, ProfilesReport } from "./app/profiles.ts";
 export type { AwsCredentialSource, AwsProfileSpec } from "./core/profiles/aws-config-block.ts";
+export type { BaseCredentialSource } from "./core/profiles/base-credential-source.ts";
+export type { ProfilesCheck, ProfileState } from "./core/profiles/profiles-check.ts";
 export { generateFiles } from "./core/generate/generate-files.ts";
 export type { GeneratedFile, StackCodeFacts } from "./core/generate/generate-files.ts";
 export { explainUnit } from "./core/generate/explain.ts";
@@ -72,6 +74,7 @@ export { verify } from "./app/verify.ts";
 export type {
   AccountVerification,
   BaseVerification,
+  ProfilesVerification,
   VerifyDeps,
   VerifyOptions,
   VerifyReport,
@@ -93,7 +96,17 @@ export type { EventSink } from "./ports/event-sink.ts";
 export { SdkAwsSessions } from "./adapters/aws/sdk-aws-sessions.ts";
 
 // Running Terraform across units: plan, apply, destroy, drift, output; run records and reports.
-export { runCommand, checkApprovals } from "./app/run/run-command.ts";
+export { runCommand } from "./app/run/run-command.ts";
+export { approvalAccountsOf, approvalProblem } from "./core/run/approvals.ts";
+export type { ApprovalFlags } from "./core/run/approvals.ts";
+export { EXIT_CODES, exitCodeOf } from "./core/exit-codes.ts";
+export type { ExitName } from "./core/exit-codes.ts";
+export { EVENT_CODES } from "./core/events/event-codes.ts";
+export type { EventCode } from "./core/events/event-codes.ts";
+export { NodeJournalFiles } from "./adapters/fs/append-journal.ts";
+export { NodeProcessTable } from "./adapters/system/node-process-table.ts";
+export type { JournalFiles, JournalHandle } from "./ports/journal.ts";
+export type { ProcessIdentity, ProcessTable } from "./ports/process-table.ts";
 export type {
   ConfirmRequest,
   ConfirmRun,
@@ -102,13 +115,15 @@ export type {
   RunResult,
 } from "./app/run/run-types.ts";
 export { listRunReports, loadRunReport } from "./app/run/run-records.ts";
+export { listRuns, loadRun } from "./app/run/run-history.ts";
 export { mergeRunReports } from "./core/report/merge-reports.ts";
 export type { MergeInput } from "./core/report/merge-reports.ts";
 export { mergeReportFiles, readRunReportFile } from "./app/report/merge-report-files.ts";
-export { runExitCode } from "./core/report/run-report.ts";
+export { runExit, runExitCode } from "./core/report/run-report.ts";
 export type {
   RunCommand,
   RunExitCode,
+  RunState,
   RunReport,
   RunTotals,
   UnitReport,
@@ -118,6 +133,12 @@ export { formatRunSummary } from "./formatters/run-summary.ts";
 export { formatRunMarkdown } from "./formatters/run-markdown.ts";
 export type { RunMarkdownOptions } from "./formatters/run-markdown.ts";
 export { formatRunJson } from "./formatters/run-json.ts";
+export {
+  formatRunReport,
+  RUN_REPORT_FORMATTERS,
+  runReportFormatOfFile,
+} from "./formatters/run-report-formats.ts";
+export type { RunReportFormat } from "./formatters/run-report-formats.ts";
 export { formatRunHtml } from "./formatters/run-html.ts";
 export type { Clock } from "./ports/clock.ts";
 export type {

@@ -6,15 +6,13 @@
 import { dirname, join, relative, sep } from "node:path";
 import { renderStarterConfig } from "../core/discover/starter-config.ts";
 import { CrossformError } from "../core/errors.ts";
+import { CROSSFORM_IGNORE_ENTRY, ignoresCrossform } from "../core/gitignore.ts";
 import type { FileSystem } from "../ports/file-system.ts";
 import type { FileWriter } from "../ports/file-writer.ts";
 import type { Discovery } from "./discover.ts";
 
 /** Where editors find the schema when the package is not installed inside the project. */
 export const SCHEMA_URL = "https://crossform.dev/schema/crossform.schema.json";
-
-/** The `.gitignore` line init adds. */
-export const GITIGNORE_ENTRY = ".crossform/";
 
 /** What to write. */
 export interface InitRequest {
@@ -54,21 +52,6 @@ export function schemaReference(configDir: string, schemaFile: string | undefine
   const rel = relative(configDir, schemaFile);
   if (rel === "" || rel.startsWith("..") || rel.startsWith(sep)) return SCHEMA_URL;
   return `./${rel.split(sep).join("/")}`;
-}
-
-/** Whether a `.gitignore` already ignores `.crossform/` at its own level. */
-export function ignoresCrossform(gitignore: string): boolean {
-  const forms = new Set([
-    ".crossform",
-    ".crossform/",
-    "/.crossform",
-    "/.crossform/",
-    "**/.crossform",
-    "**/.crossform/",
-    ".crossform/*",
-    "/.crossform/*",
-  ]);
-  return gitignore.split(/\r?\n/).some((line) => forms.has(line.trim()));
 }
 
 /**
@@ -126,7 +109,10 @@ export async function init(
     } else {
       const separator = current === "" || current.endsWith("\n") ? "" : "\n";
       // No backup: the file is small, under version control, and only gains a line.
-      await deps.writer.writeAtomic(gitignorePath, `${current}${separator}${GITIGNORE_ENTRY}\n`);
+      await deps.writer.writeAtomic(
+        gitignorePath,
+        `${current}${separator}${CROSSFORM_IGNORE_ENTRY}\n`,
+      );
       gitignore = "added";
     }
   }

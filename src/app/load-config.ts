@@ -1,6 +1,6 @@
 /**
  * Finds and reads `crossform.yaml`: `--config PATH`, or searched upward from the working directory
- * (CONTRACT.md section 1). Every path in the config is relative to its directory.
+ * (docs/contract.md section 1). Every path in the config is relative to its directory.
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { readConfigText } from "../core/config/read-config.ts";

@@ -194,7 +194,7 @@ export interface ModuleAwsEvidence extends AwsEvidence {
   module: string;
 }
 
-/** Whether a stack needs the AWS provider, and why (CONTRACT.md section 3). */
+/** Whether a stack needs the AWS provider, and why (docs/contract.md section 3). */
 export interface AwsRequirement {
   /** True when the root or a local module it calls declares `hashicorp/aws`, has an `aws_*` block or a `provider "aws"` block. */
   required: boolean;
@@ -216,7 +216,7 @@ export function awsRequirement(graph: ModuleGraph): AwsRequirement {
   };
 }
 
-/** True when the stack needs the AWS provider (CONTRACT.md section 3). */
+/** True when the stack needs the AWS provider (docs/contract.md section 3). */
 export function requiresAws(graph: ModuleGraph): boolean {
   return awsRequirement(graph).required;
 }

@@ -13,6 +13,9 @@ import { mapWithWindow } from "../core/concurrency/sliding-window.ts";
 import { sessionName } from "../core/generate/unit-inputs.ts";
 import { checkSessionLifetime } from "../core/identity/session-lifetime.ts";
 import type { SessionLifetime } from "../core/identity/session-lifetime.ts";
+import { describeBaseCredentialSource } from "../core/profiles/base-credential-source.ts";
+import { profileFailureHint, profilesStale } from "../core/profiles/profiles-check.ts";
+import type { ProfilesCheck } from "../core/profiles/profiles-check.ts";
 import type { VerifySelection } from "../core/identity/verify-selection.ts";
 import type { StateAddress } from "../core/units/units.ts";
 import type { AccountTarget, AwsClients, AwsSessions } from "../ports/aws.ts";
@@ -21,7 +24,7 @@ import type { EventSink } from "../ports/event-sink.ts";
 /** Version of the report's JSON shape; bumped on any incompatible change. */
 export const VERIFY_REPORT_VERSION = 1;
 
-/** Accounts verified at once unless `--parallel` says otherwise (CONTRACT.md section 6). */
+/** Accounts verified at once unless `--parallel` says otherwise (docs/contract.md section 6). */
 export const DEFAULT_VERIFY_PARALLEL = 16;
 
 /** Outcome of one check. */
@@ -122,6 +125,18 @@ export interface BaseVerification {
   problem?: VerifyProblem | undefined;
 }
 
+/** The generated AWS CLI profiles that `--via-profiles` goes through, as the config file holds them. */
+export interface ProfilesVerification {
+  /** The AWS config file. */
+  path: string;
+  /** The base identity the profiles must take their credentials from. */
+  source: string;
+  /** Whether every generated profile is exactly what `crossform profiles --write` writes now. */
+  current: boolean;
+  /** The profiles that are missing or differ. */
+  stale: string[];
+}
+
 /** The report of `verify` (JSON shape versioned by {@link VERIFY_REPORT_VERSION}). */
 export interface VerifyReport {
   version: typeof VERIFY_REPORT_VERSION;
@@ -129,6 +144,8 @@ export interface VerifyReport {
   viaProfiles: boolean;
   parallel: number;
   base: BaseVerification;
+  /** With `--via-profiles` and a profiles check: the state of the generated profiles. */
+  profiles?: ProfilesVerification | undefined;
   accounts: AccountVerification[];
 }
 
@@ -153,6 +170,11 @@ export interface VerifyOptions {
   parallel?: number | undefined;
   /** Reach each account through its generated AWS CLI profile instead of an AssumeRole. */
   viaProfiles?: boolean | undefined;
+  /**
+   * With `viaProfiles`: the profiles as the AWS config file holds them (`checkProfiles`), so that
+   * a failure's hint names what is wrong (never written, stale, or the base identity's login).
+   */
+  profiles?: ProfilesCheck | undefined;
   /**
    * Expected run length for the session lifetime check, in seconds.
    * @default 1800
@@ -210,17 +232,56 @@ export async function verify(deps: VerifyDeps, options: VerifyOptions): Promise<
   const run: Run = { deps, events, options, stateChecks: new Map() };
   const base = await verifyBase(run);
   const viaProfiles = options.viaProfiles === true;
+  const profiles = profilesVerification(options);
 
   if (base.account === undefined) {
     // Without a base identity nothing else can be asked: one error, no further call.
     const accounts = options.selection.accounts.map((name) => skippedAccount(run, name, base));
-    return { version: VERIFY_REPORT_VERSION, ok: false, viaProfiles, parallel, base, accounts };
+    return {
+      version: VERIFY_REPORT_VERSION,
+      ok: false,
+      viaProfiles,
+      parallel,
+      base,
+      ...(profiles === undefined ? {} : { profiles }),
+      accounts,
+    };
   }
   const accounts = await mapWithWindow(options.selection.accounts, parallel, (name) =>
     verifyAccount(run, name),
   );
   const ok = base.status !== "failed" && accounts.every((a) => a.ok);
-  return { version: VERIFY_REPORT_VERSION, ok, viaProfiles, parallel, base, accounts };
+  return {
+    version: VERIFY_REPORT_VERSION,
+    ok,
+    viaProfiles,
+    parallel,
+    base,
+    ...(profiles === undefined ? {} : { profiles }),
+    accounts,
+  };
+}
+
+function profilesVerification(options: VerifyOptions): ProfilesVerification | undefined {
+  const check = options.profiles;
+  if (options.viaProfiles !== true || check === undefined) return undefined;
+  return {
+    path: check.path,
+    source: describeBaseCredentialSource(check.source),
+    current: !profilesStale(check),
+    stale: [...check.states]
+      .filter(([, state]) => state.status !== "current")
+      .map(([name]) => name),
+  };
+}
+
+/** A problem met through an account's profile, with the hint the profiles check gives for it. */
+function throughProfile(run: Run, account: Account, problem: VerifyProblem): VerifyProblem {
+  const profile = profileOf(run, account);
+  const check = run.options.profiles;
+  if (profile === undefined || check === undefined) return problem;
+  const hint = profileFailureHint(check, profile, problem.code, account.name);
+  return hint === undefined ? problem : { ...problem, hint };
 }
 
 async function verifyBase(run: Run): Promise<BaseVerification> {
@@ -390,7 +451,7 @@ async function verifyAccount(run: Run, name: string): Promise<AccountVerificatio
     }
   } catch (error) {
     identity.status = "failed";
-    identity.problem = problemOf(error);
+    identity.problem = throughProfile(run, account, problemOf(error));
   }
   if (identity.status === "ok") {
     for (const region of regions.slice(1)) {
@@ -468,14 +529,14 @@ async function verifyAccount(run: Run, name: string): Promise<AccountVerificatio
 
 function otherAccountProblem(run: Run, account: Account, actual: string): VerifyProblem {
   const via = profileOf(run, account);
-  return {
+  return throughProfile(run, account, {
     code: "aws/role-in-other-account",
     message: `${via !== undefined ? `profile ${via}` : `role ${account.roleArn}`} of account ${account.name} resolves to account ${actual}, not the configured ${account.id}`,
     hint:
       via !== undefined
         ? `profile ${via} is stale or edited: rewrite the profiles with \`crossform profiles --write\``
         : `fix accounts.${account.name}.id or accounts.${account.name}.role in crossform.yaml so that both name the same account`,
-  };
+  });
 }
 
 function stateChecksOf(run: Run, account: Account, address: StateAddress): Promise<StateCheck[]> {

@@ -21,7 +21,7 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-/** Runs one crossform command line and returns its exit code (CONTRACT.md section 6). */
+/** Runs one crossform command line and returns its exit code (docs/contract.md section 6). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
   const program = new Command("crossform")

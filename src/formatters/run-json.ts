@@ -117,6 +117,7 @@ export function formatRunJson(report: RunReport): string {
         all: r.selection.all,
       },
       interrupted: r.interrupted,
+      state: r.state ?? null,
     },
     totals: {
       units: t.units,

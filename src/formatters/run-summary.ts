@@ -114,6 +114,18 @@ export function unitProblem(unit: UnitReport): string | undefined {
 const HEADER = ["UNIT", "ADD", "CHANGE", "DESTROY", "REPLACE", "DRIFT", "STATUS", "DURATION"];
 const NUMERIC = new Set([1, 2, 3, 4, 5]);
 
+/** For a run read back from its journal: what it is, above its table. */
+function stateLines(report: RunReport): string[] {
+  const { id, state } = report.run;
+  if (state === "crashed") {
+    return [
+      `run ${id} crashed: the crossform process running it is gone and it never finished; its journal recorded this:`,
+    ];
+  }
+  if (state === "running") return [`run ${id} is still running; its journal recorded this so far:`];
+  return [];
+}
+
 /** The end-of-run table, with the reason under each unit that did not succeed, and totals. */
 export function formatRunSummary(report: RunReport): string {
   const command = report.run.command;
@@ -142,7 +154,7 @@ export function formatRunSummary(report: RunReport): string {
       .join("  ")
       .trimEnd();
 
-  const out = [line(HEADER)];
+  const out = [...stateLines(report), line(HEADER)];
   report.units.forEach((unit, i) => {
     out.push(line(rows[i] ?? []));
     const problem = unitProblem(unit);

@@ -16,7 +16,10 @@ export function formatValidate(report: ValidateReport, file: string): string {
   return out;
 }
 
-/** JSON with a versioned shape. */
-export function formatValidateJson(report: ValidateReport): string {
-  return `${JSON.stringify({ version: 1, valid: report.valid, diagnostics: report.diagnostics, ...report.summary }, null, 2)}\n`;
+/** JSON with a versioned shape; `extra` adds fields (`terraform` with `validate --terraform`). */
+export function formatValidateJson(
+  report: ValidateReport,
+  extra: Record<string, unknown> = {},
+): string {
+  return `${JSON.stringify({ version: 1, valid: report.valid, diagnostics: report.diagnostics, ...report.summary, ...extra }, null, 2)}\n`;
 }

@@ -113,9 +113,18 @@ function baseLines(report: VerifyReport): string {
   return out;
 }
 
+function profilesLine(report: VerifyReport): string {
+  const p = report.profiles;
+  if (p === undefined) return "";
+  const state = p.current
+    ? "up to date"
+    : `not what crossform writes now: ${p.stale.join(", ")} (run crossform profiles --write)`;
+  return `profiles: ${p.path} (base identity: ${p.source}): ${state}\n`;
+}
+
 /** The table of `verify`: base identity, one row per account, then each failure with its hint. */
 export function formatVerify(report: VerifyReport): string {
-  let out = baseLines(report);
+  let out = baseLines(report) + profilesLine(report);
   if (report.base.account === undefined) {
     const n = report.accounts.length;
     return `${out}${n} ${n === 1 ? "account" : "accounts"} not checked\n`;

@@ -1,7 +1,7 @@
 /**
  * The one way use cases reach terraform (or tofu): prepare a unit's own working and data
- * directories (CONTRACT.md section 4), then start commands in them, each in its own process group
- * with the environment of CONTRACT.md section 5, its output redacted into the unit's log.
+ * directories (docs/contract.md section 4), then start commands in them, each in its own process group
+ * with the environment of docs/contract.md section 5, its output redacted into the unit's log.
  *
  * Build the argv with `core/run/terraform-args.ts`; the runner adds nothing to it.
  */
@@ -51,6 +51,41 @@ export interface UnitWorkspace {
    * the reason, for the unit's log. Undefined when it was kept or new.
    */
   dataDirRebuilt: string | undefined;
+}
+
+/** Which stack to prepare a scratch copy of, for `crossform validate --terraform`. */
+export interface StackWorkspaceSpec {
+  /** Stack name: the directory under `.crossform/validate/`. */
+  stack: string;
+  /** The stack's directory relative to the config directory (`Stack.path`). */
+  stackPath: string;
+}
+
+/**
+ * A stack's scratch directories for `terraform validate`: `.crossform/validate/<stack>/work` (a
+ * mirror of the repository root like a unit's, so that nothing terraform writes lands in the
+ * user's tree) and `.../data` (its `TF_DATA_DIR`); every path is absolute.
+ */
+export interface StackWorkspace {
+  stack: string;
+  /** The mirror of the repository root. */
+  workRoot: string;
+  /** The stack's directory inside the mirror: terraform's current directory. */
+  stackDir: string;
+  /** The stack's directory in the user's tree. */
+  realStackDir: string;
+  /** The repository root the mirror reproduces. */
+  repositoryRoot: string;
+  /** `.crossform/validate/<stack>/data`: the `TF_DATA_DIR`. */
+  dataDir: string;
+  /** `.crossform/validate/<stack>/log`, emptied by each preparation. */
+  logFile: string;
+  /**
+   * Whether the stack has a `.terraform.lock.hcl` (linked into `stackDir`, used read-only). When
+   * it has none, a lock file an earlier init wrote into the mirror is removed, so that every
+   * validate selects providers afresh.
+   */
+  hasLockFile: boolean;
 }
 
 /** Where a command's standard output goes. */
@@ -139,6 +174,8 @@ export interface TerraformRunner {
    * files added to or removed from the user's tree; files terraform wrote (`errored.tfstate`) stay.
    */
   prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace>;
+  /** Creates or refreshes a stack's scratch directories for `terraform validate`. */
+  prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace>;
   /** Starts a command (argv only, never a shell) in its own process group. */
   start(command: TerraformCommand): TerraformProcess;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { AtomicFileWriter, BACKUP_SUFFIX } from "../../src/adapters/fs/atomic-write.ts";
@@ -11,6 +11,9 @@ import {
   renderManagedBlock,
 } from "../../src/core/profiles/aws-config-block.ts";
 import type { AwsProfileSpec } from "../../src/core/profiles/aws-config-block.ts";
+import { runBuiltCli, showResult } from "../helpers/cli.ts";
+import type { CliResult } from "../helpers/cli.ts";
+import { createTestBucket } from "../helpers/emulator-accounts.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -18,6 +21,8 @@ import { makeTempDir } from "../helpers/temp-dir.ts";
 // The real AWS CLI reads the generated profiles and assumes the roles against a real moto_server.
 
 const accounts = { dev: "111111111111", prod: "222222222222" } as const;
+// Made at the top: a directory made inside a hook would be removed when the hook ends.
+const operatorHome = await makeTempDir("aws-profile-base");
 const writer = new AtomicFileWriter();
 let moto: MotoServer;
 
@@ -170,5 +175,189 @@ describe("generated AWS CLI profiles with the real AWS CLI and moto_server", () 
     const env = isolatedEnv(home, { AWS_CONFIG_FILE: configPath, ...moto.env });
     assert.equal((await callerIdentity("dev", env)).Account, accounts.dev);
     assert.equal((await callerIdentity("prod", env)).Account, accounts.prod);
+  });
+});
+
+describe("profiles follow the base identity in AWS_PROFILE (built CLI, real AWS CLI, moto_server)", () => {
+  // The operator logs in through a profile whose credential_process prints static keys (as SSO
+  // helpers, aws-vault or a vault plugin do), exports AWS_PROFILE, and has no keys in the shell.
+  const ids = { dev: "111111111111", prod: "222222222222" } as const;
+  let home: string;
+  let project: string;
+  let configPath: string;
+
+  async function operatorSetup(): Promise<void> {
+    home = operatorHome;
+    project = join(home, "repo");
+    configPath = join(home, ".aws", "config");
+    const script = join(home, "credentials-helper");
+    await writeFile(
+      script,
+      [
+        "#!/bin/sh",
+        'if [ -n "$CREDENTIALS_HELPER_FAILS" ]; then echo "helper: session expired, log in again" >&2; exit 1; fi',
+        `printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s"}\\n' '${moto.env.AWS_ACCESS_KEY_ID ?? ""}' '${moto.env.AWS_SECRET_ACCESS_KEY ?? ""}'`,
+        "",
+      ].join("\n"),
+    );
+    await chmod(script, 0o755);
+    await writer.writeAtomic(
+      configPath,
+      `[profile ops]\ncredential_process = ${script}\nregion = us-east-1\n`,
+      { directoryMode: 0o700 },
+    );
+    await mkdir(join(project, "app"), { recursive: true });
+    await writeFile(join(project, "app", "main.tf"), 'resource "terraform_data" "x" {}\n');
+    await writeFile(
+      join(project, "crossform.yaml"),
+      [
+        "version: 1",
+        "base: { region: us-east-1 }",
+        "defaults: { role: TerraformDeploy, regions: [us-east-1] }",
+        'state: { bucket: "profiles-e2e-{account_id}", key: "{stack}/terraform.tfstate", lock: s3 }',
+        "accounts:",
+        `  dev: { id: "${ids.dev}" }`,
+        `  prod: { id: "${ids.prod}", external_id: acme-prod }`,
+        "stacks:",
+        "  app: { path: app, accounts: [dev, prod] }",
+        "",
+      ].join("\n"),
+    );
+    for (const id of Object.values(ids)) {
+      await createTestBucket(moto.env, { bucket: `profiles-e2e-${id}`, ownerId: id });
+    }
+  }
+
+  /** The operator's shell: AWS_PROFILE and the emulator's endpoint, no keys. */
+  function shell(extra: Record<string, string> = {}): Record<string, string> {
+    return isolatedEnv(home, {
+      USER: "ops",
+      CI: "true",
+      AWS_PROFILE: "ops",
+      AWS_CONFIG_FILE: configPath,
+      AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_EC2_METADATA_DISABLED: "true",
+      ...extra,
+    });
+  }
+
+  function crossform(args: string[], env = shell()): Promise<CliResult> {
+    return runBuiltCli(args, { cwd: project, env });
+  }
+
+  before(operatorSetup);
+
+  test("never written: verify --via-profiles says to write them, naming the file", async () => {
+    const result = await crossform(["verify", "--via-profiles"]);
+    assert.equal(result.code, 1, showResult(result));
+    assert.match(
+      result.stdout,
+      /^base identity: arn:aws:sts::123456789012:user\/moto \(account 123456789012, profile ops \(credential process\)\)$/m,
+    );
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^dev +${ids.dev} +profile dev +no credentials +skipped +profile dev is not in ${configPath}: write the profiles with \`crossform profiles --write\``,
+        "m",
+      ),
+    );
+  });
+
+  test("profiles --write takes source_profile from AWS_PROFILE; the AWS CLI and verify --via-profiles reach each account", async () => {
+    const write = await crossform(["profiles", "--write"]);
+    assert.equal(write.code, 0, showResult(write));
+    assert.match(
+      write.stderr,
+      /^the profiles assume their roles from profile ops \(AWS_PROFILE\)$/m,
+    );
+    const written = await readFile(configPath, "utf8");
+    assert.match(
+      written,
+      /\[profile dev\]\nrole_arn = arn:aws:iam::111111111111:role\/TerraformDeploy\nsource_profile = ops\nrole_session_name = crossform-ops\nregion = us-east-1\n/,
+    );
+    assert.doesNotMatch(written, /credential_source/);
+
+    // The real AWS CLI, from a shell with no keys and no AWS_PROFILE: only the profiles.
+    const { AWS_PROFILE: _unused, ...noProfile } = shell();
+    void _unused;
+    const dev = await callerIdentity("dev", noProfile);
+    assert.equal(dev.Account, ids.dev);
+    assert.equal(dev.Arn, `arn:aws:sts::${ids.dev}:assumed-role/TerraformDeploy/crossform-ops`);
+    assert.equal((await callerIdentity("prod", noProfile)).Account, ids.prod);
+
+    const verified = await crossform(["verify", "--via-profiles"]);
+    assert.equal(verified.code, 0, showResult(verified));
+    assert.match(
+      verified.stdout,
+      new RegExp(
+        `^profiles: ${configPath} \\(base identity: profile ops \\(AWS_PROFILE\\)\\): up to date$`,
+        "m",
+      ),
+    );
+    assert.match(verified.stdout, /^2 of 2 accounts verified \(through the AWS CLI profiles\)$/m);
+  });
+
+  test("profiles written with credential_source = Environment fail in the AWS CLI; verify names both sources", async () => {
+    const current = await readFile(configPath, "utf8");
+    await writer.writeAtomic(
+      configPath,
+      current.replaceAll("source_profile = ops", "credential_source = Environment"),
+    );
+    try {
+      const aws = await runAws(["sts", "get-caller-identity", "--profile", "dev"], shell());
+      assert.notEqual(aws.code, 0, "the AWS CLI finds no keys in the environment");
+      assert.match(aws.stderr, /credential_source/);
+
+      const result = await crossform(["verify", "--via-profiles"]);
+      assert.equal(result.code, 1, showResult(result));
+      assert.match(
+        result.stdout,
+        /^profiles: .* not what crossform writes now: dev, prod \(run crossform profiles --write\)$/m,
+      );
+      assert.match(
+        result.stdout,
+        new RegExp(
+          `^dev +${ids.dev} +profile dev +no credentials +skipped +profile dev in ${configPath} takes its credentials from credential_source = Environment, but crossform writes source_profile = ops for the base identity, profile ops \\(AWS_PROFILE\\): rewrite the profiles with \`crossform profiles --write\`$`,
+          "m",
+        ),
+      );
+    } finally {
+      await writer.writeAtomic(configPath, current);
+    }
+  });
+
+  test("the credential process fails: the AWS CLI fails, verify names the base profile and its login", async () => {
+    const failing = shell({ CREDENTIALS_HELPER_FAILS: "1" });
+    const aws = await runAws(["sts", "get-caller-identity", "--profile", "dev"], failing);
+    assert.notEqual(aws.code, 0);
+    assert.match(aws.stderr, /session expired, log in again/);
+
+    const result = await crossform(["verify", "--via-profiles"], failing);
+    assert.equal(result.code, 1, showResult(result));
+    assert.match(result.stdout, /^base identity: failed$/m);
+    assert.match(
+      result.stdout,
+      /^error: cannot load the base credentials from profile ops \(AWS_PROFILE\)/m,
+    );
+    assert.match(
+      result.stdout,
+      /^hint: profile ops \(AWS_PROFILE\) gives no credentials: log in \(aws sso login --profile ops for SSO\), check that the profile exists and its credential_process or keys work/m,
+    );
+    assert.match(result.stdout, /^2 accounts not checked$/m);
+  });
+
+  test("AWS_PROFILE naming a generated profile: profiles --write refuses with the key to set, the file unchanged", async () => {
+    const before = await readFile(configPath);
+    const result = await crossform(["profiles", "--write"], shell({ AWS_PROFILE: "dev" }));
+    assert.equal(result.code, 2, showResult(result));
+    assert.match(
+      result.stderr,
+      /^error: AWS_PROFILE is "dev", a profile crossform generates for an account: the account profiles cannot assume their roles from it \[profiles\/base-profile-is-generated\]\n {2}hint: set base\.profile in crossform\.yaml to the profile you log in with/m,
+    );
+    assert.match(result.stderr, /was not changed/);
+    assert.equal(Buffer.compare(await readFile(configPath), before), 0);
   });
 });

@@ -1,5 +1,5 @@
 // Interrupts of a running apply, with the built CLI, real terraform and one moto_server
-// (CONTRACT.md section 7): one Ctrl-C reaches each running terraform exactly once and the run
+// (docs/contract.md section 7): one Ctrl-C reaches each running terraform exactly once and the run
 // ends with every state readable and no lock left; a SIGTERM after it is the same request; three
 // Ctrl-C kill, and the force-unlock command printed for each possibly held lock releases it; a
 // child slower than the grace period is killed after it, not before.
@@ -210,7 +210,7 @@ describe("interrupts", { concurrency: 1 }, () => {
     assert.deepEqual(await listStateObjects(moto.env, bucketOf(s, 3)), [], "prod never started");
   });
 
-  test("CI cancel: SIGINT, then SIGTERM 7.5 s later, is one request; the run is over before the SIGTERM", async () => {
+  test("CI cancel: a SIGTERM after the SIGINT is the same request: no second signal reaches a child, and the kill still waits for the grace period", async () => {
     // CI=true: the grace period is 6 s; the stand-in apply does not stop on its own.
     const s = await scenario(2, { stubApply: true });
     const cli = s.start(APPLY);
@@ -219,16 +219,18 @@ describe("interrupts", { concurrency: 1 }, () => {
     await new Promise((r) => setTimeout(r, 500));
     const sent = performance.now();
     cli.signal("SIGINT");
-    const term = setTimeout(() => cli.signal("SIGTERM"), 7500);
+    await cli.waitForStderr(/SIGINT received: no new unit starts/, 5000);
+    await new Promise((r) => setTimeout(r, 1000));
+    cli.signal("SIGTERM");
+    await cli.waitForStderr(/SIGTERM received: the stop already under way goes on/, 5000);
     const result = await cli.done;
     const ended = performance.now();
-    clearTimeout(term);
     assert.equal(result.code, 130, show(result));
-    assert.ok(ended - sent < 7500, `the run ended ${Math.round(ended - sent)} ms after SIGINT`);
     assert.ok(
       ended - sent >= 6000,
-      `killed only after the grace period: ${Math.round(ended - sent)} ms`,
+      `killed only after the grace period from the first signal: ${Math.round(ended - sent)} ms`,
     );
+    assert.ok(ended - sent < 9000, `the run ended ${Math.round(ended - sent)} ms after SIGINT`);
     assert.match(result.stderr, /the grace period of 6 s is over: killing/);
     const signals = (await readFile(join(s.dir, "stub-signals"), "utf8")).split("\n");
     const applies = signals.filter((l) => l.endsWith(" started")).length;
@@ -238,7 +240,11 @@ describe("interrupts", { concurrency: 1 }, () => {
       applies,
       "one SIGINT for each apply",
     );
-    assert.equal(signals.filter((l) => l.endsWith(" TERM")).length, 0);
+    assert.equal(
+      signals.filter((l) => l.endsWith(" TERM")).length,
+      0,
+      "no SIGTERM reached a child",
+    );
   });
 
   test("a child slower than the grace period is killed after it, not before", async () => {
@@ -339,6 +345,16 @@ describe("interrupts", { concurrency: 1 }, () => {
     const log = await unitLog(s.dir, report, UNITS[1]!);
     assert.equal(log.match(/^# .* plan /gm)?.length, 1, "the plan ran once: never retried");
 
+    // The first apply still holds the lock; with --lock-timeout the plan waits for its end.
+    let firstEnded = Number.POSITIVE_INFINITY;
+    const firstDone = first.done.then((r) => {
+      firstEnded = performance.now();
+      return r;
+    });
+    const lockHeld = (await listStateObjects(moto.env, bucketOf(s, 1))).includes(
+      "slow/terraform.tfstate.tflock",
+    );
+    assert.ok(lockHeld, "the first apply still holds the lock when the waiting plan starts");
     const waited = await s.run([
       "plan",
       "--target",
@@ -348,9 +364,14 @@ describe("interrupts", { concurrency: 1 }, () => {
       "--format",
       "json",
     ]);
+    const waitedEnded = performance.now();
     assert.equal(waited.code, 0, show(waited));
     assert.equal(reportOf(waited).units[0]?.status, "succeeded");
-    assert.equal((await first.done).code, 0);
+    assert.equal((await firstDone).code, 0);
+    assert.ok(
+      waitedEnded >= firstEnded - 1000,
+      `the plan ended ${Math.round(firstEnded - waitedEnded)} ms before the apply holding the lock`,
+    );
   });
 
   test("secrets: base keys, a session token and assumed-role tokens never leave crossform, with --debug and a failing apply; operator TF_CLI_ARGS and TF_WORKSPACE change nothing", async () => {
@@ -367,8 +388,9 @@ describe("interrupts", { concurrency: 1 }, () => {
       AWS_ACCESS_KEY_ID: "AKIAE2ESECRETSTEST01",
       AWS_SECRET_ACCESS_KEY: secretKey,
       AWS_SESSION_TOKEN: sessionToken,
-      TF_CLI_ARGS: "-lock=false",
-      TF_CLI_ARGS_apply: "-parallelism=1 -refresh=false",
+      // Flags no terraform command knows: any child that inherited them would fail at once.
+      TF_CLI_ARGS: "-crossform-e2e-inherited-flag",
+      TF_CLI_ARGS_apply: "-crossform-e2e-inherited-apply-flag",
       TF_WORKSPACE: "other",
     });
     const result = await s.run([
@@ -384,8 +406,15 @@ describe("interrupts", { concurrency: 1 }, () => {
     ]);
     assert.equal(result.code, 1, show(result));
     const report = reportOf(result);
+    // dev's init, plan and apply ran: none inherited TF_CLI_ARGS or TF_CLI_ARGS_apply.
     assert.equal(report.units.find((u) => u.id === UNITS[0])?.status, "succeeded");
     assert.equal(report.units.find((u) => u.id === UNITS[1])?.status, "failed");
+    assert.match(
+      report.units.find((u) => u.id === UNITS[1])?.error?.message ?? "",
+      /local-exec/,
+      "staging failed in its provisioner, not on a flag",
+    );
+    assert.doesNotMatch(result.stdout + result.stderr, /crossform-e2e-inherited/);
     // TF_WORKSPACE=other did not move the state to env:/other/.
     assert.deepEqual(
       (await listStateObjects(moto.env, bucketOf(s, 0))).filter((k) => !k.endsWith(".tflock")),

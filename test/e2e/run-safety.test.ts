@@ -484,7 +484,7 @@ describe("run safety", { concurrency: 3 }, () => {
     }
     let searched = 0;
     for (const file of files) {
-      // A saved plan holds the values by design (CONTRACT.md section 7: never a report).
+      // A saved plan holds the values by design (docs/contract.md section 7: never a report).
       if (file.endsWith("plan.tfplan")) continue;
       const text = await readFile(file, "utf8");
       for (const secret of secrets)

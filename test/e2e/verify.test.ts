@@ -242,7 +242,11 @@ describe("crossform verify (built CLI, moto_server)", () => {
     assert.equal(stale.code, 1, stale.stdout + stale.stderr);
     assert.match(
       stale.stdout,
-      /^dev +888888888888 +profile dev +other account 111111111111 +skipped +profile dev is stale or edited: rewrite the profiles with `crossform profiles --write`$/m,
+      /^dev +888888888888 +profile dev +other account 111111111111 +skipped +profile dev in \S+\/\.aws\/config differs from what crossform writes now \(role_arn\): rewrite the profiles with `crossform profiles --write`$/m,
+    );
+    assert.match(
+      stale.stdout,
+      /^profiles: \S+ \(base identity: the keys in the environment \(AWS_ACCESS_KEY_ID\)\): not what crossform writes now: dev \(run crossform profiles --write\)$/m,
     );
     assert.match(
       stale.stdout,

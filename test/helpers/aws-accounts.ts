@@ -7,6 +7,7 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import type { BucketLocationConstraint } from "@aws-sdk/client-s3";
@@ -181,6 +182,17 @@ export function getStateObject(env: EndpointEnv, location: StateLocation): Promi
     );
     if (!Body) throw new Error(`s3://${location.bucket}/${location.key} has no body`);
     return Body.transformToString("utf8");
+  });
+}
+
+/** Writes one object of a state bucket through the owning account's session (a lock, an edit). */
+export function putStateObject(
+  env: EndpointEnv,
+  location: StateLocation,
+  body: string,
+): Promise<void> {
+  return withAccountS3(env, location.accountId, location.region, async (s3) => {
+    await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: body }));
   });
 }
 

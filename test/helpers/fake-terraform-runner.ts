@@ -7,6 +7,8 @@ import type {
   TerraformProcess,
   TerraformResult,
   TerraformRunner,
+  StackWorkspace,
+  StackWorkspaceSpec,
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../src/ports/terraform-runner.ts";
@@ -201,6 +203,29 @@ export class FakeTerraformRunner implements TerraformRunner {
       erroredStateFile: join(stackDir, "errored.tfstate"),
       hasLockFile: false,
       dataDirRebuilt: undefined,
+    };
+  }
+
+  /** Stacks prepared for validate, in order; their commands are recorded as unit `validate/<stack>`. */
+  readonly preparedStacks: string[] = [];
+  /** Stacks whose scratch copy has a `.terraform.lock.hcl`. */
+  readonly stacksWithLockFile = new Set<string>();
+
+  async prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace> {
+    this.preparedStacks.push(spec.stack);
+    const dir = join(this.configDir, ".crossform", "validate", spec.stack);
+    const workRoot = join(dir, "work");
+    const dataDir = join(dir, "data");
+    this.unitsByDataDir.set(dataDir, `validate/${spec.stack}`);
+    return {
+      stack: spec.stack,
+      workRoot,
+      stackDir: join(workRoot, spec.stackPath),
+      realStackDir: join(this.configDir, spec.stackPath),
+      repositoryRoot: this.configDir,
+      dataDir,
+      logFile: join(dir, "log"),
+      hasLockFile: this.stacksWithLockFile.has(spec.stack),
     };
   }
 

@@ -1,13 +1,14 @@
 // Where the real hashicorp/aws provider comes from for the end-to-end tests, the demo and the
 // benchmarks when the registry cannot be reached: a Terraform filesystem mirror (a directory
 // holding registry.terraform.io/hashicorp/aws/<version>/<platform>/). It is taken from
-// CROSSFORM_PROVIDER_MIRROR when set, else found the way /work/shared/TESTING.md finds it on the
-// test machines (`find / -maxdepth 3 -type d -name registry.terraform.io`; its parent).
+// CROSSFORM_TF_PROVIDER_MIRROR when set, else found the way the test machines' notes find it
+// (`find / -maxdepth 3 -type d -name registry.terraform.io`; its parent).
 import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** The environment variable naming a filesystem mirror explicitly. */
-export const PROVIDER_MIRROR_ENV = "CROSSFORM_PROVIDER_MIRROR";
+export const PROVIDER_MIRROR_ENV = "CROSSFORM_TF_PROVIDER_MIRROR";
 
 /** The provider version the quickstart's lock files pin, which a mirror must hold. */
 export const AWS_PROVIDER_VERSION = "5.100.0";
@@ -16,7 +17,7 @@ export const AWS_PROVIDER_VERSION = "5.100.0";
 export interface ProviderMirror {
   /** Absolute path of the mirror: the directory holding `registry.terraform.io`. */
   path: string;
-  /** `environment`: from CROSSFORM_PROVIDER_MIRROR; `found`: found under `/`. */
+  /** `environment`: from CROSSFORM_TF_PROVIDER_MIRROR; `found`: found under `/`. */
   source: "environment" | "found";
 }
 
@@ -65,7 +66,7 @@ export function holdsAwsProvider(mirror: string): boolean {
 }
 
 /**
- * The filesystem mirror: CROSSFORM_PROVIDER_MIRROR when set (even when it does not hold the
+ * The filesystem mirror: CROSSFORM_TF_PROVIDER_MIRROR when set (even when it does not hold the
  * provider, so that a wrong value is reported rather than passed over), else the first mirror
  * found under `/` that holds hashicorp/aws {@link AWS_PROVIDER_VERSION}; undefined when none.
  */
@@ -129,7 +130,25 @@ export function mirrorCliConfig(mirror: string): string {
 }
 
 /** Writes {@link mirrorCliConfig} to `path` (0600) and returns `path`. */
-export function writeMirrorCliConfig(path: string, mirror: string): string {
+export function writeMirrorCliConfigFile(path: string, mirror: string): string {
   writeFileSync(path, mirrorCliConfig(mirror), { mode: 0o600 });
+  return path;
+}
+
+let required: string | undefined;
+
+/** {@link requireProviderMirror}, found once per process. */
+export function awsProviderMirror(): string {
+  required ??= requireProviderMirror();
+  return required;
+}
+
+/**
+ * Writes a Terraform CLI configuration that installs providers from the mirror only into `dir`
+ * (as `mirror.tfrc`) and returns its path: the value for `TF_CLI_CONFIG_FILE`.
+ */
+export async function writeMirrorCliConfig(dir: string): Promise<string> {
+  const path = join(dir, "mirror.tfrc");
+  await writeFile(path, mirrorCliConfig(awsProviderMirror()), { mode: 0o600 });
   return path;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { requireProviderMirror, writeMirrorCliConfig } from "./provider-mirror.ts";
+import { awsProviderMirror, writeMirrorCliConfigFile } from "./provider-mirror.ts";
 
 /** What one terraform invocation printed and returned. */
 export interface TerraformResult {
@@ -54,7 +54,7 @@ let mirrorConfig: string | undefined;
  * holding it is found.
  */
 export function providerTerraformEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  mirrorConfig ??= writeMirrorCliConfig(join(scratchDir(), "mirror.tfrc"), requireProviderMirror());
+  mirrorConfig ??= writeMirrorCliConfigFile(join(scratchDir(), "mirror.tfrc"), awsProviderMirror());
   return { ...terraformEnv(base), TF_CLI_CONFIG_FILE: mirrorConfig };
 }
 

@@ -14,6 +14,8 @@ export interface AwsCallContext {
   identity: "base" | "role" | "profile";
   /** `base.profile`, when the base identity comes from one. */
   baseProfile?: string | undefined;
+  /** `AWS_PROFILE`, when the default chain takes the base identity from it (no `base.profile`). */
+  envProfile?: string | undefined;
   /** Account name in crossform.yaml. */
   account?: string | undefined;
   accountId?: string | undefined;
@@ -225,8 +227,9 @@ function who(context: AwsCallContext): string {
 }
 
 function loginHint(context: AwsCallContext): string {
-  return context.baseProfile !== undefined
-    ? `log in again (aws sso login --profile ${context.baseProfile} for SSO, or refresh the profile's keys)`
+  const profile = context.baseProfile ?? context.envProfile;
+  return profile !== undefined
+    ? `log in again (aws sso login --profile ${profile} for SSO, or refresh the profile's keys or credential_process)`
     : "log in again or refresh the credentials in the environment (in CI: the OIDC role session)";
 }
 
@@ -244,6 +247,9 @@ export function awsErrorHint(
       }
       if (context.baseProfile !== undefined) {
         return `profile ${context.baseProfile} (base.profile) gives no credentials: log in (aws sso login --profile ${context.baseProfile} for SSO) or fix base.profile in crossform.yaml`;
+      }
+      if (context.envProfile !== undefined) {
+        return `profile ${context.envProfile} (AWS_PROFILE) gives no credentials: log in (aws sso login --profile ${context.envProfile} for SSO), check that the profile exists and its credential_process or keys work, or export AWS_PROFILE with the profile you log in with`;
       }
       return "no base credentials in the default chain: set base.profile in crossform.yaml, export AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (in CI: a web identity token)";
     case "aws/invalid-credentials":

@@ -69,6 +69,11 @@ export type AwsRequestHandler = NonNullable<STSClientConfig["requestHandler"]>;
 export interface SdkAwsSessionsOptions {
   /** `base.profile`; undefined = the default credential chain. */
   profile?: string | undefined;
+  /**
+   * `AWS_PROFILE`, which the default chain uses when `profile` is undefined; named in messages.
+   * @default process.env.AWS_PROFILE
+   */
+  envProfile?: string | undefined;
   /** `base.region`: the region of the base identity's own calls. */
   region: string;
   /**
@@ -187,6 +192,8 @@ class LazyAwsClients implements AwsClients {
 /** {@link AwsSessions} on the AWS SDK v3; call {@link SdkAwsSessions.destroy} when the run ends. */
 export class SdkAwsSessions implements AwsSessions {
   readonly #profile: string | undefined;
+  /** `AWS_PROFILE` when the default chain reads it (no `base.profile`), for messages only. */
+  readonly #envProfile: string | undefined;
   readonly #region: string;
   readonly #retry: { maxAttempts?: number; retryMode?: "adaptive" };
   readonly #now: () => number;
@@ -203,6 +210,11 @@ export class SdkAwsSessions implements AwsSessions {
     this.#region = options.region;
     // The SDK's own variables win over crossform's defaults: AWS_MAX_ATTEMPTS, AWS_RETRY_MODE.
     const env = process.env;
+    const envProfile = "envProfile" in options ? options.envProfile : env.AWS_PROFILE;
+    this.#envProfile =
+      this.#profile === undefined && envProfile !== undefined && envProfile !== ""
+        ? envProfile
+        : undefined;
     const maxAttempts =
       options.maxAttempts ?? (env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS);
     this.#retry = {
@@ -238,7 +250,7 @@ export class SdkAwsSessions implements AwsSessions {
     this.#base = {
       key: "base",
       credentials: memoizedCredentials(chain, this.#now),
-      scope: { identity: "base", baseProfile: this.#profile },
+      scope: { identity: "base", baseProfile: this.#profile, envProfile: this.#envProfile },
     };
   }
 
@@ -284,6 +296,7 @@ export class SdkAwsSessions implements AwsSessions {
             : {
                 identity: "role",
                 baseProfile: this.#profile,
+                envProfile: this.#envProfile,
                 account: target.name,
                 accountId: target.accountId,
                 roleArn: target.roleArn,
@@ -318,7 +331,12 @@ export class SdkAwsSessions implements AwsSessions {
     } catch (error) {
       const code = awsErrorCode(error, {});
       const name = awsErrorName(error);
-      const from = this.#profile !== undefined ? `profile ${this.#profile}` : "the default chain";
+      const from =
+        this.#profile !== undefined
+          ? `profile ${this.#profile}`
+          : this.#envProfile !== undefined
+            ? `profile ${this.#envProfile} (AWS_PROFILE)`
+            : "the default chain";
       throw new CrossformError(
         code,
         "external",
@@ -326,7 +344,7 @@ export class SdkAwsSessions implements AwsSessions {
         { hint: awsErrorHint(code, { ...scope, operation: "credentials" }), cause: error },
       );
     }
-    const source = describeCredentialSource(credentials, this.#profile);
+    const source = describeCredentialSource(credentials, this.#profile ?? this.#envProfile);
     const expiry = credentials.expiration?.getTime();
     if (expiry !== undefined && expiry <= this.#now()) {
       throw new CrossformError(

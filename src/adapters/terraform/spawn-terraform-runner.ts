@@ -14,9 +14,12 @@ import type {
   TerraformCommand,
   TerraformProcess,
   TerraformRunner,
+  StackWorkspace,
+  StackWorkspaceSpec,
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
+import { prepareStackWorkspace } from "./stack-workspace.ts";
 import { startTerraformProcess } from "./terraform-process.ts";
 import { findRepositoryRoot, prepareUnitWorkspace } from "./unit-workspace.ts";
 
@@ -31,7 +34,7 @@ export interface SpawnTerraformRunnerOptions {
    * @default the git top level above configDir (found by its `.git`), else configDir
    */
   repositoryRoot?: string;
-  /** The operator's environment, filtered per CONTRACT.md section 5 (the CLI passes `process.env`). */
+  /** The operator's environment, filtered per docs/contract.md section 5 (the CLI passes `process.env`). */
   env: EnvironmentVariables;
   /** `base.profile`; undefined = the default credential chain. */
   baseProfile: string | undefined;
@@ -100,14 +103,26 @@ export class SpawnTerraformRunner implements TerraformRunner {
 
   /** See {@link TerraformRunner.prepareUnit}. */
   async prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace> {
+    return prepareUnitWorkspace(
+      { configDir: this.options.configDir, repositoryRoot: await this.root() },
+      spec,
+    );
+  }
+
+  /** See {@link TerraformRunner.prepareStack}. */
+  async prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace> {
+    return prepareStackWorkspace(
+      { configDir: this.options.configDir, repositoryRoot: await this.root() },
+      spec,
+    );
+  }
+
+  private root(): Promise<string> {
     this.repositoryRoot ??=
       this.options.repositoryRoot === undefined
         ? findRepositoryRoot(this.options.configDir)
         : Promise.resolve(this.options.repositoryRoot);
-    return prepareUnitWorkspace(
-      { configDir: this.options.configDir, repositoryRoot: await this.repositoryRoot },
-      spec,
-    );
+    return this.repositoryRoot;
   }
 
   /** See {@link TerraformRunner.start}. */

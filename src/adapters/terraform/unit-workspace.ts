@@ -1,5 +1,5 @@
 /**
- * A unit's own directories (CONTRACT.md section 4, docs/decisions/0011-unit-workspaces.md):
+ * A unit's own directories (docs/contract.md section 4, docs/decisions/0011-unit-workspaces.md):
  * `.crossform/units/<stack>/<account>/<region>/work`, a mirror of the repository root in which
  * every top-level entry is a symbolic link except the directories down to the stack, which are
  * real with their entries linked; and `.../data`, the unit's `TF_DATA_DIR`. Terraform then runs in
@@ -179,6 +179,75 @@ async function syncLevel(
   return names;
 }
 
+/** A stack's directory, resolved and checked against the repository. */
+export interface ResolvedStack {
+  /** crossform.yaml's directory, through symbolic links. */
+  configDir: string;
+  /** The repository root, through symbolic links. */
+  root: string;
+  /** The stack's directory in the user's tree. */
+  realStackDir: string;
+  /** The stack's directory relative to the repository root. */
+  fromRoot: string;
+}
+
+/**
+ * Resolves a stack's directory and checks that it exists inside the repository.
+ * @throws CrossformError `run/stack-outside-repository`, `run/missing-stack-dir` (user errors)
+ */
+export async function resolveStack(
+  location: WorkspaceLocation,
+  stack: string,
+  stackPath: string,
+): Promise<ResolvedStack> {
+  const configDir = await realpath(location.configDir);
+  const root = await realpath(location.repositoryRoot);
+  const realStackDir = resolve(configDir, stackPath);
+  const fromRoot = relative(root, realStackDir);
+  if (fromRoot === ".." || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+    throw new CrossformError(
+      "run/stack-outside-repository",
+      "user",
+      `stack ${stack} is at ${realStackDir}, outside the repository ${root}`,
+      {
+        hint: `move the stack into the repository, or set stacks.${stack}.path to a directory inside it`,
+      },
+    );
+  }
+  const stats = await lstat(realStackDir).catch(() => undefined);
+  if (!stats?.isDirectory()) {
+    throw new CrossformError(
+      "run/missing-stack-dir",
+      "user",
+      `stack ${stack}: directory ${realStackDir} (stacks.${stack}.path "${stackPath}") does not exist`,
+      { hint: `create it, or correct stacks.${stack}.path in crossform.yaml` },
+    );
+  }
+  return { configDir, root, realStackDir, fromRoot };
+}
+
+/**
+ * Makes `workRoot` a mirror of the repository root down to the stack (see the module comment),
+ * creating or refreshing it; returns the mirrored stack directory and the names of the real
+ * stack directory's entries.
+ */
+export async function mirrorStack(
+  stack: ResolvedStack,
+  workRoot: string,
+): Promise<{ stackDir: string; stackNames: string[] }> {
+  await mkdir(workRoot, { recursive: true, mode: PRIVATE });
+  const segments = stack.fromRoot.split(sep).filter((s) => s !== "");
+  let realDir = stack.root;
+  let mirrorDir = workRoot;
+  for (let i = 0; ; i += 1) {
+    const child = segments[i];
+    const names = await syncLevel(realDir, mirrorDir, child, child === undefined);
+    if (child === undefined) return { stackDir: mirrorDir, stackNames: names };
+    realDir = join(realDir, child);
+    mirrorDir = join(mirrorDir, child);
+  }
+}
+
 /**
  * Creates or refreshes the unit's working directory and data directory; see the module comment.
  * A data directory initialised for another bucket, key or region than the unit's backend file is
@@ -192,29 +261,8 @@ export async function prepareUnitWorkspace(
   location: WorkspaceLocation,
   spec: UnitWorkspaceSpec,
 ): Promise<UnitWorkspace> {
-  const configDir = await realpath(location.configDir);
-  const root = await realpath(location.repositoryRoot);
-  const realStackDir = resolve(configDir, spec.stackPath);
-  const fromRoot = relative(root, realStackDir);
-  if (fromRoot === ".." || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
-    throw new CrossformError(
-      "run/stack-outside-repository",
-      "user",
-      `stack ${spec.stack} is at ${realStackDir}, outside the repository ${root}`,
-      {
-        hint: `move the stack into the repository, or set stacks.${spec.stack}.path to a directory inside it`,
-      },
-    );
-  }
-  const stats = await lstat(realStackDir).catch(() => undefined);
-  if (!stats?.isDirectory()) {
-    throw new CrossformError(
-      "run/missing-stack-dir",
-      "user",
-      `stack ${spec.stack}: directory ${realStackDir} (stacks.${spec.stack}.path "${spec.stackPath}") does not exist`,
-      { hint: `create it, or correct stacks.${spec.stack}.path in crossform.yaml` },
-    );
-  }
+  const stack = await resolveStack(location, spec.stack, spec.stackPath);
+  const { configDir, realStackDir } = stack;
   const backendFile = join(realStackDir, "backends", `${spec.fileStem}.s3.tfbackend`);
   const varFile = join(realStackDir, "targets", `${spec.fileStem}.tfvars.json`);
   let backendText: string;
@@ -242,21 +290,7 @@ export async function prepareUnitWorkspace(
   await mkdir(unitDir, { recursive: true, mode: PRIVATE });
 
   const workRoot = join(unitDir, "work");
-  await mkdir(workRoot, { recursive: true, mode: PRIVATE });
-  const segments = fromRoot.split(sep).filter((s) => s !== "");
-  let realDir = root;
-  let mirrorDir = workRoot;
-  let stackNames: string[] = [];
-  for (let i = 0; i <= segments.length; i += 1) {
-    const child = segments[i];
-    const names = await syncLevel(realDir, mirrorDir, child, child === undefined);
-    if (child === undefined) {
-      stackNames = names;
-      break;
-    }
-    realDir = join(realDir, child);
-    mirrorDir = join(mirrorDir, child);
-  }
+  const { stackDir: mirrorDir, stackNames } = await mirrorStack(stack, workRoot);
 
   const dataDir = join(unitDir, "data");
   let dataDirRebuilt: string | undefined;

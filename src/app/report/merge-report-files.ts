@@ -1,6 +1,6 @@
 /**
  * `crossform report --merge a.json b.json ...`: reads the JSON reports that the jobs of a sharded
- * run wrote (`--report FILE.json`) and merges them into one (CONTRACT.md section 9).
+ * run wrote (`--report FILE.json`) and merges them into one (docs/contract.md section 9).
  */
 import { CrossformError } from "../../core/errors.ts";
 import { mergeRunReports } from "../../core/report/merge-reports.ts";

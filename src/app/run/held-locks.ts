@@ -1,5 +1,5 @@
 /**
- * After a kill (CONTRACT.md section 7): the state locks a killed terraform may still hold, each
+ * After a kill (docs/contract.md section 7): the state locks a killed terraform may still hold, each
  * with its lock id (read from the lock itself), the unit's data directory and the exact
  * `terraform force-unlock` command. crossform never unlocks: the operator decides, once nothing
  * else works on that state.

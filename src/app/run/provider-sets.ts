@@ -1,5 +1,5 @@
 /**
- * Provider sets of a run (CONTRACT.md section 4, docs/decisions/0018-provider-installation.md):
+ * Provider sets of a run (docs/contract.md section 4, docs/decisions/0021-provider-installation.md):
  * the lock file of every stack that needs providers, and the installation of what each lock file
  * pins into the shared plugin cache, once, before any unit starts. The units' own inits then only
  * link from the cache, so no two terraform processes ever write into it at once, whatever their
@@ -183,7 +183,7 @@ function lastLines(text: string, count = 12): string {
 }
 
 /**
- * Provider sets (CONTRACT.md section 4): every selected stack that needs providers gets its lock
+ * Provider sets (docs/contract.md section 4): every selected stack that needs providers gets its lock
  * file (written by one serial `init -backend=false` when missing), and the providers of each
  * distinct lock file are installed into the shared plugin cache one set after the other, before
  * any unit starts. A unit's init then only links what it needs from the cache: no unit waits for

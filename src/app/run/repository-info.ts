@@ -2,7 +2,8 @@
  * Facts about the repository around crossform.yaml, read from files (no git process): the
  * current commit for run reports, and whether `.crossform/` is ignored by git.
  */
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
+import { crossformIgnoreVerdict } from "../../core/gitignore.ts";
 import type { FileSystem } from "../../ports/file-system.ts";
 
 /** The nearest directory at or above `dir` holding `.git`, or undefined. */
@@ -40,18 +41,10 @@ export async function gitCommit(fs: FileSystem, dir: string): Promise<string | u
   return undefined;
 }
 
-const IGNORE_LINES = new Set([
-  ".crossform",
-  ".crossform/",
-  "/.crossform",
-  "/.crossform/",
-  "**/.crossform",
-  "**/.crossform/",
-]);
-
 /**
- * Whether a `.gitignore` in the config directory or above (up to the git root) ignores
- * `.crossform/`. Outside git there is nothing to leak into, so it counts as covered.
+ * Whether the `.gitignore` files from the config directory up to the git root ignore its
+ * `.crossform/` (the deepest file that speaks of it decides, as git reads them). Outside git there
+ * is nothing to leak into, so it counts as covered.
  */
 export async function gitignoreCoversCrossform(
   fs: FileSystem,
@@ -63,8 +56,9 @@ export async function gitignoreCoversCrossform(
   for (;;) {
     const file = join(current, ".gitignore");
     if (await fs.exists(file)) {
-      const lines = (await fs.readText(file)).split(/\r?\n/).map((l) => l.trim());
-      if (lines.some((l) => IGNORE_LINES.has(l))) return true;
+      const rel = relative(current, configDir).split(sep).join("/");
+      const verdict = crossformIgnoreVerdict(await fs.readText(file), rel);
+      if (verdict !== undefined) return verdict;
     }
     if (current === root) return false;
     const parent = dirname(current);

@@ -1,7 +1,8 @@
 /**
- * Run records under `.crossform/runs/<run-id>/` (CONTRACT.md section 4): `run.json` (the run
- * report), and per unit `units/<stack>/<account>/<region>/{log, plan.tfplan, summary.json,
- * binding.json, errored.tfstate}`. Directories 0700, files 0600.
+ * Run records under `.crossform/runs/<run-id>/` (docs/contract.md, "Files"): `journal.jsonl` (the
+ * ledger's journal, written as the run goes), `run.json` (the run report), and per unit
+ * `units/<stack>/<account>/<region>/{log, plan.tfplan, summary.json, binding.json,
+ * errored.tfstate}`. Directories 0700, files 0600.
  */
 import { join } from "node:path";
 import { CrossformError } from "../../core/errors.ts";
@@ -25,6 +26,9 @@ export function runsDir(configDir: string): string {
   return join(crossformDir(configDir), "runs");
 }
 
+/** The journal's file name in a run's record directory (run-ledger.ts). */
+export const JOURNAL_FILE = "journal.jsonl";
+
 /** The directory of one run. */
 export function runDir(configDir: string, runId: string): string {
   return join(runsDir(configDir), runId);
@@ -42,7 +46,7 @@ export function newRunId(nowMs: number, suffix: string): string {
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${suffix}`;
 }
 
-/** What binds a saved plan to its unit (CONTRACT.md section 7). */
+/** What binds a saved plan to its unit (docs/contract.md section 7). */
 export interface PlanBinding {
   version: 1;
   unit: string;
@@ -105,10 +109,14 @@ export async function loadRunReport(
   return parseRunReport(data, path);
 }
 
-/** Every recorded run, newest first; unreadable records are skipped and named. */
+/**
+ * Every recorded run, newest first, each read with `load` (by default its `run.json`: runs that
+ * ended); unreadable records are skipped and named.
+ */
 export async function listRunReports(
   fs: FileSystem,
   configDir: string,
+  load: (runId: string) => Promise<RunReport> = (runId) => loadRunReport(fs, configDir, runId),
 ): Promise<{ reports: RunReport[]; unreadable: string[] }> {
   const dir = runsDir(configDir);
   if (!(await fs.exists(dir))) return { reports: [], unreadable: [] };
@@ -117,7 +125,7 @@ export async function listRunReports(
   for (const entry of await fs.listDir(dir)) {
     if (!entry.isDirectory) continue;
     try {
-      reports.push(await loadRunReport(fs, configDir, entry.name));
+      reports.push(await load(entry.name));
     } catch {
       unreadable.push(entry.name);
     }
@@ -138,7 +146,7 @@ export async function loadBinding(fs: FileSystem, dir: string): Promise<PlanBind
 }
 
 /**
- * How long a run is expected to take (CONTRACT.md section 5): the duration of the newest recorded,
+ * How long a run is expected to take (docs/contract.md section 5): the duration of the newest recorded,
  * uninterrupted run of the same command and selection; undefined when there is none (the session
  * check then assumes 30 minutes).
  */

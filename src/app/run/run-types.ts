@@ -3,6 +3,7 @@
  * reaches the world through these ports only; the CLI builds the adapters.
  */
 import type { Diagnostic } from "../../core/errors.ts";
+import type { ExitName } from "../../core/exit-codes.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import type { Shard } from "../../core/units/shard.ts";
 import type { AwsSessions } from "../../ports/aws.ts";
@@ -12,6 +13,8 @@ import type { FileSystem } from "../../ports/file-system.ts";
 import type { FileWriter } from "../../ports/file-writer.ts";
 import type { GitStatus } from "../../ports/git.ts";
 import type { HclParser } from "../../ports/hcl-parser.ts";
+import type { JournalFiles } from "../../ports/journal.ts";
+import type { ProcessTable } from "../../ports/process-table.ts";
 import type { TerraformRunner } from "../../ports/terraform-runner.ts";
 
 /** Asks the operator to confirm an apply or destroy, after showing the planned changes. */
@@ -38,6 +41,10 @@ export interface RunDeps {
   /** Whether the working tree is committed (apply refuses a dirty one without `--allow-dirty`). */
   git: GitStatus;
   clock: Clock;
+  /** The run journal's append-only file (`NodeJournalFiles`). */
+  journals: JournalFiles;
+  /** The process table, to name the run's process and its children in the journal. */
+  processes: ProcessTable;
   events?: EventSink;
   /** Waits before retries of transient init and plan failures. @default 2 s, then 8 s */
   retryDelaysMs?: readonly number[];
@@ -83,7 +90,7 @@ export interface RunOptions {
    * as a selection for apply and destroy.
    */
   wave?: string;
-  /** `--shard i/n`: only the selected units of that shard (CONTRACT.md section 9). */
+  /** `--shard i/n`: only the selected units of that shard (docs/contract.md section 9). */
   shard?: Shard;
   /** `--max-units`: the unit cap of this apply or destroy; default `guards.max_units`. */
   maxUnits?: number;
@@ -108,6 +115,6 @@ export interface RunResult {
   recordDir: string | undefined;
   /** Problems that stopped the run before any unit ran (or warnings alongside a report). */
   diagnostics: Diagnostic[];
-  /** CONTRACT.md section 6. */
-  exitCode: number;
+  /** How it ended, by name: `exitCodeOf(exit)` is the process's exit code (docs/cli.md). */
+  exit: ExitName;
 }

@@ -55,11 +55,18 @@ export interface UnitStepContext {
   running?: Set<RunningChild>;
   /** Told of each child a kill ended. */
   onKilled?: (child: RunningChild) => void;
+  /** Told when a terraform child of a unit starts and when it exits (the ledger journals both). */
+  onChild?: (unitId: string, change: ChildChange) => void;
   /** Where retries of transient init and plan failures are logged. */
   events?: EventSink;
   /** Waits before a retry of init or plan; resolves early when `signal` aborts. @default RETRY_DELAYS_MS */
   retryDelaysMs?: readonly number[];
 }
+
+/** A terraform child that started or exited. */
+export type ChildChange =
+  | { kind: "started"; command: string; pid: number }
+  | { kind: "exited"; command: string; pid: number; exit: number | null };
 
 /** One terraform child of a unit. */
 export interface RunningChild {
@@ -115,6 +122,9 @@ async function run(
     child.interrupt("SIGINT");
   };
   const entry: RunningChild = { unitId: workspace.unitId, command: args[0] ?? "", workspace };
+  const pid = child.pid;
+  if (pid !== undefined)
+    ctx.onChild?.(workspace.unitId, { kind: "started", command: entry.command, pid });
   const onKill = (): void => {
     if (child.kill()) ctx.onKilled?.(entry);
   };
@@ -125,6 +135,13 @@ async function run(
   else ctx.kill?.addEventListener("abort", onKill, { once: true });
   try {
     const result = await child.result;
+    if (pid !== undefined)
+      ctx.onChild?.(workspace.unitId, {
+        kind: "exited",
+        command: entry.command,
+        pid,
+        exit: result.exitCode,
+      });
     return {
       exitCode: result.exitCode,
       stdout: result.stdout,
@@ -158,6 +175,7 @@ async function runRetrying(
     const wait = delays[attempt] as number;
     ctx.events?.emit({
       type: "message",
+      code: "run.retry",
       level: "warning",
       text: `${workspace.unitId}: terraform ${args[0]} failed with ${reason}; retry ${attempt + 1} of ${delays.length} in ${wait / 1000} s`,
     });

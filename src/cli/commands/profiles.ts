@@ -1,10 +1,11 @@
-import { homedir } from "node:os";
 import { loadConfig } from "../../app/load-config.ts";
 import { profiles } from "../../app/profiles.ts";
+import { describeBaseCredentialSource } from "../../core/profiles/base-credential-source.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { buildAdapters, configLocation, withCommonOptions, currentUser } from "../context.ts";
+import { buildAdapters, configLocation, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
+import { profilesEnvironment } from "../profiles-environment.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** `crossform profiles [--write]`: AWS CLI profiles, one per account, in one managed block. */
@@ -25,23 +26,20 @@ export const registerProfiles: RegisterCommand = (program, io, setExit) => {
       setExit(ExitCode.BadInput);
       return;
     }
-    const report = await profiles(
-      loaded.config,
-      adapters,
-      {
-        awsConfigFile: io.env.AWS_CONFIG_FILE,
-        webIdentityTokenFile: io.env.AWS_WEB_IDENTITY_TOKEN_FILE,
-        webIdentityRoleArn: io.env.AWS_ROLE_ARN,
-        home: io.env.HOME ?? homedir(),
-        user: currentUser(io.env),
-      },
-      { write: options.write === true },
-    );
+    const report = await profiles(loaded.config, adapters, profilesEnvironment(io.env), {
+      write: options.write === true,
+    });
     if (report.diagnostics.some((d) => d.severity === "error")) {
       io.stderr.write(formatDiagnostics(report.diagnostics));
       io.stderr.write(`${report.path} was not changed\n`);
       setExit(ExitCode.BadInput);
       return;
+    }
+    if (report.diagnostics.length > 0) io.stderr.write(formatDiagnostics(report.diagnostics));
+    if (report.source.kind !== "none") {
+      io.stderr.write(
+        `the profiles assume their roles from ${describeBaseCredentialSource(report.source)}\n`,
+      );
     }
     if (!options.write) {
       io.stdout.write(report.block);

@@ -1,7 +1,9 @@
-import { extname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { GitCliStatus } from "../../adapters/git/git-cli-status.ts";
 import { SpawnTerraformRunner } from "../../adapters/terraform/spawn-terraform-runner.ts";
+import { NodeJournalFiles } from "../../adapters/fs/append-journal.ts";
+import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
 import { SystemClock } from "../../adapters/system/system-clock.ts";
 import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
 import { createProgressView } from "../../adapters/terminal/progress-view.ts";
@@ -13,9 +15,11 @@ import { durationSeconds } from "../../core/config/durations.ts";
 import { gracePeriodSeconds, InterruptPolicy } from "../../core/run/interrupt-policy.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { formatRunHtml } from "../../formatters/run-html.ts";
-import { formatRunJson } from "../../formatters/run-json.ts";
-import { formatRunMarkdown } from "../../formatters/run-markdown.ts";
+import {
+  formatRunReport,
+  RECORD_REPORT_FILES,
+  runReportFormatOfFile,
+} from "../../formatters/run-report-formats.ts";
 import { formatRunSummary } from "../../formatters/run-summary.ts";
 import type { Adapters } from "../context.ts";
 import type { Prompter } from "../../ports/prompter.ts";
@@ -29,6 +33,9 @@ import {
 } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
+import { exitCodeOf } from "../../core/exit-codes.ts";
+import type { Diagnostic } from "../../core/errors.ts";
+import { recordWriteWarning } from "../../app/run/run-ledger.ts";
 import type { CliIo } from "../run-cli.ts";
 import { shardFlag } from "../shard-flag.ts";
 import type { RegisterCommand } from "./index.ts";
@@ -68,33 +75,13 @@ const DESCRIPTIONS: Record<RunCommand, string> = {
   output: "print the outputs of the selected units (sensitive values redacted)",
 };
 
-const REPORT_EXTENSIONS = [".md", ".markdown", ".json", ".html", ".htm"];
-
 /** Refuses, before anything runs, a `--report` file whose format cannot be told from its name. */
 export function checkReportFile(file: string): void {
-  if (!REPORT_EXTENSIONS.includes(extname(file).toLowerCase())) {
+  if (runReportFormatOfFile(file) === undefined) {
     usageError(
       `--report ${file}: the format is taken from the extension`,
       "name the file .md (Markdown), .json or .html (one self-contained page)",
     );
-  }
-}
-
-/** Renders a report in the format its file name asks for. */
-export function renderReportFile(report: RunReport, file: string): string {
-  switch (extname(file).toLowerCase()) {
-    case ".md":
-    case ".markdown":
-      return formatRunMarkdown(report);
-    case ".json":
-      return formatRunJson(report);
-    case ".html":
-    case ".htm":
-      return formatRunHtml(report);
-    default:
-      return usageError(
-        `--report ${file}: the format is taken from the extension: .md, .json or .html`,
-      );
   }
 }
 
@@ -160,7 +147,7 @@ async function execute(
     usageError(`--max-units ${flags.maxUnits} is not a whole number of 1 or more`);
   }
 
-  // Signals (CONTRACT.md section 7): one request to stop, a grace period, then a kill.
+  // Signals (docs/contract.md section 7): one request to stop, a grace period, then a kill.
   const controller = new AbortController();
   const kill = new AbortController();
   const policy = new InterruptPolicy();
@@ -261,6 +248,8 @@ async function execute(
         runner,
         git: new GitCliStatus(io.env),
         clock: new SystemClock(),
+        journals: new NodeJournalFiles(),
+        processes: new NodeProcessTable(),
         events: view,
         ...(prompter ? { confirm: confirmer(io, prompter) } : {}),
       },
@@ -270,8 +259,12 @@ async function execute(
     view.close();
     // Locks a killed terraform may hold come last, where the operator looks.
     const locks = result.diagnostics.filter((d) => d.code === "run/lock-possibly-held");
+    const recordWarnings = result.diagnostics.filter((d) => d.code === "run/record-write-failed");
     const warnings = result.diagnostics.filter(
-      (d) => d.severity === "warning" && d.code !== "run/lock-possibly-held",
+      (d) =>
+        d.severity === "warning" &&
+        d.code !== "run/lock-possibly-held" &&
+        d.code !== "run/record-write-failed",
     );
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (warnings.length > 0) io.stderr.write(formatDiagnostics(warnings));
@@ -281,33 +274,21 @@ async function execute(
     const report = result.report;
     if (report) {
       const format = formatOf(flags);
-      io.stdout.write(
-        format === "json"
-          ? formatRunJson(report)
-          : format === "md"
-            ? formatRunMarkdown(report)
-            : format === "html"
-              ? formatRunHtml(report)
-              : formatRunSummary(report),
-      );
+      io.stdout.write(formatRunReport(report, format));
       if (command === "output" && format === "pretty") io.stdout.write(formatOutputs(report));
       const recordDir = result.recordDir!;
-      await adapters.writer.writeAtomic(join(recordDir, "report.md"), formatRunMarkdown(report), {
-        mode: 0o600,
-      });
-      await adapters.writer.writeAtomic(join(recordDir, "report.json"), formatRunJson(report), {
-        mode: 0o600,
-      });
-      await adapters.writer.writeAtomic(join(recordDir, "report.html"), formatRunHtml(report), {
-        mode: 0o600,
-      });
-      for (const file of flags.report ?? []) {
-        const target = resolve(location.cwd, file);
-        await adapters.writer.writeAtomic(target, renderReportFile(report, target));
-        io.stderr.write(`report written: ${relative(location.cwd, target) || target}\n`);
-      }
+      const unwritten = await writeReportFiles(
+        adapters,
+        report,
+        recordDir,
+        flags,
+        location.cwd,
+        io,
+      );
+      const incomplete = [...recordWarnings, ...unwritten];
+      if (incomplete.length > 0) io.stderr.write(formatDiagnostics(incomplete));
       io.stderr.write(
-        `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}\n`,
+        `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}${incomplete.length > 0 ? " (incomplete: see the warnings above)" : ""}\n`,
       );
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
@@ -316,7 +297,7 @@ async function execute(
         `\nstate locks that killed terraform processes may still hold (crossform never unlocks; release each once nothing else runs on its state):\n${formatDiagnostics(locks)}`,
       );
     }
-    return result.exitCode;
+    return exitCodeOf(result.exit);
   } finally {
     view.close();
     aws.destroy();
@@ -324,6 +305,40 @@ async function execute(
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
   }
+}
+
+/**
+ * Writes the run record's reports (`report.md`, `report.json`, `report.html`) and every
+ * `--report FILE`. A file that cannot be written is a warning naming it and the error: the
+ * summary is printed already, and nothing else of the run depends on these files.
+ */
+async function writeReportFiles(
+  adapters: Adapters,
+  report: RunReport,
+  recordDir: string,
+  flags: RunFlags,
+  cwd: string,
+  io: CliIo,
+): Promise<Diagnostic[]> {
+  const problems: Diagnostic[] = [];
+  const write = async (path: string, contents: string, mode?: number): Promise<boolean> => {
+    try {
+      await adapters.writer.writeAtomic(path, contents, mode === undefined ? {} : { mode });
+      return true;
+    } catch (error) {
+      problems.push(recordWriteWarning(path, error));
+      return false;
+    }
+  };
+  for (const [name, format] of RECORD_REPORT_FILES)
+    await write(join(recordDir, name), formatRunReport(report, format), 0o600);
+  for (const file of flags.report ?? []) {
+    const target = resolve(cwd, file);
+    const format = runReportFormatOfFile(target) ?? "json";
+    if (await write(target, formatRunReport(report, format)))
+      io.stderr.write(`report written: ${relative(cwd, target) || target}\n`);
+  }
+  return problems;
 }
 
 /** Offers to add `.crossform/` to the .gitignore next to crossform.yaml (kept byte for byte otherwise). */

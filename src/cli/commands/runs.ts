@@ -1,10 +1,9 @@
-import { listRunReports, loadRunReport } from "../../app/run/run-records.ts";
+import { listRuns, loadRun } from "../../app/run/run-history.ts";
 import { findConfigFile } from "../../app/load-config.ts";
-import { formatRunHtml } from "../../formatters/run-html.ts";
-import { formatRunJson } from "../../formatters/run-json.ts";
-import { formatRunMarkdown } from "../../formatters/run-markdown.ts";
-import { formatRunSummary, formatDuration } from "../../formatters/run-summary.ts";
+import { formatRunReport } from "../../formatters/run-report-formats.ts";
+import { formatDuration } from "../../formatters/run-summary.ts";
 import { NodeFileSystem } from "../../adapters/fs/node-file-system.ts";
+import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
 import { dirname, resolve } from "node:path";
 import { mergeReportFiles } from "../../app/report/merge-report-files.ts";
 import type { RunReport } from "../../core/report/run-report.ts";
@@ -13,15 +12,30 @@ import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
 
-/** `crossform runs`: the recorded runs, newest first. */
+/** A run's state in the list: how it ended, or that it did not. */
+function runState(report: RunReport): string {
+  return report.run.state ?? (report.run.interrupted ? "interrupted" : "ended");
+}
+
+/** `crossform runs [run]`: the recorded runs, newest first, or one run's units. */
 export const registerRuns: RegisterCommand = (program, io, setExit) => {
-  withCommonOptions(program.command("runs").description("list the recorded runs (newest first)"), [
-    "pretty",
-    "json",
-  ]).action(async (options: CommonOptions) => {
+  withCommonOptions(
+    program
+      .command("runs")
+      .description("list the recorded runs (newest first), or show one run's units")
+      .argument("[run]", "a run id: show its units (also a crashed run's, from its journal)"),
+    ["pretty", "json"],
+  ).action(async (runId: string | undefined, options: CommonOptions) => {
     const fs = new NodeFileSystem();
+    const processes = new NodeProcessTable();
     const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
-    const { reports, unreadable } = await listRunReports(fs, dir);
+    if (runId !== undefined) {
+      const report = await loadRun(fs, processes, dir, runId);
+      io.stdout.write(formatRunReport(report, formatOf(options)));
+      setExit(ExitCode.Ok);
+      return;
+    }
+    const { reports, unreadable } = await listRuns(fs, processes, dir);
     if (formatOf(options) === "json") {
       io.stdout.write(
         `${JSON.stringify({ version: 1, runs: reports.map((r) => ({ ...r.run, totals: r.totals })) }, null, 2)}\n`,
@@ -29,13 +43,16 @@ export const registerRuns: RegisterCommand = (program, io, setExit) => {
     } else if (reports.length === 0) {
       io.stdout.write("no recorded runs\n");
     } else {
-      const rows = [["RUN", "COMMAND", "STARTED", "DURATION", "UNITS", "CHANGES", "FAILED"]];
+      const rows = [
+        ["RUN", "COMMAND", "STARTED", "DURATION", "STATE", "UNITS", "CHANGES", "FAILED"],
+      ];
       for (const r of reports) {
         rows.push([
           r.run.id,
           r.run.command,
           r.run.started_at,
           formatDuration(r.run.duration_ms),
+          runState(r),
           String(r.totals.units),
           String(r.totals.with_changes),
           String(r.totals.failed),
@@ -52,6 +69,12 @@ export const registerRuns: RegisterCommand = (program, io, setExit) => {
           )
           .join("\n")}\n`,
       );
+      const crashed = reports.filter((r) => r.run.state === "crashed").map((r) => r.run.id);
+      if (crashed.length > 0) {
+        io.stderr.write(
+          `crashed: ${crashed.join(", ")}; \`crossform runs <run>\` shows what each unit was doing\n`,
+        );
+      }
     }
     for (const id of unreadable)
       io.stderr.write(`warning: the record of run ${id} is unreadable\n`);
@@ -65,7 +88,7 @@ interface ReportOptions extends CommonOptions {
 
 /**
  * `crossform report <run>`: renders a recorded run again; `crossform report --merge a.json b.json
- * ...`: renders one report from the JSON reports of a sharded run (CONTRACT.md section 9).
+ * ...`: renders one report from the JSON reports of a sharded run (docs/contract.md section 9).
  */
 export const registerReport: RegisterCommand = (program, io, setExit) => {
   withCommonOptions(
@@ -95,23 +118,14 @@ export const registerReport: RegisterCommand = (program, io, setExit) => {
       );
     } else if (runId !== undefined) {
       const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
-      report = await loadRunReport(fs, dir, runId);
+      report = await loadRun(fs, new NodeProcessTable(), dir, runId);
     } else {
       return usageError(
         "report needs a run id or --merge files",
         "`crossform runs` lists the recorded runs",
       );
     }
-    const format = formatOf(options);
-    io.stdout.write(
-      format === "json"
-        ? formatRunJson(report)
-        : format === "md"
-          ? formatRunMarkdown(report)
-          : format === "html"
-            ? formatRunHtml(report)
-            : formatRunSummary(report),
-    );
+    io.stdout.write(formatRunReport(report, formatOf(options)));
     setExit(ExitCode.Ok);
   });
 };

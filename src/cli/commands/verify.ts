@@ -1,5 +1,6 @@
 import { createProgressView } from "../../adapters/terminal/progress-view.ts";
 import { loadConfig } from "../../app/load-config.ts";
+import { checkProfiles } from "../../app/profiles.ts";
 import { DEFAULT_VERIFY_PARALLEL, verify } from "../../app/verify.ts";
 import type { VerifyReport } from "../../app/verify.ts";
 import {
@@ -19,6 +20,7 @@ import {
 } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
+import { profilesEnvironment } from "../profiles-environment.ts";
 import type { RegisterCommand } from "./index.ts";
 
 interface VerifyCommandOptions extends CommonOptions {
@@ -42,7 +44,7 @@ function parallelOf(text: string | undefined): number {
 
 /**
  * `crossform verify [SEL...] [--target SEL]`: per account, assume the deploy role and check who it
- * is, then the state buckets and lock tables; exit 1 when anything fails (CONTRACT.md section 6).
+ * is, then the state buckets and lock tables; exit 1 when anything fails (docs/contract.md section 6).
  */
 export const registerVerify: RegisterCommand = (program, io, setExit) => {
   withCommonOptions(
@@ -95,6 +97,10 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       return;
     }
 
+    const viaProfiles = options.viaProfiles === true;
+    const profiles = viaProfiles
+      ? await checkProfiles(config, adapters, profilesEnvironment(io.env))
+      : undefined;
     const aws = adapters.aws(config.base);
     const view = createProgressView({ stream: io.stderr, verb: "verifying" });
     let report: VerifyReport;
@@ -105,7 +111,8 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
           config,
           selection: { accounts: selected.accounts, units: selected.units },
           parallel,
-          viaProfiles: options.viaProfiles === true,
+          viaProfiles,
+          profiles,
           user: currentUser(io.env),
         },
       );

@@ -1,5 +1,5 @@
 /**
- * The CI pipeline of a configuration, platform-neutral (CONTRACT.md section 9): which plan jobs a
+ * The CI pipeline of a configuration, platform-neutral (docs/contract.md section 9): which plan jobs a
  * pull request runs (one per unit up to the platform's matrix limit, shards beyond), and the apply
  * jobs of the main branch, one job or shard set per wave, in wave order, with the approval
  * accounts each wave needs. The GitHub and GitLab renderers turn this model into their files.
@@ -13,7 +13,7 @@ import type { Unit, UnitSet } from "../units/units.ts";
 /** The CI systems crossform writes pipelines for. */
 export type CiPlatform = "github" | "gitlab";
 
-/** The largest per-unit matrix of each platform (CONTRACT.md section 9); beyond it, shards. */
+/** The largest per-unit matrix of each platform (docs/contract.md section 9); beyond it, shards. */
 export const MATRIX_LIMIT: Record<CiPlatform, number> = { github: 256, gitlab: 200 };
 
 /**

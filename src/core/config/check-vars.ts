@@ -1,6 +1,6 @@
 /**
  * User variables may not use the `crossform_` prefix: those names are crossform's public API
- * (CONTRACT.md section 3), and a user value would silently replace the generated one.
+ * (docs/contract.md section 3), and a user value would silently replace the generated one.
  */
 import type { Diagnostic } from "../errors.ts";
 import type { ConfigLocator, ConfigPath } from "./parse-config.ts";

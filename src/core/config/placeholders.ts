@@ -1,5 +1,5 @@
 /**
- * `{name}` placeholders in state patterns and session names (CONTRACT.md section 1). An unknown
+ * `{name}` placeholders in state patterns and session names (docs/contract.md section 1). An unknown
  * placeholder is an error, found when the configuration is loaded, not when a unit runs.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The written schema of `crossform.yaml` (CONTRACT.md section 1). The JSON Schema that editors use
+ * The written schema of `crossform.yaml` (docs/contract.md section 1). The JSON Schema that editors use
  * is generated from this one definition (`crossform schema`), so the two never disagree.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * Which wave new accounts fall into (CONTRACT.md section 2: every account is in exactly one
+ * Which wave new accounts fall into (docs/contract.md section 2: every account is in exactly one
  * wave; `discover --merge` adds accounts with no wave and says which wave line to add). An
  * existing wave whose selectors pick a new account (`tier:prod`, `tag:ou=...`) already holds
  * it; the others need a line under `waves:`.

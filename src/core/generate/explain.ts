@@ -1,6 +1,6 @@
 /**
  * `crossform explain <unit>`: the plain terraform commands that do what crossform does for one
- * unit, from the stack directory, so nobody is locked in (CONTRACT.md section 4).
+ * unit, from the stack directory, so nobody is locked in (docs/contract.md section 4).
  */
 import type { Config } from "../config/model.ts";
 import type { Unit } from "../units/units.ts";

@@ -1,5 +1,5 @@
 /**
- * Every generated file of a configuration, as `{ path, contents }` (CONTRACT.md section 3). Pure:
+ * Every generated file of a configuration, as `{ path, contents }` (docs/contract.md section 3). Pure:
  * the app layer decides what to write, what is stale and what to remove.
  */
 import type { Config, Stack } from "../config/model.ts";
@@ -27,7 +27,7 @@ export interface GeneratedFile {
 
 /** What crossform learned from a stack's Terraform code (read by the app layer with the HCL parser). */
 export interface StackCodeFacts {
-  /** The stack needs the aws provider wired (CONTRACT.md section 3). */
+  /** The stack needs the aws provider wired (docs/contract.md section 3). */
   requiresAws: boolean;
   /** The root module declares a backend block of its own. */
   hasBackendBlock: boolean;
@@ -160,7 +160,7 @@ function providersFile(stack: Stack, aliases: string[]): string {
     );
   } else {
     // Without a default provider block, Terraform would give a resource or module that names no
-    // provider an empty one, which acts as the base identity in its own account (decision 0017).
+    // provider an empty one, which acts as the base identity in its own account (decision 0020).
     items.push(
       comment(REFUSING_DEFAULT_PROVIDER_COMMENT),
       block(

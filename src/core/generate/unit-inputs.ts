@@ -1,6 +1,6 @@
 /**
  * The values each unit's generated files carry: its own account, the accounts it references, the
- * state of its dependencies, and the user's variables (CONTRACT.md section 3).
+ * state of its dependencies, and the user's variables (docs/contract.md section 3).
  */
 import type { Account, Config, Stack, Vars } from "../config/model.ts";
 import { renderPattern } from "../config/placeholders.ts";

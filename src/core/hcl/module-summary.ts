@@ -137,7 +137,7 @@ export interface ModuleSummary {
   variables: VariableSummary[];
   outputs: OutputSummary[];
   moduleCalls: ModuleCallSummary[];
-  /** Every reason this module needs `hashicorp/aws`; empty when it does not (CONTRACT.md section 3). */
+  /** Every reason this module needs `hashicorp/aws`; empty when it does not (docs/contract.md section 3). */
   awsEvidence: AwsEvidence[];
 }
 

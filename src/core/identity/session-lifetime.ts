@@ -1,5 +1,5 @@
 /**
- * The base session's remaining lifetime against the expected run length (CONTRACT.md section 5):
+ * The base session's remaining lifetime against the expected run length (docs/contract.md section 5):
  * warn when the base credentials expire before the run is expected to end, refuse under five
  * minutes, and say "expiry unknown" when the environment does not tell.
  */

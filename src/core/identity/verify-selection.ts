@@ -1,14 +1,12 @@
 /**
- * What `verify` checks: accounts, not units. The shared selector grammar (CONTRACT.md section 2)
+ * What `verify` checks: accounts, not units. The shared selector grammar (docs/contract.md section 2)
  * picks accounts by name, tier and tag; `stack:` terms narrow them to the accounts those stacks
  * deploy to. The accounts the selected units reach (a referenced account, the other accounts of a
  * multi-account stack) are added, because a run over those units needs them too.
  */
-import { didYouMean } from "../config/did-you-mean.ts";
 import type { Config } from "../config/model.ts";
-import { unitMatches } from "../units/select-units.ts";
+import { unitMatches, unknownSelectorName } from "../units/select-units.ts";
 import { hasAccountTerms, matchesAccount, parseSelector } from "../units/selector.ts";
-import type { Selector } from "../units/selector.ts";
 import type { Unit, UnitSet } from "../units/units.ts";
 import { shardOf, unitsOfShard } from "../units/shard.ts";
 import type { Shard } from "../units/shard.ts";
@@ -105,7 +103,7 @@ function pickGroup(config: Config, set: UnitSet, texts: string[]): GroupResult {
         hint: "selectors: <account>, tier:<tier>, tag:<key>=<value>, stack:<stack>, joined by commas",
       };
     }
-    const unknown = unknownName(config, parsed.selector);
+    const unknown = unknownSelectorName(config, parsed.selector);
     if (unknown) return { ok: false, ...unknown };
     const matchingUnits = set.units.filter((u) => unitMatches(parsed.selector, u, config));
     const hasStackTerms = parsed.selector.terms.some((t) => t.kind === "stack");
@@ -129,37 +127,9 @@ function pickGroup(config: Config, set: UnitSet, texts: string[]): GroupResult {
   return { ok: true, accounts, units };
 }
 
-function unknownName(
-  config: Config,
-  selector: Selector,
-): { message: string; hint: string } | undefined {
-  const stackNames = [...config.stacks.keys()];
-  for (const term of selector.terms) {
-    if (term.kind === "name" && !config.accounts.has(term.name)) {
-      const suggestion = didYouMean(term.name, config.accounts.keys());
-      return {
-        message: `no account named "${term.name}"`,
-        hint: suggestion
-          ? `did you mean "${suggestion}"?`
-          : `accounts: ${[...config.accounts.keys()].join(", ")}`,
-      };
-    }
-    if (term.kind === "stack" && !config.stacks.has(term.stack)) {
-      const suggestion = didYouMean(term.stack, stackNames);
-      return {
-        message: `no stack named "${term.stack}"`,
-        hint: suggestion
-          ? `did you mean "stack:${suggestion}"?`
-          : `stacks: ${stackNames.join(", ")}`,
-      };
-    }
-  }
-  return undefined;
-}
-
 /**
  * The part of a verify selection that shard `shard` checks: the selected units of that shard
- * (CONTRACT.md section 9) and the accounts they reach, plus each selected account that no selected
+ * (docs/contract.md section 9) and the accounts they reach, plus each selected account that no selected
  * unit deploys to, by the shard of its own name and first region. An account whose units fall in
  * several shards is verified by each of them (verify only reads).
  */

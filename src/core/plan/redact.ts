@@ -1,5 +1,5 @@
 /**
- * Redaction of values Terraform marks sensitive (CONTRACT.md section 7). Terraform's JSON carries
+ * Redaction of values Terraform marks sensitive (docs/contract.md section 7). Terraform's JSON carries
  * each value next to a mask of the same shape (`before_sensitive`, `after_sensitive`,
  * `sensitive_values`): `true` marks a whole subtree, objects and arrays mirror the value. Masks
  * redact where they point; a second pass then scrubs every string that was sensitive anywhere

@@ -217,22 +217,25 @@ export function renderManagedBlock(
   profiles.forEach((profile, index) => {
     if (index > 0) lines.push("");
     lines.push(profile.name === "default" ? "[default]" : `[profile ${profile.name}]`);
-    const keys: [string, string | number | undefined][] = [
-      ["role_arn", profile.roleArn],
-      ["source_profile", profile.sourceProfile],
-      ["credential_source", profile.credentialSource],
-      ["web_identity_token_file", profile.webIdentityTokenFile],
-      ["role_session_name", profile.roleSessionName],
-      ["external_id", profile.externalId],
-      ["duration_seconds", profile.durationSeconds],
-      ["region", profile.region],
-    ];
-    for (const [key, value] of keys) {
-      if (value !== undefined) lines.push(`${key} = ${String(value)}`);
-    }
+    for (const [key, value] of profileKeyValues(profile)) lines.push(`${key} = ${value}`);
   });
   lines.push(MANAGED_BLOCK_END);
   return `${lines.join("\n")}\n`;
+}
+
+/** The keys a profile is written with, in the block's fixed order; unset keys are left out. */
+export function profileKeyValues(profile: AwsProfileSpec): [string, string][] {
+  const keys: [string, string | number | undefined][] = [
+    ["role_arn", profile.roleArn],
+    ["source_profile", profile.sourceProfile],
+    ["credential_source", profile.credentialSource],
+    ["web_identity_token_file", profile.webIdentityTokenFile],
+    ["role_session_name", profile.roleSessionName],
+    ["external_id", profile.externalId],
+    ["duration_seconds", profile.durationSeconds],
+    ["region", profile.region],
+  ];
+  return keys.flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]]));
 }
 
 /**
@@ -294,6 +297,59 @@ export function applyManagedBlock(
     text = existingText.slice(0, first.offset) + replacement + existingText.slice(last.next);
   }
   return { text, changed: text !== existingText, diagnostics };
+}
+
+/** Which shared AWS file a text comes from: they name profiles differently. */
+export type AwsSharedFileKind = "config" | "credentials";
+
+/** One profile of a shared AWS file, with its keys as the AWS CLI reads them. */
+export interface AwsProfileSection {
+  /** The profile's name (`default` for `[default]` and `[profile default]`). */
+  name: string;
+  /** 1-based line number of the section header. */
+  line: number;
+  /** The profile's keys, lowercased, with their values trimmed; a repeated key keeps the last. */
+  values: Map<string, string>;
+}
+
+/**
+ * The profiles of a shared AWS file by name: `[profile x]` and `[default]` in the config file,
+ * `[x]` in the credentials file. Other sections (`sso-session`, `services`) are left out; a
+ * profile defined twice keeps its first section. Comments and the continuation lines of nested
+ * values (`s3 =` and its indented keys) are skipped.
+ */
+export function readAwsProfiles(
+  text: string,
+  kind: AwsSharedFileKind,
+): Map<string, AwsProfileSection> {
+  const profiles = new Map<string, AwsProfileSection>();
+  let current: AwsProfileSection | undefined;
+  for (const line of scanLines(splitLines(text))) {
+    if (line.role === "header") {
+      current = profileOfHeader(line.header ?? "", line.number, kind);
+      if (current !== undefined) {
+        if (profiles.has(current.name)) current = { ...current, values: new Map() };
+        else profiles.set(current.name, current);
+      }
+    } else if (line.role === "option" && current !== undefined) {
+      const text = line.text.trim();
+      const at = text.search(/[=:]/);
+      if (at > 0)
+        current.values.set(text.slice(0, at).trim().toLowerCase(), text.slice(at + 1).trim());
+    }
+  }
+  return profiles;
+}
+
+function profileOfHeader(
+  header: string,
+  line: number,
+  kind: AwsSharedFileKind,
+): AwsProfileSection | undefined {
+  if (kind === "credentials") return { name: header.trim(), line, values: new Map() };
+  const section = describeSection(header, line);
+  if (section.kind !== "default" && section.kind !== "profile") return undefined;
+  return { name: section.name, line, values: new Map() };
 }
 
 const PROFILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/;

@@ -1,5 +1,5 @@
 /**
- * One report from the reports of a sharded run (`crossform report --merge`, CONTRACT.md section
+ * One report from the reports of a sharded run (`crossform report --merge`, docs/contract.md section
  * 9): the JSON reports that the jobs of one pipeline wrote, each over its own shard of units,
  * become one report over all of them, which the formatters render like any other (one
  * pull-request comment). Reports that cannot belong to one run are refused: another command,

@@ -3,10 +3,12 @@
  * `report.json`, what `crossform report <run>` renders again, and what the formatters (terminal
  * table, Markdown, JSON) draw. Its JSON shape is versioned (`version: 1`, snake_case keys). Only
  * redacted plan summaries go in: a report never holds a sensitive value. Also the exit-code
- * decision of CONTRACT.md section 6.
+ * decision of docs/contract.md section 6.
  */
 import { z } from "zod";
 import { CrossformError } from "../errors.ts";
+import { exitCodeOf } from "../exit-codes.ts";
+import type { ExitName } from "../exit-codes.ts";
 import { planHasChanges } from "../plan/plan-summary.ts";
 import type { OutputValue, PlanSummary, ResourceAction } from "../plan/plan-summary.ts";
 import type { WaveResult, WaveStatus } from "../run/scheduler.ts";
@@ -34,6 +36,12 @@ export interface ReportSelection {
   all: boolean;
 }
 
+/**
+ * A run without an end in its record: `crossform runs` found only its journal. `crashed`: the
+ * process that ran it is gone; `running`: it still runs.
+ */
+export type RunState = "crashed" | "running";
+
 /** The run as a whole. */
 export interface RunInfo {
   id: string;
@@ -48,6 +56,8 @@ export interface RunInfo {
   selection: ReportSelection;
   /** Whether the run was cancelled (a signal, a CI cancel). */
   interrupted: boolean;
+  /** Set only for a run read back from its journal because it has no end: see {@link RunState}. */
+  state?: RunState;
 }
 
 /** A unit's counts, from its plan summary. */
@@ -198,6 +208,21 @@ export function emptyCounts(): UnitCounts {
   };
 }
 
+/** A plan summary's counts. */
+export function countsOfSummary(summary: PlanSummary): UnitCounts {
+  return {
+    add: summary.add,
+    change: summary.change,
+    destroy: summary.destroy,
+    replace: summary.replace,
+    moved: summary.moved,
+    imported: summary.imported,
+    forget: summary.forget,
+    drift: summary.drift,
+    outputs_changed: summary.outputsChanged,
+  };
+}
+
 /**
  * The plan-derived fields of a unit: counts, resource changes (names only), drift, changed
  * outputs, `errored` and `has_changes` (for `drift`, drifted resources count as changes).
@@ -218,17 +243,7 @@ export function unitFieldsFromPlan(
     replaced_by: [...r.replacedBy],
   });
   return {
-    summary: {
-      add: summary.add,
-      change: summary.change,
-      destroy: summary.destroy,
-      replace: summary.replace,
-      moved: summary.moved,
-      imported: summary.imported,
-      forget: summary.forget,
-      drift: summary.drift,
-      outputs_changed: summary.outputsChanged,
-    },
+    summary: countsOfSummary(summary),
     errored: summary.errored,
     changes: summary.resources.map(change),
     drifted: summary.drifted.map(change),
@@ -272,6 +287,17 @@ export function wavesFromSchedule(waves: readonly WaveResult[]): WaveReport[] {
   }));
 }
 
+/** The total each status counts in. */
+const STATUS_TOTALS = {
+  succeeded: "succeeded",
+  failed: "failed",
+  blocked: "blocked",
+  skipped: "skipped",
+  "not-started": "not_started",
+  interrupted: "interrupted",
+  "needs-replan": "needs_replan",
+} as const satisfies Record<UnitStatus, keyof RunTotals>;
+
 /** Totals over `units`. */
 export function runTotals(units: readonly UnitReport[]): RunTotals {
   const totals: RunTotals = {
@@ -287,29 +313,7 @@ export function runTotals(units: readonly UnitReport[]): RunTotals {
     ...emptyCounts(),
   };
   for (const unit of units) {
-    switch (unit.status) {
-      case "succeeded":
-        totals.succeeded += 1;
-        break;
-      case "failed":
-        totals.failed += 1;
-        break;
-      case "blocked":
-        totals.blocked += 1;
-        break;
-      case "skipped":
-        totals.skipped += 1;
-        break;
-      case "not-started":
-        totals.not_started += 1;
-        break;
-      case "interrupted":
-        totals.interrupted += 1;
-        break;
-      case "needs-replan":
-        totals.needs_replan += 1;
-        break;
-    }
+    totals[STATUS_TOTALS[unit.status]] += 1;
     if (unit.has_changes) totals.with_changes += 1;
     // A failed apply's plan was not (or not wholly) applied: only finished units add to the counts.
     if (unit.status !== "succeeded") continue;
@@ -333,22 +337,19 @@ export function createRunReport(input: {
   };
 }
 
-/** Exit codes of a run (CONTRACT.md section 6). */
+/** Exit codes of a run (docs/contract.md, "Exit codes"), as numbers. */
 export type RunExitCode = 0 | 1 | 2 | 130;
 
 /**
- * The exit code of a finished run: 130 when it was interrupted; 1 when a unit failed or needs a
- * re-plan; with `--detailed-exitcode`, 2 when a unit has changes or changes are pending (blocked,
- * or skipped behind a blocked dependency); else 0.
+ * The exit of a finished run, by name: `interrupted` when it was interrupted; `problems` when a
+ * unit failed or needs a re-plan; with `--detailed-exitcode`, `changes` when a unit has changes or
+ * changes are pending (blocked, or skipped behind a blocked dependency); else `ok`.
  */
-export function runExitCode(
-  report: RunReport,
-  options: { detailedExitcode: boolean },
-): RunExitCode {
+export function runExit(report: RunReport, options: { detailedExitcode: boolean }): ExitName {
   const units = report.units;
-  if (report.run.interrupted || units.some((u) => u.status === "interrupted")) return 130;
-  if (units.some((u) => u.status === "failed" || u.status === "needs-replan")) return 1;
-  if (!options.detailedExitcode) return 0;
+  if (report.run.interrupted || units.some((u) => u.status === "interrupted")) return "interrupted";
+  if (units.some((u) => u.status === "failed" || u.status === "needs-replan")) return "problems";
+  if (!options.detailedExitcode) return "ok";
   const pending = units.some(
     (u) =>
       u.has_changes ||
@@ -356,7 +357,15 @@ export function runExitCode(
       u.status === "skipped" ||
       u.status === "not-started",
   );
-  return pending ? 2 : 0;
+  return pending ? "changes" : "ok";
+}
+
+/** {@link runExit} as a number (130, 1, 2 or 0). */
+export function runExitCode(
+  report: RunReport,
+  options: { detailedExitcode: boolean },
+): RunExitCode {
+  return exitCodeOf(runExit(report, options)) as RunExitCode;
 }
 
 const count = z.number().int().min(0);
@@ -389,6 +398,7 @@ const reportSchema = z.object({
       all: z.boolean(),
     }),
     interrupted: z.boolean(),
+    state: optional(z.enum(["crashed", "running"])),
   }),
   waves: z.array(
     z.object({

@@ -1,5 +1,5 @@
 /**
- * The environment of every terraform child (CONTRACT.md section 5): built from an allow-list of the
+ * The environment of every terraform child (docs/contract.md section 5): built from an allow-list of the
  * operator's environment, never inherited whole, so that nothing in the operator's shell
  * (`TF_CLI_ARGS=-lock=false`, `TF_WORKSPACE`, a stray `AWS_PROFILE`) can change what a unit does.
  */

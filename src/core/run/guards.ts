@@ -1,5 +1,5 @@
 /**
- * The run guards of crossform.yaml's `guards` (CONTRACT.md section 1): how many units one apply or
+ * The run guards of crossform.yaml's `guards` (docs/contract.md section 1): how many units one apply or
  * destroy may touch, and how many resources one unit's apply may destroy or replace (stricter in
  * approval accounts). Pure: the use case asks, and refuses before anything changes.
  */

@@ -1,5 +1,5 @@
 /**
- * What each signal a run receives means (CONTRACT.md section 7). The first SIGINT or SIGTERM is
+ * What each signal a run receives means (docs/contract.md section 7). The first SIGINT or SIGTERM is
  * the request to stop: no new unit starts and each running terraform gets one interrupt. A SIGTERM
  * after it is the same request (CI systems send SIGINT, then SIGTERM, then SIGKILL), never a
  * second interrupt. A second Ctrl-C (SIGINT) warns that a third kills; the third kills the running

@@ -1,6 +1,6 @@
 /**
  * Redaction of credentials from terraform's output before it reaches a log, a record or a screen
- * (CONTRACT.md section 5, PRODUCT.md "Data and safety"). Terraform's `TF_LOG=trace` prints the
+ * (docs/contract.md sections 5 and 7). Terraform's `TF_LOG=trace` prints the
  * assumed-role `SessionToken` of every STS response in full, so `--debug` logs would otherwise
  * carry live credentials.
  *

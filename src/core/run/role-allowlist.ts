@@ -1,5 +1,5 @@
 /**
- * The role allow-list (CONTRACT.md section 9): a YAML document, kept outside the repository,
+ * The role allow-list (docs/contract.md section 9): a YAML document, kept outside the repository,
  * keyed by 12-digit account id, each holding the role ARNs crossform may have Terraform assume in
  * that account. A unit whose deploy role (or state role) is not listed for its account id is
  * refused in preflight: a pull request that points a unit at another role cannot get it applied.

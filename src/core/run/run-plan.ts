@@ -43,7 +43,7 @@ export type RunOrder =
   /** Dependents before dependencies, waves descending (destroy). */
   | "reverse";
 
-/** Rollout-ring settings of one wave (CONTRACT.md section 1 `waves`), used with `halt-wave`. */
+/** Rollout-ring settings of one wave (docs/contract.md section 1 `waves`), used with `halt-wave`. */
 export interface WaveSettings {
   /** The wave index these settings belong to. */
   wave: number;

@@ -1,5 +1,5 @@
 /**
- * The run scheduler (CONTRACT.md section 2): waves are the outer loop, each wave runs its steps
+ * The run scheduler (docs/contract.md section 2): waves are the outer loop, each wave runs its steps
  * (a canary step, then the rest) one after the other, and inside a step a sliding window of
  * `parallel` tasks starts a task the moment its dependencies have succeeded. It knows only tasks
  * and an `execute` callback; it never touches terraform, a clock or a process itself.

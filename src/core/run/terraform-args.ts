@@ -1,5 +1,5 @@
 /**
- * The argv of every terraform command crossform runs, in one place (CONTRACT.md sections 4 and 7).
+ * The argv of every terraform command crossform runs, in one place (docs/contract.md sections 4 and 7).
  * Always `-input=false` and `-no-color` where the command takes them; never `-migrate-state`,
  * never `-lock=false`; files by absolute path, since terraform runs in the unit's mirrored stack
  * directory.
@@ -49,7 +49,7 @@ export function initArgs(options: InitArgsOptions): string[] {
 /**
  * `init -backend=false -input=false -no-color`: run once, serially, in the real stack directory
  * when its `.terraform.lock.hcl` is missing and the stack needs providers; it writes the lock file
- * the user then commits (CONTRACT.md section 4).
+ * the user then commits (docs/contract.md section 4).
  */
 export function lockFileInitArgs(): string[] {
   return ["init", "-backend=false", "-input=false", "-no-color"];
@@ -61,6 +61,32 @@ export function lockFileInitArgs(): string[] {
  */
 export function providerInstallArgs(): string[] {
   return ["init", "-backend=false", "-input=false", "-no-color", "-lockfile=readonly"];
+}
+
+/** Options of {@link validateInitArgs}. */
+export interface ValidateInitArgsOptions {
+  /** Whether the stack has a `.terraform.lock.hcl`: it is then used as it is (`-lockfile=readonly`). */
+  hasLockFile: boolean;
+}
+
+/**
+ * `init -backend=false -input=false -no-color [-lockfile=readonly]`: providers and modules for
+ * `terraform validate`, in a scratch copy of the stack (never the user's directory), without
+ * touching any backend; the stack's own lock file, when it has one, is never changed.
+ */
+export function validateInitArgs(options: ValidateInitArgsOptions): string[] {
+  return [
+    "init",
+    "-backend=false",
+    "-input=false",
+    "-no-color",
+    ...(options.hasLockFile ? ["-lockfile=readonly"] : []),
+  ];
+}
+
+/** `validate -json -no-color`: the configuration's diagnostics with file positions (stdout). */
+export function validateJsonArgs(): string[] {
+  return ["validate", "-json", "-no-color"];
 }
 
 /** What a plan is for. */

@@ -1,5 +1,5 @@
 /**
- * Which Terraform or OpenTofu crossform found, and whether it may run (PRODUCT.md "Compatibility"):
+ * Which Terraform or OpenTofu crossform found, and whether it may run (docs/contract.md section 1):
  * Terraform >= 1.6, OpenTofu >= 1.8, both >= 1.10 for `lock: s3`, and the configured
  * `terraform.version` constraint. Checked in preflight, before any unit starts.
  */

@@ -1,6 +1,6 @@
 /**
  * Selection of units for a command: positional stacks and `--target` intersect; inside a selector,
- * terms of one kind are OR-ed and of different kinds AND-ed (CONTRACT.md section 2). A `--target`
+ * terms of one kind are OR-ed and of different kinds AND-ed (docs/contract.md section 2). A `--target`
  * may also name units by id (`stack/account/region`), which a CI job of one unit uses.
  */
 import type { Config } from "../config/model.ts";
@@ -64,6 +64,38 @@ function unitIdTarget(
   return { ok: true, ids: new Set(parts) };
 }
 
+/**
+ * The first account or stack a selector names that the configuration does not have, with a
+ * did-you-mean hint (or the list of names); undefined when every name exists.
+ */
+export function unknownSelectorName(
+  config: Config,
+  selector: Selector,
+): { message: string; hint: string } | undefined {
+  const stackNames = [...config.stacks.keys()];
+  for (const term of selector.terms) {
+    if (term.kind === "name" && !config.accounts.has(term.name)) {
+      const suggestion = didYouMean(term.name, config.accounts.keys());
+      return {
+        message: `no account named "${term.name}"`,
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : `accounts: ${[...config.accounts.keys()].join(", ")}`,
+      };
+    }
+    if (term.kind === "stack" && !config.stacks.has(term.stack)) {
+      const suggestion = didYouMean(term.stack, stackNames);
+      return {
+        message: `no stack named "${term.stack}"`,
+        hint: suggestion
+          ? `did you mean "stack:${suggestion}"?`
+          : `stacks: ${stackNames.join(", ")}`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Selects units; an empty request selects every unit. */
 export function selectUnits(
   config: Config,
@@ -103,28 +135,8 @@ export function selectUnits(
           message: parsed.error,
           hint: "selectors: <account>, tier:<tier>, tag:<key>=<value>, stack:<stack>, joined by commas",
         };
-      for (const term of parsed.selector.terms) {
-        if (term.kind === "name" && !config.accounts.has(term.name)) {
-          const suggestion = didYouMean(term.name, config.accounts.keys());
-          return {
-            ok: false,
-            message: `no account named "${term.name}"`,
-            hint: suggestion
-              ? `did you mean "${suggestion}"?`
-              : `accounts: ${[...config.accounts.keys()].join(", ")}`,
-          };
-        }
-        if (term.kind === "stack" && !config.stacks.has(term.stack)) {
-          const suggestion = didYouMean(term.stack, stackNames);
-          return {
-            ok: false,
-            message: `no stack named "${term.stack}"`,
-            hint: suggestion
-              ? `did you mean "stack:${suggestion}"?`
-              : `stacks: ${stackNames.join(", ")}`,
-          };
-        }
-      }
+      const unknown = unknownSelectorName(config, parsed.selector);
+      if (unknown) return { ok: false, ...unknown };
       if (!set.units.some((u) => unitMatches(parsed.selector, u, config))) {
         return {
           ok: false,

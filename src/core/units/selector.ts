@@ -1,5 +1,5 @@
 /**
- * The selection grammar shared by every command (CONTRACT.md section 2): `dev`, `tier:prod`,
+ * The selection grammar shared by every command (docs/contract.md section 2): `dev`, `tier:prod`,
  * `tag:team=pay`, `stack:app`, joined by commas. Terms of one kind are OR-ed, terms of different
  * kinds AND-ed.
  */

@@ -1,5 +1,5 @@
 /**
- * Shards and waves of a selection, for splitting one run over CI jobs (CONTRACT.md section 9).
+ * Shards and waves of a selection, for splitting one run over CI jobs (docs/contract.md section 9).
  *
  * A unit's shard is hash(`account/region`) mod n: it depends on nothing but the unit's own
  * account and region and the shard count, so adding or removing other units never moves it, and

@@ -1,5 +1,5 @@
 /**
- * Accounts x stacks x regions -> units (CONTRACT.md section 2). A unit is one state: its id is
+ * Accounts x stacks x regions -> units (docs/contract.md section 2). A unit is one state: its id is
  * `stack/account/region`; a multi-account stack has one unit, in its home.
  */
 import { roleArnFor } from "../config/arn.ts";
@@ -188,7 +188,7 @@ function stateAddress(
 const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
- * The offline state layout rule (CONTRACT.md section 2): no two units share (bucket, key); no two
+ * The offline state layout rule (docs/contract.md section 2): no two units share (bucket, key); no two
  * accounts compute one bucket unless it is the configured state account; bucket names are valid.
  */
 export function checkStateLayout(config: Config, units: Unit[]): Diagnostic[] {

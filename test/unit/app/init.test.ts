@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { AtomicFileWriter } from "../../../src/adapters/fs/atomic-write.ts";
 import { NodeFileSystem } from "../../../src/adapters/fs/node-file-system.ts";
 import { discoverOrganization, parseOuTiers } from "../../../src/app/discover.ts";
-import { ignoresCrossform, init, schemaReference, SCHEMA_URL } from "../../../src/app/init.ts";
+import { init, schemaReference, SCHEMA_URL } from "../../../src/app/init.ts";
 import type { InitRequest } from "../../../src/app/init.ts";
 import { readConfigText } from "../../../src/core/config/read-config.ts";
 import { CrossformError } from "../../../src/core/errors.ts";
@@ -109,21 +109,6 @@ test("init adds .crossform/ to a .gitignore that lacks it, and leaves one that h
   await writeFile(join(other, ".gitignore"), "/.crossform\n");
   assert.equal((await init(deps, request(other))).gitignore, "present");
   assert.equal(await readFile(join(other, ".gitignore"), "utf8"), "/.crossform\n");
-});
-
-test("ignoresCrossform recognises the usual spellings and nothing else", () => {
-  for (const line of [
-    ".crossform",
-    ".crossform/",
-    "/.crossform/",
-    "**/.crossform",
-    "  .crossform/  ",
-  ]) {
-    assert.equal(ignoresCrossform(`a\n${line}\nb`), true, line);
-  }
-  for (const text of ["", "# .crossform/", ".crossform-old/", "x/.crossform/", "!.crossform/"]) {
-    assert.equal(ignoresCrossform(text), false, text);
-  }
 });
 
 test("the schema reference is relative inside the project, else the published URL", async () => {

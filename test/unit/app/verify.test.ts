@@ -9,6 +9,8 @@ import { selectVerifyTargets } from "../../../src/core/identity/verify-selection
 import type { UnitSet } from "../../../src/core/units/units.ts";
 import type { BaseIdentity } from "../../../src/ports/aws.ts";
 import type { ProgressEvent } from "../../../src/ports/event-sink.ts";
+import type { AwsProfileSpec } from "../../../src/core/profiles/aws-config-block.ts";
+import type { ProfilesCheck } from "../../../src/core/profiles/profiles-check.ts";
 import { ALL_BLOCKED, FakeAwsSessions, hardened } from "../../helpers/fake-aws-sessions.ts";
 
 function load(lines: string[]): { config: Config; units: UnitSet } {
@@ -470,6 +472,59 @@ describe("verify (with an in-memory AWS)", () => {
       prod?.hint,
       "profile acme-prod is stale or edited: rewrite the profiles with `crossform profiles --write`",
     );
+  });
+
+  test("--via-profiles with the profiles check: each failure's hint names what is wrong with its profile", async () => {
+    const aws = new FakeAwsSessions();
+    allBuckets(aws);
+    const noCredentials = (profile: string): CrossformError =>
+      new CrossformError("aws/no-credentials", "external", `no credentials in ${profile}`, {
+        hint: "the AWS CLI profile gives no credentials",
+      });
+    aws.refused.set("dev", noCredentials("dev"));
+    aws.refused.set("staging", noCredentials("staging"));
+    const expected = (name: string, id: string): AwsProfileSpec => ({
+      name,
+      roleArn: `arn:aws:iam::${id}:role/TerraformDeploy`,
+      sourceProfile: "org-admin",
+    });
+    const specs = [
+      expected("dev", "111111111111"),
+      expected("staging", "222222222222"),
+      expected("prod", "333333333333"),
+    ];
+    const profiles: ProfilesCheck = {
+      path: "/home/alice/.aws/config",
+      source: { kind: "profile", profile: "org-admin", origin: "AWS_PROFILE" },
+      states: new Map([
+        ["dev", { status: "missing" }],
+        ["staging", { status: "current" }],
+        ["prod", { status: "current" }],
+      ]),
+      expected: new Map(specs.map((spec) => [spec.name, spec])),
+    };
+    const report = await run(aws, THREE_ACCOUNTS, { viaProfiles: true, profiles });
+    assert.deepEqual(report.profiles, {
+      path: "/home/alice/.aws/config",
+      source: "profile org-admin (AWS_PROFILE)",
+      current: false,
+      stale: ["dev"],
+    });
+    const [dev, staging, prod] = report.accounts;
+    assert.equal(
+      dev?.hint,
+      "profile dev is not in /home/alice/.aws/config: write the profiles with `crossform profiles --write` (AWS_CONFIG_FILE names the file it writes)",
+    );
+    assert.equal(dev?.identity.problem?.message, "no credentials in dev");
+    assert.equal(
+      staging?.hint,
+      "profile org-admin (AWS_PROFILE), the source of profile staging, gives no valid credentials: log in (aws sso login --profile org-admin for SSO), or check its credential_process or keys",
+    );
+    assert.equal(prod?.ok, true);
+
+    // Without --via-profiles the check is not reported and changes no hint.
+    const direct = await run(aws, THREE_ACCOUNTS, { profiles });
+    assert.equal(direct.profiles, undefined);
   });
 
   test("every region of an account is reached; a disabled one fails the identity", async () => {

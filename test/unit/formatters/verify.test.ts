@@ -172,8 +172,27 @@ test("all verified: no problem section; profiles are named in the role column", 
     },
     accounts: [account("dev", "111111111111", { profile: "acme-dev" })],
   };
-  const text = formatVerify(report);
-  assert.match(text, /^warning: base session expires in 10 min$/m);
+  assert.doesNotMatch(formatVerify(report), /^profiles:/m);
+  const text = formatVerify({
+    ...report,
+    profiles: {
+      path: "/home/ops/.aws/config",
+      source: "profile org-admin (AWS_PROFILE)",
+      current: true,
+      stale: [],
+    },
+  });
+  assert.match(
+    text,
+    /^warning: base session expires in 10 min\nprofiles: \/home\/ops\/\.aws\/config \(base identity: profile org-admin \(AWS_PROFILE\)\): up to date$/m,
+  );
+  assert.match(
+    formatVerify({
+      ...report,
+      profiles: { path: "/c", source: "s", current: false, stale: ["dev", "prod"] },
+    }),
+    /^profiles: \/c \(base identity: s\): not what crossform writes now: dev, prod \(run crossform profiles --write\)$/m,
+  );
   assert.ok(
     text.includes("\ndev      111111111111  profile acme-dev  ok        ok (1 bucket)\n"),
     text,

@@ -101,6 +101,14 @@ test("hints per class: credentials, expiry, region, bucket, throttling", () => {
     /^no base credentials in the default chain: set base\.profile/,
   );
   assert.match(
+    hint("CredentialsProviderError", { envProfile: "tool" }),
+    /^profile tool \(AWS_PROFILE\) gives no credentials: log in \(aws sso login --profile tool for SSO\), check that the profile exists and its credential_process or keys work/,
+  );
+  assert.match(
+    hint("ExpiredToken", { envProfile: "tool" }),
+    /^the base session expired: log in again \(aws sso login --profile tool for SSO/,
+  );
+  assert.match(
     hint("CredentialsProviderError", { identity: "profile", profile: "acme-dev" }),
     /^the AWS CLI profile acme-dev gives no credentials: write the account profiles with `crossform profiles --write`/,
   );

@@ -413,6 +413,16 @@ describe("SdkAwsSessions against moto_server", () => {
       assert.equal(named.code, "aws/no-credentials");
       assert.match(named.message, /from profile org-admin/);
       assert.match(named.hint ?? "", /aws sso login --profile org-admin/);
+
+      // AWS_PROFILE without base.profile: the default chain reads that profile, and says so.
+      process.env.AWS_PROFILE = "tool";
+      const fromEnv = await rejection(sessions().baseIdentity());
+      assert.equal(fromEnv.code, "aws/no-credentials");
+      assert.match(
+        fromEnv.message,
+        /^cannot load the base credentials from profile tool \(AWS_PROFILE\)/,
+      );
+      assert.match(fromEnv.hint ?? "", /^profile tool \(AWS_PROFILE\) gives no credentials/);
     } finally {
       process.env = before;
     }

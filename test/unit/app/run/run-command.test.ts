@@ -1,335 +1,54 @@
 /**
- * The run use case (plan, apply, apply --run, destroy) on in-memory fakes of terraform and AWS,
- * with real temporary directories for the run records, the real file adapters and the real HCL
- * parser (generated files are written by the real generate use case and checked by preflight).
+ * The run use case end to end (plan, apply, apply --run, destroy, drift, records, cancellation)
+ * on in-memory fakes of terraform and AWS, with real temporary directories for the run records
+ * and journals, the real file adapters and the real HCL parser. The stages before the session
+ * (selection, guards, preflight) have their own tests and need no terraform.
  */
 import assert from "node:assert/strict";
-import { cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { AtomicFileWriter } from "../../../../src/adapters/fs/atomic-write.ts";
 import { NodeFileSystem } from "../../../../src/adapters/fs/node-file-system.ts";
-import { createTreeSitterHclParser } from "../../../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
-import { generate } from "../../../../src/app/generate.ts";
-import { loadConfig } from "../../../../src/app/load-config.ts";
-import type { LoadedConfig } from "../../../../src/app/load-config.ts";
-import { gitCommit, gitignoreCoversCrossform } from "../../../../src/app/run/repository-info.ts";
+import { NodeProcessTable } from "../../../../src/adapters/system/node-process-table.ts";
+import { runCommand } from "../../../../src/app/run/run-command.ts";
+import { listRuns, loadRun } from "../../../../src/app/run/run-history.ts";
+import { readJournal } from "../../../../src/core/run/ledger.ts";
+import { reportFromLedger } from "../../../../src/core/run/ledger-report.ts";
+import type { JournalFiles } from "../../../../src/ports/journal.ts";
+import type { WriteAtomicOptions } from "../../../../src/ports/file-writer.ts";
+import type { RunOptions } from "../../../../src/app/run/run-types.ts";
+import { exitCodeOf } from "../../../../src/core/exit-codes.ts";
+import { emptyCounts } from "../../../../src/core/report/run-report.ts";
 import {
-  approvalAccountsOf,
-  checkApprovals,
-  runCommand,
-} from "../../../../src/app/run/run-command.ts";
-import type {
-  ConfirmRequest,
-  RunDeps,
-  RunOptions,
-  RunResult,
-} from "../../../../src/app/run/run-types.ts";
-import { CrossformError } from "../../../../src/core/errors.ts";
-import type { UnitReport } from "../../../../src/core/report/run-report.ts";
-import type { ProgressEvent } from "../../../../src/ports/event-sink.ts";
-import type { FileWriter, WriteAtomicOptions } from "../../../../src/ports/file-writer.ts";
-import type { HclParser } from "../../../../src/ports/hcl-parser.ts";
-import { FakeAwsSessions, hardened } from "../../../helpers/fake-aws-sessions.ts";
-import {
-  FakeTerraformRunner,
   SENSITIVE_VALUE,
   SHOW_JSON_NO_CHANGES,
   showJsonWithChange,
 } from "../../../helpers/fake-terraform-runner.ts";
-import type { FakeCall, FakeReply, FakeScript } from "../../../helpers/fake-terraform-runner.ts";
-import { FakeGitStatus } from "../../../helpers/fake-git-status.ts";
-import { unitsOfShard } from "../../../../src/core/units/shard.ts";
-import { makeTempDir } from "../../../helpers/temp-dir.ts";
-
-const CONFIG = `version: 1
-base: { region: us-east-1 }
-defaults: { role: TerraformDeploy, regions: [us-east-1] }
-state: { bucket: "tfstate-{account_id}", key: "{stack}/terraform.tfstate" }
-accounts:
-  dev: { id: "111111111111", tier: dev }
-  prod: { id: "333333333333", tier: prod, approval: required }
-stacks:
-  network: { path: stacks/network, accounts: [dev, prod] }
-  app: { path: stacks/app, accounts: [dev, prod], depends_on: [network] }
-  web: { path: stacks/web, accounts: [dev], depends_on: [app] }
-waves: [[dev], [prod]]
-`;
-
-const STACKS: Record<string, string> = {
-  network: 'resource "terraform_data" "network" {\n  input = var.crossform_account_id\n}\n',
-  app: 'resource "terraform_data" "app" {\n  input = var.crossform_region\n}\n',
-  web: 'resource "terraform_data" "web" {\n  input = var.crossform_account_name\n}\n',
-};
-
-const NETWORK_DEV = "network/dev/us-east-1";
-const APP_DEV = "app/dev/us-east-1";
-const WEB_DEV = "web/dev/us-east-1";
-const NETWORK_PROD = "network/prod/us-east-1";
-const APP_PROD = "app/prod/us-east-1";
-const ALL_UNITS = [APP_DEV, APP_PROD, NETWORK_DEV, NETWORK_PROD, WEB_DEV];
-
-const parser: HclParser = await createTreeSitterHclParser();
-/** A configuration directory with its generated files written by `crossform generate`. */
-const template = await makeTempDir("run-template");
-{
-  await writeFile(join(template, "crossform.yaml"), CONFIG);
-  for (const [name, code] of Object.entries(STACKS)) {
-    await mkdir(join(template, "stacks", name), { recursive: true });
-    await writeFile(join(template, "stacks", name, "main.tf"), code);
-  }
-  const fs = new NodeFileSystem();
-  const loaded = await loadConfig(fs, { cwd: template });
-  assert.ok(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.diagnostics));
-  const generated = await generate(
-    loaded,
-    { fs, writer: new AtomicFileWriter(), parser },
-    { check: false },
-  );
-  assert.deepEqual(
-    generated.diagnostics.filter((d) => d.severity === "error"),
-    [],
-  );
-  assert.ok(generated.files.some((f) => f.path === "stacks/app/crossform_remote_state.tf"));
-}
-
-/** A fresh copy of the template, loaded. */
-async function fixture(): Promise<LoadedConfig> {
-  const dir = await makeTempDir("run-command");
-  await cp(template, dir, { recursive: true });
-  const loaded = await loadConfig(new NodeFileSystem(), { cwd: dir });
-  assert.ok(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.diagnostics));
-  return loaded;
-}
-
-/** Distinct run id suffixes across the file (two runs may share one directory). */
-let runCount = 0;
-
-/** The real atomic writer, recording the modes it sets. */
-class RecordingWriter implements FileWriter {
-  readonly inner = new AtomicFileWriter();
-  readonly modes: { path: string; mode: number }[] = [];
-  readonly directories: { path: string; mode: number }[] = [];
-
-  writeAtomic(path: string, contents: string | Uint8Array, options?: WriteAtomicOptions) {
-    return this.inner.writeAtomic(path, contents, options);
-  }
-  remove(path: string) {
-    return this.inner.remove(path);
-  }
-  async ensureDirectory(path: string, mode: number) {
-    this.directories.push({ path, mode });
-    await this.inner.ensureDirectory(path, mode);
-  }
-  async setMode(path: string, mode: number) {
-    this.modes.push({ path, mode });
-    await this.inner.setMode(path, mode);
-  }
-}
-
-interface Harness {
-  loaded: LoadedConfig;
-  runner: FakeTerraformRunner;
-  aws: FakeAwsSessions;
-  writer: RecordingWriter;
-  events: ProgressEvent[];
-  confirms: ConfirmRequest[];
-  git: FakeGitStatus;
-  deps: RunDeps;
-}
-
-/**
- * Fakes around a fixture. `confirm` makes the run interactive: it answers each confirmation in
- * turn (the last answer repeats).
- */
-async function harness(
-  options: { script?: FakeScript; confirm?: boolean[]; loaded?: LoadedConfig } = {},
-): Promise<Harness> {
-  const loaded = options.loaded ?? (await fixture());
-  const runner = new FakeTerraformRunner(loaded.dir, options.script);
-  const aws = new FakeAwsSessions();
-  aws.buckets.set("tfstate-111111111111", hardened("111111111111"));
-  aws.buckets.set("tfstate-333333333333", hardened("333333333333"));
-  const writer = new RecordingWriter();
-  const events: ProgressEvent[] = [];
-  const confirms: ConfirmRequest[] = [];
-  let time = Date.UTC(2026, 0, 15, 10, 0, 0);
-  const answers = options.confirm;
-  const git = new FakeGitStatus();
-  const deps: RunDeps = {
-    git,
-    retryDelaysMs: [1, 1],
-    fs: new NodeFileSystem(),
-    writer,
-    parser,
-    aws,
-    runner,
-    clock: {
-      now: () => (time += 10),
-      randomSuffix: () => `r${(runCount += 1)}`,
-    },
-    events: { emit: (event) => events.push(event) },
-    ...(answers
-      ? {
-          confirm: async (request: ConfirmRequest) => {
-            confirms.push(request);
-            return answers[Math.min(confirms.length, answers.length) - 1] ?? false;
-          },
-        }
-      : {}),
-  };
-  return { loaded, runner, aws, writer, events, confirms, git, deps };
-}
-
-function options(overrides: Partial<RunOptions>): RunOptions {
-  return {
-    command: "plan",
-    stacks: [],
-    targets: [],
-    all: false,
-    detailedExitcode: false,
-    autoApprove: false,
-    approve: [],
-    allowDestroy: false,
-    user: "alice",
-    ...overrides,
-  };
-}
-
-/** Answers `command` of `unit` (its `nth` call, or every call) with `reply`. */
-function on(
-  unit: string,
-  command: string,
-  reply: FakeReply,
-  nth?: number,
-): (call: FakeCall) => FakeReply | undefined {
-  return (call) =>
-    call.unit === unit && call.command === command && (nth === undefined || call.nth === nth)
-      ? reply
-      : undefined;
-}
-
-/** The first rule that answers a call. */
-function script(...rules: ((call: FakeCall) => FakeReply | undefined)[]): FakeScript {
-  return (call) => {
-    for (const rule of rules) {
-      const reply = rule(call);
-      if (reply) return reply;
-    }
-    return undefined;
-  };
-}
-
-function unit(result: RunResult, id: string): UnitReport {
-  const found = result.report?.units.find((u) => u.id === id);
-  assert.ok(found, `no unit ${id} in the report`);
-  return found;
-}
-
-function statuses(result: RunResult): Record<string, string> {
-  return Object.fromEntries((result.report?.units ?? []).map((u) => [u.id, u.status]));
-}
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  code: string,
-  message: RegExp,
-  hint?: RegExp,
-) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof CrossformError, String(error));
-    assert.equal(error.code, code);
-    assert.equal(error.source, "user");
-    assert.match(error.message, message);
-    if (hint) assert.match(error.hint ?? "", hint);
-    return true;
-  });
-}
-
-async function mode(path: string): Promise<number> {
-  return (await stat(path)).mode & 0o777;
-}
+import type { FakeReply, FakeScript } from "../../../helpers/fake-terraform-runner.ts";
+import {
+  ALL_UNITS,
+  APP_DEV,
+  APP_PROD,
+  NETWORK_DEV,
+  NETWORK_PROD,
+  RecordingWriter,
+  WEB_DEV,
+  fixture,
+  harness,
+  mode,
+  on,
+  options,
+  script,
+  statuses,
+  unit,
+} from "../../../helpers/run-harness.ts";
 
 // The suites run side by side: each test has its own directory and fakes, and mostly waits on
 // fsync of the run records.
 describe("run engine on in-memory terraform and AWS", { concurrency: true }, () => {
-  describe("guards", { concurrency: true }, () => {
+  describe("destroy caps", { concurrency: true }, () => {
     const apply = (overrides: Partial<RunOptions> = {}): RunOptions =>
       options({ command: "apply", all: true, autoApprove: true, approve: ["prod"], ...overrides });
-
-    test("more units than guards.max_units: refused (exit 1) before any terraform or AWS call; --max-units lifts it", async () => {
-      const h = await harness();
-      h.loaded.config.guards.maxUnits = 3;
-      const refused = await runCommand(h.deps, h.loaded, apply());
-      assert.equal(refused.exitCode, 1);
-      assert.equal(refused.report, undefined);
-      assert.equal(refused.diagnostics[0]?.code, "guard/max-units");
-      assert.match(
-        refused.diagnostics[0]?.message ?? "",
-        /^the selection has 5 units, more than guards\.max_units \(3\)$/,
-      );
-      assert.match(refused.diagnostics[0]?.hint ?? "", /--max-units 5/);
-      assert.equal(h.runner.versionCalls, 0);
-      assert.deepEqual(h.runner.calls, []);
-      assert.deepEqual(h.aws.calls, []);
-
-      const low = await runCommand(h.deps, h.loaded, apply({ maxUnits: 4 }));
-      assert.equal(low.diagnostics[0]?.code, "guard/max-units");
-      assert.match(low.diagnostics[0]?.message ?? "", /more than --max-units 4/);
-
-      const lifted = await runCommand(h.deps, h.loaded, apply({ maxUnits: 5 }));
-      assert.equal(lifted.exitCode, 0, JSON.stringify(lifted.diagnostics));
-      assert.equal(statuses(lifted)[APP_PROD], "succeeded");
-    });
-
-    test("the unit cap covers destroy too, and not plan", async () => {
-      const h = await harness();
-      h.loaded.config.guards.maxUnits = 2;
-      const destroy = await runCommand(
-        h.deps,
-        h.loaded,
-        apply({ command: "destroy", allowDestroy: true }),
-      );
-      assert.equal(destroy.diagnostics[0]?.code, "guard/max-units");
-      assert.deepEqual(h.runner.calls, []);
-      const plan = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(plan.report?.units.length, 5);
-    });
-
-    test("apply of a dirty working tree names the files and runs nothing; --allow-dirty applies", async () => {
-      const h = await harness();
-      h.git.answer = {
-        kind: "repository",
-        changed: ["stacks/app/main.tf", "a", "b", "c", "d", "e", "f"],
-      };
-      const refused = await runCommand(h.deps, h.loaded, apply());
-      assert.equal(refused.exitCode, 1);
-      assert.equal(refused.diagnostics[0]?.code, "guard/dirty-tree");
-      assert.match(
-        refused.diagnostics[0]?.message ?? "",
-        /uncommitted changes \(stacks\/app\/main\.tf, a, b, c, d and 2 more\)/,
-      );
-      assert.match(refused.diagnostics[0]?.hint ?? "", /--allow-dirty/);
-      assert.deepEqual(h.git.asked, [h.loaded.dir]);
-      assert.equal(h.runner.versionCalls, 0);
-      assert.deepEqual(h.runner.calls, []);
-
-      const allowed = await runCommand(h.deps, h.loaded, apply({ allowDirty: true }));
-      assert.equal(allowed.exitCode, 0, JSON.stringify(allowed.diagnostics));
-      assert.equal(h.git.asked.length, 1, "--allow-dirty does not ask git");
-    });
-
-    test("apply outside git needs --allow-dirty; plan and destroy do not ask", async () => {
-      const h = await harness();
-      h.git.answer = { kind: "outside" };
-      const refused = await runCommand(h.deps, h.loaded, apply());
-      assert.equal(refused.diagnostics[0]?.code, "guard/not-in-git");
-      assert.match(refused.diagnostics[0]?.message ?? "", /is not in a git repository/);
-      assert.deepEqual(h.runner.calls, []);
-      await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      await runCommand(h.deps, h.loaded, apply({ command: "destroy", allowDestroy: true }));
-      assert.equal(h.git.asked.length, 1);
-    });
 
     test("a plan destroying more than guards.max_destroy: nothing applied, exit 1; approval accounts are stricter; --allow-destroy applies", async () => {
       const showWith = (deletes: number): FakeReply => ({
@@ -359,7 +78,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       });
       h.loaded.config.guards.maxDestroy = 2;
       const refused = await runCommand(h.deps, h.loaded, apply());
-      assert.equal(refused.exitCode, 1);
+      assert.equal(exitCodeOf(refused.exit), 1);
       const guard = refused.diagnostics.find((d) => d.code === "guard/max-destroy");
       assert.ok(guard, JSON.stringify(refused.diagnostics));
       assert.match(
@@ -384,7 +103,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       );
 
       const allowed = await runCommand(h.deps, h.loaded, apply({ allowDestroy: true }));
-      assert.equal(allowed.exitCode, 0, JSON.stringify(allowed.diagnostics));
+      assert.equal(exitCodeOf(allowed.exit), 0, JSON.stringify(allowed.diagnostics));
       assert.ok(h.runner.calls.some((c) => c.unit === NETWORK_PROD && c.command === "apply"));
     });
   });
@@ -460,254 +179,6 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     });
   });
 
-  describe("session lifetime", { concurrency: true }, () => {
-    test("a base session shorter than the expected run warns; the last run of the same selection sets that length; under 5 min refuses", async () => {
-      const h = await harness();
-      const start = Date.UTC(2026, 0, 15, 10, 0, 0);
-      h.aws.base = {
-        ...(h.aws.base as Exclude<typeof h.aws.base, Error>),
-        expiration: new Date(start + 10 * 60_000),
-      };
-      const warned = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(warned.exitCode, 0, JSON.stringify(warned.diagnostics));
-      const warning = h.events.find(
-        (e) => e.type === "message" && e.level === "warning" && /expires/.test(e.text),
-      );
-      assert.ok(warning && warning.type === "message", "no run recorded yet: 30 min expected");
-      assert.match(warning.text, /30 min/);
-
-      // That plan took well under a second: the same selection is now expected to be short.
-      h.events.length = 0;
-      const again = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(again.exitCode, 0);
-      assert.ok(
-        !h.events.some(
-          (e) => e.type === "message" && e.level === "warning" && /expires/.test(e.text),
-        ),
-        JSON.stringify(h.events.filter((e) => e.type === "message")),
-      );
-
-      h.aws.base = {
-        ...(h.aws.base as Exclude<typeof h.aws.base, Error>),
-        expiration: new Date(start + 2 * 60_000),
-      };
-      const refused = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(refused.exitCode, 1);
-      assert.equal(refused.report, undefined);
-      assert.ok(refused.diagnostics.some((d) => d.code === "session/too-short"));
-      assert.deepEqual(
-        h.runner.calls.filter((c) => c.command === "plan").length,
-        2 * 5,
-        "the refused run planned nothing",
-      );
-    });
-  });
-
-  describe("selection and approvals", { concurrency: true }, () => {
-    test("apply without a selection or --all is a user error, before anything runs", async () => {
-      const h = await harness();
-      await rejectsWith(
-        runCommand(h.deps, h.loaded, options({ command: "apply", autoApprove: true })),
-        "run/selection-required",
-        /^apply needs a selection or --all/,
-      );
-      assert.equal(h.runner.versionCalls, 0);
-      assert.deepEqual(h.runner.calls, []);
-    });
-
-    test("--wave counts as a selection: apply --wave 1 runs the first wave's units only", async () => {
-      const h = await harness();
-      const result = await runCommand(
-        h.deps,
-        h.loaded,
-        options({ command: "apply", wave: "1", autoApprove: true }),
-      );
-      assert.deepEqual(statuses(result), {
-        [NETWORK_DEV]: "succeeded",
-        [APP_DEV]: "succeeded",
-        [WEB_DEV]: "succeeded",
-      });
-      assert.ok(h.runner.calls.every((c) => c.unit.endsWith("/dev/us-east-1")));
-      const prod = await runCommand(h.deps, h.loaded, options({ wave: "2" }));
-      assert.deepEqual(Object.keys(statuses(prod)).sort(), [APP_PROD, NETWORK_PROD]);
-    });
-
-    test("--wave of an unknown wave is a user error listing the waves, before anything runs", async () => {
-      const h = await harness();
-      await rejectsWith(
-        runCommand(h.deps, h.loaded, options({ wave: "3" })),
-        "run/unknown-wave",
-        /^--wave 3: there are 2 waves$/,
-        /^waves: 1 \(dev\), 2 \(prod\)$/,
-      );
-      assert.deepEqual(h.runner.calls, []);
-    });
-
-    test("--shard i/n: the shards of one n split the selection; an empty shard runs nothing and exits 0", async () => {
-      const h = await harness();
-      const count = 5;
-      const seen: string[] = [];
-      let empty = 0;
-      for (let index = 1; index <= count; index += 1) {
-        const expected = unitsOfShard(h.loaded.units.units, { index, count }).map((u) => u.id);
-        const calls = h.runner.calls.length;
-        const result = await runCommand(h.deps, h.loaded, options({ shard: { index, count } }));
-        assert.equal(result.exitCode, 0);
-        if (expected.length === 0) {
-          empty += 1;
-          assert.equal(result.report, undefined);
-          assert.equal(h.runner.calls.length, calls, "an empty shard ran terraform");
-          assert.deepEqual(
-            result.diagnostics.map((d) => [d.code, d.message]),
-            [
-              [
-                "run/nothing-selected",
-                `shard ${index}/${count} holds none of the selected units: nothing to plan`,
-              ],
-            ],
-          );
-          continue;
-        }
-        const ids = Object.keys(statuses(result));
-        assert.deepEqual(ids.sort(), [...expected].sort());
-        seen.push(...ids);
-      }
-      assert.deepEqual(seen.sort(), [...ALL_UNITS].sort());
-      // Two account/region groups over five shards: at least three shards are empty.
-      assert.ok(empty >= 3, `${empty} empty shards`);
-    });
-
-    test("a non-interactive apply touching an approval account without --approve names it and runs nothing", async () => {
-      const h = await harness();
-      await rejectsWith(
-        runCommand(h.deps, h.loaded, options({ command: "apply", all: true, autoApprove: true })),
-        "run/approval-required",
-        /approval account prod needs --approve prod/,
-      );
-      assert.equal(h.runner.versionCalls, 0);
-      assert.deepEqual(h.runner.calls, []);
-      assert.deepEqual(h.aws.calls, []);
-    });
-
-    test("--auto-approve never covers approval accounts, even when they are all that is selected", async () => {
-      const h = await harness();
-      await rejectsWith(
-        runCommand(
-          h.deps,
-          h.loaded,
-          options({ command: "apply", targets: ["prod"], autoApprove: true }),
-        ),
-        "run/approval-required",
-        /^apply of approval account prod needs --approve prod when not interactive$/,
-        /--auto-approve never covers accounts with approval: required/,
-      );
-      assert.deepEqual(h.runner.calls, []);
-    });
-
-    test("--approve of a selected approval account still needs --auto-approve for the other units", async () => {
-      const h = await harness();
-      await rejectsWith(
-        runCommand(h.deps, h.loaded, options({ command: "apply", all: true, approve: ["prod"] })),
-        "run/confirmation-required",
-        /apply needs --auto-approve when not interactive \(3 units without approval accounts/,
-      );
-      assert.deepEqual(h.runner.calls, []);
-    });
-
-    test("--approve naming an unknown account is an error, interactive or not", async () => {
-      const h = await harness({ confirm: [true] });
-      await rejectsWith(
-        runCommand(
-          h.deps,
-          h.loaded,
-          options({ command: "apply", all: true, approve: ["prdo"], autoApprove: true }),
-        ),
-        "run/unknown-approval",
-        /--approve names no account "prdo"/,
-      );
-      assert.deepEqual(h.confirms, []);
-      assert.deepEqual(h.runner.calls, []);
-    });
-
-    test("destroy without --allow-destroy is an error", async () => {
-      const h = await harness();
-      await rejectsWith(
-        runCommand(
-          h.deps,
-          h.loaded,
-          options({ command: "destroy", all: true, autoApprove: true, approve: ["prod"] }),
-        ),
-        "run/destroy-not-allowed",
-        /destroy needs --allow-destroy/,
-      );
-      assert.deepEqual(h.runner.calls, []);
-    });
-
-    test("checkApprovals: interactive runs need no flags; approvalAccountsOf lists approval accounts", async () => {
-      const loaded = await fixture();
-      const units = loaded.units.units;
-      const appProd = units.find((u) => u.id === APP_PROD);
-      const appDev = units.find((u) => u.id === APP_DEV);
-      assert.ok(appProd && appDev);
-      assert.deepEqual(approvalAccountsOf(loaded.config, appProd), ["prod"]);
-      assert.deepEqual(approvalAccountsOf(loaded.config, appDev), []);
-      const apply = options({ command: "apply", all: true });
-      assert.doesNotThrow(() => checkApprovals(loaded.config, units, apply, true));
-      assert.throws(
-        () => checkApprovals(loaded.config, [appProd], { ...apply, autoApprove: true }, false),
-        /needs --approve prod/,
-      );
-      assert.doesNotThrow(() =>
-        checkApprovals(loaded.config, [appProd], { ...apply, approve: ["prod"] }, false),
-      );
-      assert.throws(
-        () => checkApprovals(loaded.config, [appDev], { ...apply, approve: ["prod"] }, false),
-        /needs --auto-approve/,
-      );
-    });
-  });
-
-  describe("preflight", { concurrency: true }, () => {
-    test("stale generated files stop the run with exit 1 before any terraform process", async () => {
-      const loaded = await fixture();
-      const tfvars = join(loaded.dir, "stacks/app/targets/dev.tfvars.json");
-      await writeFile(tfvars, (await readFile(tfvars, "utf8")).replace("us-east-1", "eu-west-1"));
-      const h = await harness({ loaded });
-      const result = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(result.exitCode, 1);
-      assert.equal(result.report, undefined);
-      assert.equal(result.diagnostics[0]?.code, "preflight/stale-generated-files");
-      assert.match(result.diagnostics[0]?.message ?? "", /stacks\/app\/targets\/dev\.tfvars\.json/);
-      assert.equal(h.runner.versionCalls, 0);
-      assert.deepEqual(h.runner.calls, []);
-    });
-
-    test("a terraform older than supported is exit 2, nothing started", async () => {
-      const h = await harness();
-      h.runner.versionInfo = { binary: "terraform", flavor: "terraform", version: "1.5.7" };
-      const result = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(result.exitCode, 2);
-      assert.equal(result.report, undefined);
-      assert.match(result.diagnostics.map((d) => d.message).join("\n"), /1\.5\.7/);
-      assert.deepEqual(h.runner.calls, []);
-      assert.deepEqual(h.aws.calls, []);
-    });
-
-    test("a verify failure in one account is exit 1 and no terraform process starts at all", async () => {
-      const h = await harness();
-      h.aws.buckets.delete("tfstate-333333333333");
-      const result = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(result.exitCode, 1);
-      assert.equal(result.report, undefined);
-      const text = result.diagnostics.map((d) => d.message).join("\n");
-      assert.match(text, /account prod \(333333333333\)/);
-      assert.doesNotMatch(text, /account dev/);
-      assert.ok(result.diagnostics.some((d) => d.code === "preflight/verify-failed"));
-      assert.deepEqual(h.runner.calls, []);
-      assert.deepEqual(h.runner.prepared, []);
-    });
-  });
-
   describe("plan", { concurrency: true }, () => {
     test("a unit whose dependency has no state is blocked, its dependents skipped, exit 2 with --detailed-exitcode", async () => {
       const h = await harness({
@@ -722,7 +193,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         h.loaded,
         options({ command: "plan", detailedExitcode: true }),
       );
-      assert.equal(result.exitCode, 2);
+      assert.equal(exitCodeOf(result.exit), 2);
       assert.deepEqual(statuses(result), {
         [APP_DEV]: "blocked",
         [APP_PROD]: "succeeded",
@@ -742,7 +213,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         loaded: h.loaded,
         script: on(APP_DEV, "plan", { exitCode: 1, stderr: "Error: Unable to find remote state" }),
       });
-      assert.equal((await runCommand(plain.deps, plain.loaded, options({}))).exitCode, 0);
+      assert.equal(exitCodeOf((await runCommand(plain.deps, plain.loaded, options({}))).exit), 0);
     });
 
     test("a failed unit does not stop the others; its dependents are skipped; exit 1", async () => {
@@ -750,7 +221,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         script: on(NETWORK_DEV, "plan", { exitCode: 1, stderr: "Error: boom in network\n" }),
       });
       const result = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(result.exitCode, 1);
+      assert.equal(exitCodeOf(result.exit), 1);
       assert.deepEqual(statuses(result), {
         [APP_DEV]: "skipped",
         [APP_PROD]: "succeeded",
@@ -809,7 +280,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         h.loaded,
         options({ command: "drift", detailedExitcode: true }),
       );
-      assert.equal(result.exitCode, 2);
+      assert.equal(exitCodeOf(result.exit), 2);
       assert.deepEqual(
         (result.report?.units ?? []).map((u) => [u.id, u.has_changes, u.drifted.length]),
         [
@@ -827,7 +298,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     test("interactively, confirm is asked once with the plan report and the approval accounts, then every unit applies", async () => {
       const h = await harness({ confirm: [true] });
       const result = await runCommand(h.deps, h.loaded, options({ command: "apply", all: true }));
-      assert.equal(result.exitCode, 0, JSON.stringify(result.diagnostics));
+      assert.equal(exitCodeOf(result.exit), 0, JSON.stringify(result.diagnostics));
       assert.equal(h.confirms.length, 1);
       const [request] = h.confirms;
       assert.equal(request?.command, "apply");
@@ -861,7 +332,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         h.loaded,
         options({ command: "apply", targets: ["dev"], autoApprove: true }),
       );
-      assert.equal(result.exitCode, 0, JSON.stringify(result.diagnostics));
+      assert.equal(exitCodeOf(result.exit), 0, JSON.stringify(result.diagnostics));
       const order = h.runner
         .argv()
         .filter((c) => /^(network|app)\/dev\/us-east-1 (plan|apply)$/.test(c));
@@ -912,7 +383,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       assert.equal(unit(result, APP_DEV).status, "needs-replan");
       assert.match(unit(result, APP_DEV).reason ?? "", /not approved again/);
       assert.equal(unit(result, WEB_DEV).status, "skipped");
-      assert.equal(result.exitCode, 1);
+      assert.equal(exitCodeOf(result.exit), 1);
     });
 
     test("a re-plan equal to the confirmed plan is not asked again", async () => {
@@ -923,7 +394,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       assert.deepEqual(h.runner.unitsOf("apply"), [NETWORK_DEV, APP_DEV, WEB_DEV]);
     });
 
-    test("non-interactively, a differing re-plan in an approval account stops, even under --approve (CONTRACT.md section 7)", async () => {
+    test("non-interactively, a differing re-plan in an approval account stops, even under --approve (docs/contract.md section 7)", async () => {
       const h = await harness({
         script: on(APP_PROD, "show", { stdout: showJsonWithChange("app", "v2") }, 2),
       });
@@ -932,7 +403,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         h.loaded,
         options({ command: "apply", targets: ["prod"], approve: ["prod"], autoApprove: true }),
       );
-      assert.equal(result.exitCode, 1, JSON.stringify(result.report?.units));
+      assert.equal(exitCodeOf(result.exit), 1, JSON.stringify(result.report?.units));
       assert.deepEqual(h.runner.unitsOf("apply"), [NETWORK_PROD]);
       assert.equal(h.runner.unitsOf("plan").filter((u) => u === APP_PROD).length, 2);
       const app = result.report?.units.find((u) => u.id === APP_PROD);
@@ -954,7 +425,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         h.loaded,
         options({ command: "apply", targets: ["dev"], autoApprove: true }),
       );
-      assert.equal(result.exitCode, 0, JSON.stringify(result.report?.units));
+      assert.equal(exitCodeOf(result.exit), 0, JSON.stringify(result.report?.units));
       assert.deepEqual(
         h.runner.argv().filter((c) => / (plan|apply)$/.test(c)),
         [
@@ -979,7 +450,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         h.loaded,
         options({ command: "apply", all: true, autoApprove: true, approve: ["prod"] }),
       );
-      assert.equal(result.exitCode, 1);
+      assert.equal(exitCodeOf(result.exit), 1);
       assert.deepEqual(h.runner.unitsOf("apply"), []);
       const failed = result.diagnostics.find((d) => d.code === "run/plan-failed");
       assert.match(
@@ -998,7 +469,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         h.loaded,
         options({ command: "apply", all: true, autoApprove: true, approve: ["prod"] }),
       );
-      assert.equal(result.exitCode, 1);
+      assert.equal(exitCodeOf(result.exit), 1);
       assert.deepEqual(h.runner.unitsOf("apply"), [NETWORK_DEV]);
       assert.deepEqual(statuses(result), {
         [APP_DEV]: "skipped",
@@ -1045,7 +516,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       ];
       const h = await harness({ script: script(...rules) });
       const plan = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(plan.exitCode, 0);
+      assert.equal(exitCodeOf(plan.exit), 0);
       const runId = plan.report?.run.id;
       assert.ok(runId);
       const callsBefore = h.runner.calls.length;
@@ -1061,7 +532,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     test("saved plans whose binding holds are applied as they are, without planning again", async () => {
       const { h, runId, apply, later } = await planned(false);
       const result = await apply();
-      assert.equal(result.exitCode, 0, JSON.stringify(result.report?.units));
+      assert.equal(exitCodeOf(result.exit), 0, JSON.stringify(result.report?.units));
       assert.deepEqual(Object.values(statuses(result)), Array(5).fill("succeeded"));
       assert.deepEqual(
         later()
@@ -1083,7 +554,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     test("a dependency with changes in that run: the dependent needs a re-plan, later waves wait", async () => {
       const { runId, apply, later } = await planned(true);
       const result = await apply();
-      assert.equal(result.exitCode, 1);
+      assert.equal(exitCodeOf(result.exit), 1);
       assert.equal(unit(result, APP_DEV).status, "needs-replan");
       assert.equal(
         unit(result, APP_DEV).reason,
@@ -1107,7 +578,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
         "another plan\n",
       );
       const result = await apply();
-      assert.equal(result.exitCode, 1);
+      assert.equal(exitCodeOf(result.exit), 1);
       assert.equal(unit(result, APP_DEV).status, "needs-replan");
       assert.equal(
         unit(result, APP_DEV).reason,
@@ -1128,7 +599,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       assert.match(unit(result, APP_DEV).reason ?? "", /^stale: re-plan/);
       assert.equal(later().filter((c) => c.unit === APP_DEV && c.command === "apply").length, 1);
       assert.ok(!later().some((c) => c.command === "plan"));
-      assert.equal(result.exitCode, 1);
+      assert.equal(exitCodeOf(result.exit), 1);
     });
   });
 
@@ -1146,7 +617,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
           approve: ["prod"],
         }),
       );
-      assert.equal(result.exitCode, 0, JSON.stringify(result.diagnostics));
+      assert.equal(exitCodeOf(result.exit), 0, JSON.stringify(result.diagnostics));
       assert.ok(
         h.runner.calls
           .filter((c) => c.command === "plan")
@@ -1167,7 +638,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     test("run.json, 0700 directories, 0600 plan files, summaries without sensitive values", async () => {
       const h = await harness();
       const result = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
-      assert.equal(result.exitCode, 0);
+      assert.equal(exitCodeOf(result.exit), 0);
       const recordDir = result.recordDir;
       assert.ok(recordDir && result.report);
       assert.equal(recordDir, join(h.loaded.dir, ".crossform/runs", result.report.run.id));
@@ -1234,7 +705,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       const startedBefore = h.runner.calls.length;
       controller.abort();
       const result = await running;
-      assert.equal(result.exitCode, 130);
+      assert.equal(exitCodeOf(result.exit), 130);
       assert.deepEqual(h.runner.interrupts, [
         { unit: NETWORK_DEV, command: "plan", signal: "SIGINT", sent: true },
       ]);
@@ -1281,7 +752,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       assert.equal(h.runner.interrupts.length, 1);
       kill.abort();
       const result = await running;
-      assert.equal(result.exitCode, 130);
+      assert.equal(exitCodeOf(result.exit), 130);
       assert.equal(unit(result, NETWORK_DEV).status, "interrupted");
       const held = result.diagnostics.filter((d) => d.code === "run/lock-possibly-held");
       assert.equal(held.length, 1, JSON.stringify(result.diagnostics));
@@ -1308,53 +779,221 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
   });
 });
 
-describe("repository-info", { concurrency: true }, () => {
-  const fs = new NodeFileSystem();
-  const SHA = "89abcdef0123456789abcdef0123456789abcdef";
+describe("the ledger and its journal", { concurrency: true }, () => {
+  const lockedPlan: FakeReply = {
+    exitCode: 1,
+    stderr:
+      "Error: Error acquiring the state lock\nLock Info:\n  ID: 11111111-2222-3333-4444-555555555555\n  Path: tfstate-333333333333/app/terraform.tfstate\n  Operation: OperationTypeApply\n  Who: bob@ci\n  Version: 1.11.4\n  Created: 2026-01-15 09:59:00 +0000 UTC\n",
+  };
 
-  test("gitCommit follows HEAD to a loose ref, from a directory below the root", async () => {
-    const root = await makeTempDir("git-ref");
-    await mkdir(join(root, ".git/refs/heads"), { recursive: true });
-    await mkdir(join(root, "infra"));
-    await writeFile(join(root, ".git/HEAD"), "ref: refs/heads/main\n");
-    await writeFile(join(root, ".git/refs/heads/main"), `${SHA}\n`);
-    assert.equal(await gitCommit(fs, join(root, "infra")), SHA);
-  });
-
-  test("gitCommit reads packed-refs when the ref is not loose", async () => {
-    const root = await makeTempDir("git-packed");
-    await mkdir(join(root, ".git"));
-    await writeFile(join(root, ".git/HEAD"), "ref: refs/heads/release\n");
-    await writeFile(
-      join(root, ".git/packed-refs"),
-      `# pack-refs with: peeled fully-peeled sorted\n${"1".repeat(40)} refs/heads/main\n${SHA} refs/heads/release\n`,
+  test("an apply stopped by one unit's failed plan leaves every other unit not applied: result, run.json and the run list agree", async () => {
+    const h = await harness({ script: on(APP_PROD, "plan", lockedPlan) });
+    const result = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "apply", all: true, autoApprove: true, approve: ["prod"] }),
     );
-    assert.equal(await gitCommit(fs, root), SHA);
+    assert.equal(result.exit, "problems");
+    assert.deepEqual(h.runner.unitsOf("apply"), []);
+    const expected = {
+      [APP_DEV]: "not-started",
+      [APP_PROD]: "failed",
+      [NETWORK_DEV]: "not-started",
+      [NETWORK_PROD]: "not-started",
+      [WEB_DEV]: "not-started",
+    };
+    assert.deepEqual(statuses(result), expected);
+    for (const id of [APP_DEV, NETWORK_DEV, NETWORK_PROD, WEB_DEV]) {
+      assert.equal(unit(result, id).reason, "not applied: 1 unit failed to plan", id);
+    }
+    assert.match(unit(result, APP_PROD).error?.message ?? "", /locked by bob@ci/);
+    assert.equal(result.report?.totals.succeeded, 0);
+    assert.equal(result.report?.totals.add, 0, "nothing was added");
+    const saved = JSON.parse(await readFile(join(result.recordDir!, "run.json"), "utf8"));
+    assert.deepEqual(
+      Object.fromEntries(saved.units.map((u: { id: string; status: string }) => [u.id, u.status])),
+      expected,
+    );
+    const listed = await listRuns(new NodeFileSystem(), new NodeProcessTable(), h.loaded.dir);
+    assert.equal(listed.reports[0]?.run.id, result.report?.run.id);
+    assert.equal(listed.reports[0]?.totals.succeeded, 0);
+    assert.equal(listed.reports[0]?.totals.not_started, 4);
   });
 
-  test("gitCommit of a detached HEAD is its hash; outside git, or with an unknown ref, undefined", async () => {
-    const root = await makeTempDir("git-detached");
-    await mkdir(join(root, ".git"));
-    await writeFile(join(root, ".git/HEAD"), `${SHA}\n`);
-    assert.equal(await gitCommit(fs, root), SHA);
-    const outside = await makeTempDir("no-git");
-    assert.equal(await gitCommit(fs, outside), undefined);
-    await writeFile(join(root, ".git/HEAD"), "ref: refs/heads/gone\n");
-    assert.equal(await gitCommit(fs, root), undefined);
+  test("a record that cannot be written: the result holds the whole report, and one warning names each path and the error", async () => {
+    class RefusingWriter extends RecordingWriter {
+      override writeAtomic(
+        path: string,
+        contents: string | Uint8Array,
+        options?: WriteAtomicOptions,
+      ) {
+        if (path.endsWith("run.json")) {
+          const error = Object.assign(new Error(`EACCES: permission denied, open '${path}'`), {
+            code: "EACCES",
+          });
+          return Promise.reject(error);
+        }
+        return super.writeAtomic(path, contents, options);
+      }
+    }
+    const fullDisk: JournalFiles = {
+      open: async () => {
+        throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      },
+    };
+    const h = await harness({ writer: new RefusingWriter(), journals: fullDisk });
+    const result = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "apply", targets: ["dev"], autoApprove: true }),
+    );
+    assert.equal(result.exit, "ok", JSON.stringify(result.diagnostics));
+    assert.deepEqual(Object.values(statuses(result)), ["succeeded", "succeeded", "succeeded"]);
+    const warnings = result.diagnostics.filter((d) => d.code === "run/record-write-failed");
+    assert.deepEqual(
+      warnings.map((d) => d.severity),
+      ["warning", "warning"],
+    );
+    const journal = join(result.recordDir!, "journal.jsonl");
+    assert.ok(
+      warnings.some((d) => d.message.includes(`${journal}: ENOSPC`)),
+      warnings[0]?.message,
+    );
+    assert.ok(
+      warnings.some((d) => d.message.includes(`${join(result.recordDir!, "run.json")}: EACCES`)),
+      warnings[1]?.message,
+    );
+    assert.ok(h.events.some((e) => e.type === "message" && e.code === "run.record-write-failed"));
   });
 
-  test("gitignoreCoversCrossform: a .gitignore line at or above the config directory, up to the root", async () => {
-    const root = await makeTempDir("gitignore");
-    const config = join(root, "infra");
-    await mkdir(join(root, ".git"));
-    await mkdir(config);
-    assert.equal(await gitignoreCoversCrossform(fs, config), false);
-    await writeFile(join(root, ".gitignore"), "dist\r\n/.crossform\r\n");
-    assert.equal(await gitignoreCoversCrossform(fs, config), true);
-    await writeFile(join(root, ".gitignore"), "# .crossform/\n.crossform-old/\n");
-    assert.equal(await gitignoreCoversCrossform(fs, config), false);
-    await writeFile(join(config, ".gitignore"), ".crossform/\n");
-    assert.equal(await gitignoreCoversCrossform(fs, config), true);
-    assert.equal(await gitignoreCoversCrossform(fs, await makeTempDir("no-git")), true);
+  test("the journal tells the report's story, in order, with 'applying' before each apply and the run's end last", async () => {
+    const h = await harness({
+      script: on(APP_DEV, "show", { stdout: showJsonWithChange("app", "v2") }, 2),
+    });
+    const result = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "apply", targets: ["dev"], autoApprove: true }),
+    );
+    assert.equal(result.exit, "ok");
+    const text = await readFile(join(result.recordDir!, "journal.jsonl"), "utf8");
+    assert.equal(await mode(join(result.recordDir!, "journal.jsonl")), 0o600);
+    const contents = readJournal(text);
+    assert.equal(contents.unreadableLines, 0);
+    assert.equal(contents.header?.id, result.report?.run.id);
+    assert.equal(contents.header?.process.pid, process.pid);
+    assert.equal(contents.end?.exit, "ok");
+    const replayed = reportFromLedger({
+      header: contents.header!,
+      records: contents.records,
+      waves: contents.waves,
+      interrupted: false,
+      finishedAt: contents.end!.at,
+    });
+    assert.deepEqual(
+      replayed.units.map((u) => [u.id, u.status, u.has_changes, u.summary?.add]),
+      result.report?.units.map((u) => [u.id, u.status, u.has_changes, u.summary?.add]),
+    );
+    const appEvents = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.unit === APP_DEV && !e.event.startsWith("terraform-"))
+      .map((e) => (e.event === "started" ? `started ${e.step}` : e.event));
+    assert.deepEqual(appEvents, [
+      "started plan",
+      "planned",
+      "started apply",
+      "planned",
+      "applying",
+      "applied",
+    ]);
+    assert.equal(text.trim().split("\n").at(-1)?.includes('"type":"end"'), true);
+  });
+
+  test("a journal whose process is gone is a crashed run: the units it was running are interrupted, with their terraform pids", async () => {
+    const h = await harness();
+    const dir = join(h.loaded.dir, ".crossform/runs/20260115-100000-dead");
+    await mkdir(dir, { recursive: true });
+    const unitOf = (id: string) => ({
+      id,
+      stack: id.split("/")[0]!,
+      account: id.split("/")[1]!,
+      account_id: "111111111111",
+      region: "us-east-1",
+      wave: 0,
+      approval: false,
+      log_path: `.crossform/runs/20260115-100000-dead/units/${id}/log`,
+    });
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 15, 10, 0, s)).toISOString();
+    const lines = [
+      {
+        type: "run",
+        v: 1,
+        id: "20260115-100000-dead",
+        command: "apply",
+        started_at: at(0),
+        terraform_version: "1.11.4",
+        selection: { stacks: [], targets: ["dev"], all: false },
+        process: { pid: 2 ** 30, started: "gone:1" },
+        units: [unitOf(NETWORK_DEV), unitOf(APP_DEV)],
+      },
+      { type: "unit", at: at(1), unit: NETWORK_DEV, event: "started", step: "plan" },
+      {
+        type: "unit",
+        at: at(2),
+        unit: NETWORK_DEV,
+        event: "planned",
+        has_changes: true,
+        counts: { ...emptyCounts(), add: 1 },
+      },
+      { type: "unit", at: at(3), unit: NETWORK_DEV, event: "started", step: "apply" },
+      { type: "unit", at: at(4), unit: NETWORK_DEV, event: "applying" },
+      {
+        type: "unit",
+        at: at(5),
+        unit: NETWORK_DEV,
+        event: "terraform-started",
+        command: "apply",
+        pid: 4242,
+      },
+    ];
+    await writeFile(
+      join(dir, "journal.jsonl"),
+      `${lines.map((l) => JSON.stringify(l)).join("\n")}\n{"type":"unit","at":"2026-01-15T1`,
+    );
+    const report = await loadRun(
+      new NodeFileSystem(),
+      new NodeProcessTable(),
+      h.loaded.dir,
+      "20260115-100000-dead",
+    );
+    assert.equal(report.run.state, "crashed");
+    assert.equal(report.run.finished_at, at(5));
+    assert.equal(unit({ report } as never, NETWORK_DEV).status, "interrupted");
+    assert.equal(
+      unit({ report } as never, NETWORK_DEV).reason,
+      "crossform stopped while it was applying (terraform apply, pid 4242)",
+    );
+    assert.equal(unit({ report } as never, APP_DEV).reason, "not started before crossform stopped");
+    const listed = await listRuns(new NodeFileSystem(), new NodeProcessTable(), h.loaded.dir);
+    assert.deepEqual(
+      listed.reports.map((r) => [r.run.id, r.run.state]),
+      [["20260115-100000-dead", "crashed"]],
+    );
+    // The same journal owned by a process that still runs: the run is running, not crashed.
+    const self = await new NodeProcessTable().self();
+    await writeFile(
+      join(dir, "journal.jsonl"),
+      `${[{ ...lines[0], process: self }, ...lines.slice(1)].map((l) => JSON.stringify(l)).join("\n")}\n`,
+    );
+    const alive = await loadRun(
+      new NodeFileSystem(),
+      new NodeProcessTable(),
+      h.loaded.dir,
+      "20260115-100000-dead",
+    );
+    assert.equal(alive.run.state, "running");
+    assert.equal(unit({ report: alive } as never, NETWORK_DEV).reason, "still applying");
   });
 });

@@ -10,7 +10,7 @@ import {
 const now = new Date("2026-03-01T12:00:00Z");
 const inMinutes = (m: number) => new Date(now.getTime() + m * 60_000);
 
-test("defaults: 30 minutes expected, 5 minutes minimum (CONTRACT.md section 5)", () => {
+test("defaults: 30 minutes expected, 5 minutes minimum (docs/contract.md section 5)", () => {
   assert.equal(DEFAULT_EXPECTED_RUN_SECONDS, 1800);
   assert.equal(MINIMUM_SESSION_SECONDS, 300);
 });

@@ -7,6 +7,8 @@ import {
   MANAGED_BLOCK_START,
   applyManagedBlock,
   parseAwsConfigSections,
+  profileKeyValues,
+  readAwsProfiles,
   renderManagedBlock,
   validateProfileSpecs,
 } from "../../../../src/core/profiles/aws-config-block.ts";
@@ -448,5 +450,44 @@ describe("applyManagedBlock", () => {
       () => applyManagedBlock("", "[profile dev]\n", configPath),
       (error: unknown) => error instanceof CrossformError && error.source === "internal",
     );
+  });
+});
+
+describe("readAwsProfiles", () => {
+  test("the config file: [default] and [profile x] with their keys; other sections and nested values left out", () => {
+    const profiles = readAwsProfiles(fixture("real-world"), "config");
+    assert.deepEqual([...profiles.keys()], ["default", "a", "local"]);
+    assert.deepEqual(Object.fromEntries(profiles.get("a")?.values ?? []), {
+      sso_session: "my-sso",
+      sso_account_id: "123456789011",
+      sso_role_name: "ReadOnly",
+      region: "us-west-2",
+    });
+    assert.equal(profiles.get("a")?.line, 14);
+    assert.deepEqual(Object.fromEntries(profiles.get("local")?.values ?? []), {
+      services: "local",
+    });
+    assert.deepEqual(Object.fromEntries(profiles.get("default")?.values ?? []), {
+      region: "eu-west-1",
+      output: "json",
+      cli_pager: "",
+    });
+  });
+
+  test("the credentials file names a profile by its bare header; keys are lowercased; the first section wins", () => {
+    const text =
+      "[base]\nAWS_Access_Key_Id = AKIAEXAMPLE\n\n[base]\nregion = x\n[profile odd]\nk: v\n";
+    const profiles = readAwsProfiles(text, "credentials");
+    assert.deepEqual([...profiles.keys()], ["base", "profile odd"]);
+    assert.deepEqual(Object.fromEntries(profiles.get("base")?.values ?? []), {
+      aws_access_key_id: "AKIAEXAMPLE",
+    });
+    assert.deepEqual(Object.fromEntries(profiles.get("profile odd")?.values ?? []), { k: "v" });
+  });
+
+  test("reads back what renderManagedBlock writes, key for key", () => {
+    const profiles = readAwsProfiles(block, "config");
+    assert.deepEqual([...(profiles.get("prod")?.values ?? [])], profileKeyValues(prod));
+    assert.deepEqual([...(profiles.get("dev")?.values ?? [])], profileKeyValues(dev));
   });
 });

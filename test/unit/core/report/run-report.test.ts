@@ -293,7 +293,7 @@ test("totals count statuses, and resource counts of units that succeeded only", 
   });
 });
 
-test("exit codes follow CONTRACT.md section 6", () => {
+test("exit codes follow docs/contract.md section 6", () => {
   const changed = unit("a/dev/r", "succeeded", { has_changes: true });
   const quiet = unit("b/dev/r", "succeeded");
   const cases: [UnitReport[], boolean, boolean, number][] = [

@@ -5,7 +5,7 @@ import { CrossformError } from "../../../../src/core/errors.ts";
 
 const DATA = "/repo/.crossform/units/network/dev/us-east-1/data";
 
-/** Variables that pass whatever the credentials are (CONTRACT.md section 5). */
+/** Variables that pass whatever the credentials are (docs/contract.md section 5). */
 const ALLOWED = {
   PATH: "/usr/bin:/bin",
   HOME: "/home/op",

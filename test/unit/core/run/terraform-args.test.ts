@@ -7,6 +7,8 @@ import {
   outputJsonArgs,
   planArgs,
   showPlanJsonArgs,
+  validateInitArgs,
+  validateJsonArgs,
   versionArgs,
 } from "../../../../src/core/run/terraform-args.ts";
 
@@ -88,4 +90,21 @@ test("show, apply, output and version", () => {
 test("a lock timeout must be whole seconds >= 0", () => {
   assert.throws(() => initArgs({ backendConfigFile: BACKEND, lockTimeoutSeconds: -1 }), RangeError);
   assert.throws(() => planArgs({ varFile: VARS, lockTimeoutSeconds: 1.5 }), /got 1.5/);
+});
+
+test("validate: init without a backend, the stack's lock file read-only when it has one; validate -json", () => {
+  assert.deepEqual(validateInitArgs({ hasLockFile: true }), [
+    "init",
+    "-backend=false",
+    "-input=false",
+    "-no-color",
+    "-lockfile=readonly",
+  ]);
+  assert.deepEqual(validateInitArgs({ hasLockFile: false }), [
+    "init",
+    "-backend=false",
+    "-input=false",
+    "-no-color",
+  ]);
+  assert.deepEqual(validateJsonArgs(), ["validate", "-json", "-no-color"]);
 });

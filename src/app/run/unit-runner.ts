@@ -1,0 +1,303 @@
+/**
+ * One unit's runner: its plan, apply, apply of a saved plan, or output, through the terraform steps
+ * of `unit-steps.ts`. It owns what the unit left behind (its workspace, its confirmed plan, the
+ * progress label) and records every change of the unit's state in the ledger as it happens,
+ * awaiting the journal before the unit's next step.
+ */
+import { join } from "node:path";
+import type { PlanSummary } from "../../core/plan/plan-summary.ts";
+import { countsOfSummary } from "../../core/report/run-report.ts";
+import type { UnitReport } from "../../core/report/run-report.ts";
+import { describeBreaches } from "../../core/run/guards.ts";
+import type { UnitEvent, UnitStep } from "../../core/run/ledger.ts";
+import type { TaskControl } from "../../core/run/scheduler.ts";
+import type { ExecuteOutcome } from "../../core/run/task-outcome.ts";
+import type { Unit } from "../../core/units/units.ts";
+import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
+import { destroyBreachOf } from "./guard-stage.ts";
+import { approveReplan, samePlan } from "./replan-approval.ts";
+import { loadBinding, unitRecordDir } from "./run-records.ts";
+import type { RunSession } from "./session.ts";
+import {
+  applyPlan,
+  bindingProblem,
+  init,
+  isFailure,
+  outputUnit,
+  planUnit,
+  prepare,
+} from "./unit-steps.ts";
+import type { PlannedUnit, StepFailure } from "./unit-steps.ts";
+
+/** A plan run's record of a unit, as `apply --run` reads it. */
+export interface SavedUnit {
+  runId: string;
+  report: UnitReport | undefined;
+  /** Whether a dependency of the unit had changes in that run (its plan is then stale). */
+  changedDependency: string | undefined;
+}
+
+/**
+ * A step that ended badly: its ledger event, and the scheduler's outcome (a stale plan halts its
+ * wave like a failure).
+ */
+function failureOf(failure: StepFailure): { event: UnitEvent; outcome: ExecuteOutcome } {
+  switch (failure.kind) {
+    case "failed":
+      return {
+        event: { event: "failed", error: failure.message },
+        outcome: { status: "failed", error: failure.message },
+      };
+    case "blocked":
+    case "interrupted":
+      return {
+        event: { event: failure.kind, reason: failure.reason },
+        outcome: { status: failure.kind, reason: failure.reason },
+      };
+    case "stale":
+      return {
+        event: { event: "needs-replan", reason: failure.reason },
+        outcome: { status: "failed", error: failure.reason },
+      };
+  }
+}
+
+/** The progress label of a plan's counts. */
+function countsLabel(summary: PlanSummary, command: string): string {
+  if (command === "drift")
+    return summary.drift > 0 || summary.outputsChanged > 0
+      ? `drift: ${summary.drift} resources, ${summary.outputsChanged} outputs`
+      : "no drift";
+  const parts = [`+${summary.add}`, `~${summary.change}`, `-${summary.destroy}`];
+  if (summary.replace > 0) parts.push(`±${summary.replace}`);
+  return parts.join(" ");
+}
+
+/** Runs one unit's steps and records them; see the module comment. */
+export class UnitRunner {
+  readonly unit: Unit;
+  private readonly session: RunSession;
+  private workspace: UnitWorkspace | undefined;
+  /** The plan the operator confirmed (or the last one made). */
+  private planned: PlannedUnit | undefined;
+  /** The progress detail of its last step's success. */
+  label: string | undefined;
+
+  constructor(session: RunSession, unit: Unit) {
+    this.session = session;
+    this.unit = unit;
+  }
+
+  /** The unit's record directory in this run. */
+  private get dir(): string {
+    const { loaded, runId } = this.session;
+    return unitRecordDir(loaded.dir, runId, this.unit.id);
+  }
+
+  private get log(): string {
+    return join(this.dir, "log");
+  }
+
+  /** The plan the unit holds now (the confirmed one until a re-plan). */
+  get plan(): PlannedUnit | undefined {
+    return this.planned;
+  }
+
+  /** The plan phase: init, then plan (or, for `output`, read the outputs). */
+  planPhase(control?: TaskControl): Promise<ExecuteOutcome> {
+    const step: UnitStep = this.session.options.command === "output" ? "output" : "plan";
+    return this.step(step, async () => {
+      const workspace = await this.initialised();
+      if (isFailure(workspace)) return this.fail(workspace);
+      // The shared plugin cache holds this provider set now: the others of the set may init.
+      control?.groupReady();
+      if (step === "output") return this.readOutputs(workspace);
+      const planned = await this.makePlan(workspace);
+      if (isFailure(planned)) return this.fail(planned);
+      return { status: "succeeded", changes: planned.hasChanges };
+    });
+  }
+
+  /**
+   * The apply (or destroy) after the confirmed plan: a unit whose dependency applied changes in
+   * this run (or that was blocked) is planned again first, and a plan that differs from the
+   * confirmed one needs approval again (replan-approval.ts).
+   */
+  applyPhase(): Promise<ExecuteOutcome> {
+    return this.step("apply", async () => {
+      const { session } = this;
+      const before = this.planned;
+      const dependencyChanged = this.unit.dependsOn.some(
+        (d) => session.ledger.get(d)?.appliedChanges === true,
+      );
+      let planned = before;
+      if (!planned || (session.planMode === "normal" && dependencyChanged)) {
+        const workspace = await this.initialised();
+        if (isFailure(workspace)) return this.fail(workspace);
+        const replanned = await this.makePlan(workspace);
+        if (isFailure(replanned)) return this.fail(replanned);
+        const changed = !before || !samePlan(before.summary, replanned.summary);
+        if (replanned.hasChanges && changed && !(await approveReplan(session, this, before))) {
+          return this.fail({
+            kind: "stale",
+            reason:
+              "its plan changed after its dependencies applied and was not approved again: run apply again",
+          });
+        }
+        planned = replanned;
+      }
+      return this.applyPlanned(planned, planned.planFile);
+    });
+  }
+
+  /** `apply --run <id>`: applies the unit's saved plan of that run when its binding holds. */
+  applySaved(saved: SavedUnit): Promise<ExecuteOutcome> {
+    return this.step("apply", async () => {
+      const { report, runId, changedDependency } = saved;
+      if (!report) return this.fail({ kind: "stale", reason: `unit not planned in run ${runId}` });
+      if (report.status !== "succeeded") {
+        const what = report.status === "blocked" ? "was blocked" : "did not succeed";
+        return this.fail({ kind: "stale", reason: `its plan in run ${runId} ${what}: re-plan` });
+      }
+      if (!report.has_changes) return this.applied(false);
+      const counts = {
+        destroy: report.summary?.destroy ?? 0,
+        replace: report.summary?.replace ?? 0,
+      };
+      const refused = this.destroyRefusal(counts);
+      if (refused) return this.fail(refused);
+      if (changedDependency) {
+        const reason = `its dependency ${changedDependency} had changes in run ${runId}: re-plan after it applies`;
+        return this.fail({ kind: "stale", reason });
+      }
+      const workspace = await prepare(this.session.ctx, this.unit);
+      this.workspace = workspace;
+      const savedDir = unitRecordDir(this.session.loaded.dir, saved.runId, this.unit.id);
+      const problem = await bindingProblem(this.session.ctx, this.unit, workspace, savedDir);
+      if (problem) return this.fail({ kind: "stale", reason: `saved plan refused: ${problem}` });
+      await this.keepSavedSummary(workspace, savedDir);
+      const initFailure = await init(this.session.ctx, workspace, this.log);
+      if (initFailure) return this.fail(initFailure);
+      const outcome = await this.applyPlanned(undefined, join(savedDir, "plan.tfplan"), workspace);
+      if (outcome.status === "succeeded") this.label = "applied the saved plan";
+      return outcome;
+    });
+  }
+
+  /** Records the start of a step, runs it, and turns an unexpected error into a failure. */
+  private async step(name: UnitStep, body: () => Promise<ExecuteOutcome>): Promise<ExecuteOutcome> {
+    await this.session.ledger.record(this.unit.id, { event: "started", step: name });
+    try {
+      await this.session.deps.writer.ensureDirectory(this.dir, 0o700);
+      return await body();
+    } catch (error) {
+      return this.fail({
+        kind: "failed",
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** The unit's workspace, prepared and initialised for its backend. */
+  private async initialised(): Promise<UnitWorkspace | StepFailure> {
+    const { ctx } = this.session;
+    this.workspace ??= await prepare(ctx, this.unit);
+    const failure = await init(ctx, this.workspace, this.log);
+    return failure ?? this.workspace;
+  }
+
+  /** Plans into the record, keeps the summary and records `planned`. */
+  private async makePlan(workspace: UnitWorkspace): Promise<PlannedUnit | StepFailure> {
+    const { session } = this;
+    const planned = await planUnit(session.ctx, this.unit, workspace, this.dir, session.planMode);
+    if (isFailure(planned)) return planned;
+    this.planned = planned;
+    this.label = countsLabel(planned.summary, session.options.command);
+    session.ledger.setSummary(this.unit.id, planned.summary);
+    await session.ledger.record(this.unit.id, {
+      event: "planned",
+      has_changes: planned.hasChanges,
+      counts: countsOfSummary(planned.summary),
+    });
+    return planned;
+  }
+
+  private async readOutputs(workspace: UnitWorkspace): Promise<ExecuteOutcome> {
+    const outputs = await outputUnit(this.session.ctx, workspace, this.log);
+    if (isFailure(outputs)) return this.fail(outputs);
+    this.session.ledger.setOutputs(this.unit.id, outputs);
+    this.label = `${outputs.length} outputs`;
+    await this.session.ledger.record(this.unit.id, {
+      event: "outputs-read",
+      count: outputs.length,
+    });
+    return { status: "succeeded", changes: false };
+  }
+
+  /** Applies a plan file: the destroy cap first, `applying` durably journaled, then terraform. */
+  private async applyPlanned(
+    planned: PlannedUnit | undefined,
+    planFile: string,
+    workspace = planned?.workspace,
+  ): Promise<ExecuteOutcome> {
+    if (planned && !planned.hasChanges) return this.applied(false);
+    if (planned) {
+      const refused = this.destroyRefusal(planned.summary);
+      if (refused) return this.fail(refused);
+    }
+    await this.session.ledger.record(this.unit.id, { event: "applying" }, { durable: true });
+    const failure = await applyPlan(
+      this.session.ctx,
+      workspace as UnitWorkspace,
+      planFile,
+      this.log,
+    );
+    if (failure) return this.fail(failure);
+    return this.applied(true);
+  }
+
+  private async applied(changes: boolean): Promise<ExecuteOutcome> {
+    await this.session.ledger.record(this.unit.id, { event: "applied", changes });
+    return { status: "succeeded", changes };
+  }
+
+  /** The destroy cap's refusal of this unit's plan, or undefined. */
+  private destroyRefusal(counts: { destroy: number; replace: number }): StepFailure | undefined {
+    const { session } = this;
+    const breach = destroyBreachOf(session.config, this.unit, counts, session.options);
+    if (!breach) return undefined;
+    return {
+      kind: "failed",
+      message: `refused by guards: ${describeBreaches([breach])}; pass --allow-destroy to apply it`,
+    };
+  }
+
+  /** The saved plan's summary (already redacted) is what an apply of it applies. */
+  private async keepSavedSummary(workspace: UnitWorkspace, savedDir: string): Promise<void> {
+    const { fs } = this.session.deps;
+    const binding = await loadBinding(fs, savedDir);
+    const summaryFile = join(savedDir, "summary.json");
+    if (!binding || !(await fs.exists(summaryFile))) return;
+    const summary = JSON.parse(await fs.readText(summaryFile)) as PlanSummary;
+    this.planned = {
+      workspace,
+      planFile: join(savedDir, "plan.tfplan"),
+      summary,
+      hasChanges: true,
+      binding,
+    };
+    this.session.ledger.setSummary(this.unit.id, summary);
+    await this.session.ledger.record(this.unit.id, {
+      event: "planned",
+      has_changes: true,
+      counts: countsOfSummary(summary),
+    });
+  }
+
+  /** Records a failure and returns the scheduler's outcome. */
+  private async fail(failure: StepFailure): Promise<ExecuteOutcome> {
+    const { event, outcome } = failureOf(failure);
+    await this.session.ledger.record(this.unit.id, event);
+    return outcome;
+  }
+}

@@ -5,11 +5,10 @@
 // account: a backend whose allowed_account_ids misses the role's account, and a generated
 // provider alias edited to assume another account's role.
 import assert from "node:assert/strict";
-import { cp, readFile, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
-import { readConfigText } from "../../src/core/config/read-config.ts";
 import type { Config } from "../../src/core/config/model.ts";
 import type { Unit } from "../../src/core/units/units.ts";
 import {
@@ -20,6 +19,7 @@ import {
 } from "../helpers/aws-accounts.ts";
 import type { StateBucket } from "../helpers/aws-accounts.ts";
 import { runBuiltCli } from "../helpers/cli.ts";
+import { copyExample } from "../helpers/example-copy.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
 import { isEmpty, readInventory } from "../helpers/quickstart-inventory.ts";
@@ -48,18 +48,6 @@ function stackDir(unit: Unit): string {
 
 function unitsOf(stack: string): Unit[] {
   return units.filter((u) => u.stack === stack);
-}
-
-function unitNamed(id: string): Unit {
-  const unit = units.find((u) => u.id === id);
-  assert.ok(unit, `${id} is a unit of the quickstart`);
-  return unit;
-}
-
-function accountId(name: string): string {
-  const id = config.accounts.get(name)?.id;
-  assert.ok(id, `account ${name} is in the quickstart's crossform.yaml`);
-  return id;
 }
 
 /**
@@ -96,14 +84,11 @@ function initArgs(backendFile: string): string[] {
 
 // At the top of the file, so that the copy lives until the file's last test ends.
 const work = await makeTempDir("quickstart");
-await cp(quickstart, work, {
-  recursive: true,
-  filter: (source) => ![".crossform", ".terraform"].includes(basename(source)),
-});
-const read = readConfigText(await readFile(join(work, "crossform.yaml"), "utf8"), "crossform.yaml");
-assert.ok(read.ok, "the quickstart's crossform.yaml is valid");
-const config: Config = read.config;
-const units: Unit[] = read.units.units;
+const example = await copyExample(quickstart, work);
+const config: Config = example.config;
+const units: Unit[] = example.units;
+const accountId = example.accountId;
+const unitNamed = example.unit;
 
 after(async () => {
   await moto?.stop();

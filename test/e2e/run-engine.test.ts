@@ -5,15 +5,13 @@
 // changes), an out-of-band state edit found by drift, shards, waves, output, runs and report,
 // destroy. The quickstart itself, with the real aws provider, is run by run-quickstart.test.ts.
 import assert from "node:assert/strict";
-import { cp, readFile, readdir, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { readConfigText } from "../../src/core/config/read-config.ts";
-import type { Config } from "../../src/core/config/model.ts";
 import { parseRunReport } from "../../src/core/report/run-report.ts";
-import type { RunReport, UnitReport } from "../../src/core/report/run-report.ts";
+import type { RunReport } from "../../src/core/report/run-report.ts";
 import type { Unit } from "../../src/core/units/units.ts";
 import { unitsOfShard } from "../../src/core/units/shard.ts";
 import {
@@ -23,7 +21,14 @@ import {
   stateBucketsOf,
 } from "../helpers/aws-accounts.ts";
 import type { StateLocation } from "../helpers/aws-accounts.ts";
-import { runBuiltCli, emulatorCliEnv, showResult } from "../helpers/cli.ts";
+import {
+  emulatorCliEnv,
+  jsonRunReport,
+  runBuiltCli,
+  showResult,
+  unitOfReport,
+} from "../helpers/cli.ts";
+import { copyExample } from "../helpers/example-copy.ts";
 import type { CliResult } from "../helpers/cli.ts";
 import { sessionIn } from "../helpers/emulator-accounts.ts";
 import { startMoto } from "../helpers/moto.ts";
@@ -50,14 +55,8 @@ interface TerraformState {
 const root = await makeTempDir("run-engine");
 const work = join(root, "quickstart");
 const home = join(root, "home");
-await cp(quickstart, work, {
-  recursive: true,
-  filter: (source) => ![".crossform", ".terraform"].includes(basename(source)),
-});
-const read = readConfigText(await readFile(join(work, "crossform.yaml"), "utf8"), "crossform.yaml");
-assert.ok(read.ok, "the fixture's crossform.yaml is valid");
-const config: Config = read.config;
-const units: Unit[] = read.units.units;
+const example = await copyExample(quickstart, work);
+const units: Unit[] = example.units;
 const buckets = stateBucketsOf(units);
 
 let moto: MotoServer;
@@ -83,30 +82,15 @@ function crossform(...args: string[]): Promise<CliResult> {
 
 const show = showResult;
 
-/** The JSON report a run printed on stdout (`--format json`), checked against its schema. */
+/** The JSON report a run printed on stdout, recorded in `recorded`. */
 function reportOf(result: CliResult): RunReport {
-  let data: unknown;
-  try {
-    data = JSON.parse(result.stdout);
-  } catch {
-    assert.fail(`stdout is not a JSON report:\n${show(result)}`);
-  }
-  const report = parseRunReport(data, "stdout");
+  const report = jsonRunReport(result);
   recorded.push({ id: report.run.id, command: report.run.command });
   return report;
 }
 
-function unitOf(report: RunReport, id: string): UnitReport {
-  const unit = report.units.find((u) => u.id === id);
-  assert.ok(unit, `${id} is in the report of run ${report.run.id}`);
-  return unit;
-}
-
-function accountId(name: string): string {
-  const id = config.accounts.get(name)?.id;
-  assert.ok(id, `account ${name} is in the fixture's crossform.yaml`);
-  return id;
-}
+const unitOf = unitOfReport;
+const accountId = example.accountId;
 
 function unitsOf(stack: string): Unit[] {
   return units.filter((u) => u.stack === stack);
@@ -125,11 +109,7 @@ async function stateOf(unit: Unit): Promise<TerraformState> {
   return JSON.parse(await getStateObject(moto.env, location(unit))) as TerraformState;
 }
 
-function unitNamed(id: string): Unit {
-  const unit = units.find((u) => u.id === id);
-  assert.ok(unit, `${id} is a unit of the fixture`);
-  return unit;
-}
+const unitNamed = example.unit;
 
 /** Writes one state object through the session of the account that owns its bucket. */
 async function putStateObject(unit: Unit, text: string): Promise<void> {

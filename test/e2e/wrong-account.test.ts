@@ -6,8 +6,8 @@
 // base identity's own. A control shows what the generated default provider prevents: without it,
 // Terraform applies the module into the base identity's account.
 import assert from "node:assert/strict";
-import { appendFile, cp, readFile, stat, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { readConfigText } from "../../src/core/config/read-config.ts";
@@ -15,6 +15,7 @@ import { REFUSING_DEFAULT_PROVIDER_COMMENT } from "../../src/core/generate/gener
 import type { Unit } from "../../src/core/units/units.ts";
 import { createStateBuckets } from "../helpers/aws-accounts.ts";
 import { emulatorCliEnv, runBuiltCli, showResult } from "../helpers/cli.ts";
+import { copyExample } from "../helpers/example-copy.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
 import { isEmpty, readInventory } from "../helpers/quickstart-inventory.ts";
@@ -64,21 +65,14 @@ after(() => moto?.stop());
 /** A fresh copy of the quickstart whose dns stack has `extra` appended to its main.tf. */
 async function copyWith(name: string, extra: string): Promise<{ dir: string; unit: Unit }> {
   const dir = join(root, name);
-  await cp(quickstart, dir, {
-    recursive: true,
-    filter: (source) => ![".crossform", ".terraform"].includes(basename(source)),
-  });
+  const example = await copyExample(quickstart, dir);
   await appendFile(join(dir, "stacks", "dns", "main.tf"), extra);
-  const read = readConfigText(await readFile(join(dir, "crossform.yaml"), "utf8"), "c");
-  assert.ok(read.ok, "the quickstart's crossform.yaml is valid");
-  accounts = [...read.config.accounts.values()].map((a) => ({
+  accounts = [...example.config.accounts.values()].map((a) => ({
     name: a.name,
     id: a.id,
     regions: a.regions,
   }));
-  const unit = read.units.units.find((u) => u.stack === "dns");
-  assert.ok(unit, "the quickstart has a dns unit");
-  return { dir, unit };
+  return { dir, unit: example.unit("dns/shared/us-east-1") };
 }
 
 /** The line of `text` in a file, 1-based. */

@@ -1,4 +1,4 @@
-// Benchmark of provider installation (goal P7, decision 0021): the init of N units of one stack
+// Benchmark of provider installation (goal P7, decision 0024): the init of N units of one stack
 // that needs the real hashicorp/aws provider (about 700 MB unpacked), through crossform, against N
 // plain `terraform init`s each with its own data directory and no plugin cache (what a shell loop
 // over `crossform explain`'s commands does). Time and disk use, in one run, with the ratios.

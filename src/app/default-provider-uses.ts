@@ -2,7 +2,7 @@
  * Which parts of a stack's code use the root module's default `aws` provider, read from its module
  * graph: a root resource or data source of an `aws_*` type that names no provider, and a module
  * call that passes no `aws` (the module then inherits the caller's default). In a multi-account
- * stack that default refuses every use (decision 0020), so `validate` names each such place.
+ * stack that default refuses every use (decision 0023), so `validate` names each such place.
  */
 import { relative } from "node:path";
 import type { ModuleCallSummary, ResourceSummary } from "../core/hcl/module-summary.ts";

@@ -2,7 +2,7 @@
  * The checks between a stack's code and the `aws` providers crossform generates for it: a
  * provider block of the user's own that would clash with a generated one, and, in a multi-account
  * stack, every resource or module call that would reach the default provider, which refuses every
- * use there (decision 0020). Offline, from the module graph; run by `validate`, `generate` and the
+ * use there (decision 0023). Offline, from the module graph; run by `validate`, `generate` and the
  * run commands' preflight.
  */
 import { basename, relative } from "node:path";

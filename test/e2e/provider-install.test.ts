@@ -1,4 +1,4 @@
-// Provider installation once per run (decision 0021), with real terraform, the real
+// Provider installation once per run (decision 0024), with real terraform, the real
 // hashicorp/aws provider from the filesystem mirror and moto_server: two stacks with different
 // lock files that pin the same provider initialise at the same time on an empty plugin cache. The
 // run installs the provider once, before either unit starts; both units' inits then only link it

@@ -1,4 +1,4 @@
-// The last wrong-account path (decision 0020): in a multi-account stack, a module called without
+// The last wrong-account path (decision 0023): in a multi-account stack, a module called without
 // `providers = { ... }` and an aws resource that names no provider. Tried on a copy of the
 // quickstart's dns stack with the real hashicorp/aws provider against moto_server: crossform
 // refuses both before any terraform process, naming each with its file and line; plain terraform
@@ -198,7 +198,7 @@ test("control: without the generated default provider, Terraform applies the sam
   const { dir, unit } = await copyWith("control", UNNAMED_MODULE);
   const providers = join(dir, "stacks", "dns", "crossform_providers.tf");
   const generated = await readFile(providers, "utf8");
-  // What crossform generated before decision 0020: the aliases, no default provider block.
+  // What crossform generated before decision 0023: the aliases, no default provider block.
   const start = generated.indexOf("# A multi-account stack has no account of its own");
   const end = generated.indexOf('provider "aws" {\n  alias');
   assert.ok(start > 0 && end > start, "the generated file starts with the refusing default");

@@ -1,5 +1,5 @@
 /**
- * Provider sets of a run (docs/contract.md section 4, docs/decisions/0021-provider-installation.md):
+ * Provider sets of a run (docs/contract.md section 4, docs/decisions/0024-provider-installation.md):
  * the lock file of every stack that needs providers, and the installation of what each lock file
  * pins into the shared plugin cache, once, before any unit starts. The units' own inits then only
  * link from the cache, so no two terraform processes ever write into it at once, whatever their

@@ -16,6 +16,8 @@ export const DEFAULTS = {
   lockTimeout: "0s",
   adminRole: "OrganizationAccountAccessRole",
   noncurrentVersionDays: 90,
+  awsConnectTimeout: "10s",
+  awsRequestTimeout: "30s",
 } as const;
 
 /** The lowest Terraform/OpenTofu version with `use_lockfile` in the S3 backend. */

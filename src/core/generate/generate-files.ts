@@ -160,7 +160,7 @@ function providersFile(stack: Stack, aliases: string[]): string {
     );
   } else {
     // Without a default provider block, Terraform would give a resource or module that names no
-    // provider an empty one, which acts as the base identity in its own account (decision 0020).
+    // provider an empty one, which acts as the base identity in its own account (decision 0023).
     items.push(
       comment(REFUSING_DEFAULT_PROVIDER_COMMENT),
       block(

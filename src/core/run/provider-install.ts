@@ -1,5 +1,5 @@
 /**
- * Provider installation once per run (docs/decisions/0021-provider-installation.md): the
+ * Provider installation once per run (docs/decisions/0024-provider-installation.md): the
  * providers a stack's `.terraform.lock.hcl` pins, the shared plugin cache entry each one fills,
  * and the root module that installs exactly them. Pure: the app layer reads the lock file with the
  * HCL parser, checks the cache and runs terraform.

@@ -341,7 +341,10 @@ export function summarizePlan(input: unknown): PlanSummary {
   }
 
   for (const rc of records(plan.resource_drift)) {
-    summary.drifted.push(resourceChange(rc, scrubber));
+    const drifted = resourceChange(rc, scrubber, sameOrBothEmpty);
+    // The aws provider stores `tags = null` at create and reads `{}` back: not a change anyone made.
+    if (drifted.action === "update" && drifted.attributes.length === 0) continue;
+    summary.drifted.push(drifted);
   }
   summary.drift = summary.drifted.length;
 
@@ -395,7 +398,11 @@ function sensitiveOutputNames(plan: JsonObject): Set<string> {
   return names;
 }
 
-function resourceChange(rc: JsonObject, scrubber: Scrubber): ResourceChangeSummary {
+function resourceChange(
+  rc: JsonObject,
+  scrubber: Scrubber,
+  same: (a: unknown, b: unknown) => boolean = deepEqual,
+): ResourceChangeSummary {
   const change = isRecord(rc.change) ? rc.change : {};
   const actions = strings(change.actions);
   const action = foldActions(actions);
@@ -419,11 +426,15 @@ function resourceChange(rc: JsonObject, scrubber: Scrubber): ResourceChangeSumma
     reason: typeof rc.action_reason === "string" ? rc.action_reason : undefined,
     replacedBy,
     attributes:
-      action === "delete" || action === "forget" ? [] : attributeChanges(change, scrubber),
+      action === "delete" || action === "forget" ? [] : attributeChanges(change, scrubber, same),
   };
 }
 
-function attributeChanges(change: JsonObject, scrubber: Scrubber): AttributeChange[] {
+function attributeChanges(
+  change: JsonObject,
+  scrubber: Scrubber,
+  same: (a: unknown, b: unknown) => boolean,
+): AttributeChange[] {
   const before = isRecord(change.before) ? change.before : {};
   const after = isRecord(change.after) ? change.after : {};
   const unknownMask = isRecord(change.after_unknown) ? change.after_unknown : {};
@@ -435,7 +446,7 @@ function attributeChanges(change: JsonObject, scrubber: Scrubber): AttributeChan
     const b = before[name] ?? null;
     const a = after[name] ?? null;
     const unknown = maskMarks(unknownMask[name]);
-    if (!unknown && deepEqual(b, a)) continue;
+    if (!unknown && same(b, a)) continue;
     const beforeMask = maskAt(change.before_sensitive, name);
     const afterMask = maskAt(change.after_sensitive, name);
     out.push({
@@ -461,6 +472,28 @@ function deepEqual(a: unknown, b: unknown): boolean {
     );
   }
   return false;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
+}
+
+/**
+ * {@link deepEqual}, with null, `[]` and `{}` all equal at any depth: how drift is compared, since
+ * providers store an unset collection as null and read it back empty (the aws provider's `tags`).
+ */
+function sameOrBothEmpty(a: unknown, b: unknown): boolean {
+  if (isEmpty(a) && isEmpty(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => sameOrBothEmpty(item, b[i]));
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => sameOrBothEmpty(a[k] ?? null, b[k] ?? null));
+  }
+  return a === b;
 }
 
 /** Whether a plan would change anything: resources, moves, imports, forgets or outputs. */

@@ -259,8 +259,6 @@ describe("crossform lint, built CLI", { concurrency: true }, () => {
       ].join("\n"),
       "modules/records/main.tf": 'resource "aws_route53_record" "r" {}\n',
     });
-    const generate = await runBuiltCli(["generate"], { cwd: root });
-    assert.equal(generate.code, 0, showResult(generate));
     const result = await crossform(["--rule", "implicit-provider", "--format", "json"], root);
     assert.equal(result.code, 1, showResult(result));
     const report = JSON.parse(result.stdout) as JsonReport & {

@@ -1,4 +1,4 @@
-// Benchmark of the terraform relay (docs/decisions/0023-terraform-outlives-crossform.md): what one
+// Benchmark of the terraform relay (docs/decisions/0027-terraform-outlives-crossform.md): what one
 // command costs when it runs through its relay (a Node process in a session of its own that
 // redacts the output into the log and writes the exit status) against the same command started
 // directly with pipes, as crossform did before. Run it with the project's Node 24 after a build:

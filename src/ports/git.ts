@@ -1,7 +1,7 @@
 /**
  * What the run commands ask of git: whether the working tree holds changes not committed, which
  * files changed since a ref, the commit HEAD names, and a checkout of that commit for an apply
- * (docs/decisions/0024-apply-runs-the-commit.md).
+ * (docs/decisions/0028-apply-runs-the-commit.md).
  */
 export interface GitStatus {
   /**

@@ -3,7 +3,7 @@
  * directories (docs/contract.md section 4), then start commands in them with the environment of
  * docs/contract.md section 5, their output redacted into the unit's log. Each command runs in a
  * session and process group of its own, through a relay that outlives crossform
- * (docs/decisions/0023-terraform-outlives-crossform.md): a crossform that is killed, runs out of
+ * (docs/decisions/0027-terraform-outlives-crossform.md): a crossform that is killed, runs out of
  * memory or loses its terminal never takes a running terraform with it.
  *
  * Build the argv with `core/run/terraform-args.ts`; the runner adds nothing to it.

@@ -1,5 +1,5 @@
 // 8. What an apply runs is what was committed, with the built CLI, real git, real terraform and one
-// moto_server (docs/decisions/0024-apply-runs-the-commit.md): an edit made in the working tree
+// moto_server (docs/decisions/0028-apply-runs-the-commit.md): an edit made in the working tree
 // while an apply runs never reaches a unit, not even one planned after its dependency applied, and
 // the record names the commit that ran; `--allow-dirty` applies the working tree and says so.
 import assert from "node:assert/strict";

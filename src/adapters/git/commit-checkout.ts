@@ -1,6 +1,6 @@
 /**
  * A checkout of one commit, for an apply that must run exactly what was committed
- * (docs/decisions/0024-apply-runs-the-commit.md): the commit's tree read into a temporary index
+ * (docs/decisions/0028-apply-runs-the-commit.md): the commit's tree read into a temporary index
  * (`GIT_INDEX_FILE`, so the operator's own index and working tree are never touched) and written
  * with `git checkout-index` into `<cache>/<commit>`, which is made once per commit (in a temporary
  * directory renamed into place when complete) and reused by later applies of the same commit.

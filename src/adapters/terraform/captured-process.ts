@@ -2,7 +2,7 @@
  * A terraform command whose stdout crossform captures: `show -json` of a saved plan, `output
  * -json`, `version`. It only reads (no state lock, no state write, no plugin install), and its
  * output is of use only to the crossform waiting for it, so it runs directly with pipes and no
- * relay (docs/decisions/0023-terraform-outlives-crossform.md): should crossform die, so may it,
+ * relay (docs/decisions/0027-terraform-outlives-crossform.md): should crossform die, so may it,
  * and nothing is lost. It still leads a process group of its own (a Ctrl-C on the terminal reaches
  * crossform alone). Its stderr is redacted line by line into the unit's log; its stdout is kept
  * whole in memory and never written to disk (it holds the values Terraform marks sensitive).

@@ -1,7 +1,7 @@
 /**
  * Follows a log file another process appends to: each complete line added after the follower
  * started is handed on, read every few hundred milliseconds. crossform follows a unit's log this
- * way while the command's relay writes it (docs/decisions/0023-terraform-outlives-crossform.md).
+ * way while the command's relay writes it (docs/decisions/0027-terraform-outlives-crossform.md).
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";

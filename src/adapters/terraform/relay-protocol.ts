@@ -2,7 +2,7 @@
  * What crossform and a terraform relay (`terraform-relay.ts`) tell each other, and where: the
  * request goes through the relay's stdin (closed once written), everything else through files next
  * to the unit's log, so that nothing ties the relay to the crossform process that started it
- * (docs/decisions/0023-terraform-outlives-crossform.md).
+ * (docs/decisions/0027-terraform-outlives-crossform.md).
  */
 import { fileURLToPath } from "node:url";
 import type { RecordWriteProblem, StdoutTarget } from "../../ports/terraform-runner.ts";

@@ -1,7 +1,7 @@
 /**
  * One terraform command that may change something (init, plan, apply, ...: it takes the state lock,
  * writes state or fills the plugin cache), started through its relay (`terraform-relay.ts`,
- * docs/decisions/0023-terraform-outlives-crossform.md): argv only (never a shell), the relay
+ * docs/decisions/0027-terraform-outlives-crossform.md): argv only (never a shell), the relay
  * `detached` into a session and process group of its own that terraform shares, its stdout and
  * stderr on /dev/null, its stdin a pipe that carries the request and is closed at once. The relay
  * writes the redacted log and the exit status; crossform follows the log for progress and reads the

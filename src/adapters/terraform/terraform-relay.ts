@@ -1,5 +1,5 @@
 /**
- * The relay of one terraform command (docs/decisions/0023-terraform-outlives-crossform.md): a
+ * The relay of one terraform command (docs/decisions/0027-terraform-outlives-crossform.md): a
  * small program crossform starts for each command, detached into a session and process group of
  * its own, with stdout and stderr on /dev/null and stdin a pipe crossform closes once it has
  * written the request. It runs terraform with pipes that it alone reads, redacts each line into

@@ -1,6 +1,6 @@
 /**
  * The recovery of crashed runs, the preflight's last step (docs/commands/run.md, "When crossform,
- * the terminal or the machine dies"; docs/decisions/0023-terraform-outlives-crossform.md). A run
+ * the terminal or the machine dies"; docs/decisions/0027-terraform-outlives-crossform.md). A run
  * whose journal has no end and whose crossform process is gone crashed; for each unit it was
  * running, the terraform process its journal names (pid and start time, so that a reused pid is not
  * mistaken):

@@ -1,5 +1,5 @@
 /**
- * What the units of a run read (docs/decisions/0024-apply-runs-the-commit.md). An apply runs the
+ * What the units of a run read (docs/decisions/0028-apply-runs-the-commit.md). An apply runs the
  * commit it names: once the guards found the working tree committed, the files of HEAD are checked
  * out under `.crossform/commits/<commit>/` and every unit's working directory mirrors that
  * checkout, so that an edit made while the apply runs (or a checkout of another branch) never

@@ -333,7 +333,12 @@ export async function planUnit(
     const scrubbed = scrubber.text(logged);
     if (scrubbed !== logged) await ctx.writer.writeAtomic(logFile, scrubbed, { mode: 0o600 });
   }
-  const hasChanges = result.exitCode === 2 || summary.drift > 0;
+  // A refresh-only plan exits 2 for any difference at all, including a provider reading an unset
+  // collection back as empty; what it found is the drift and the outputs the summary keeps.
+  const hasChanges =
+    mode === "refresh-only"
+      ? summary.drift > 0 || summary.outputsChanged > 0
+      : result.exitCode === 2 || summary.drift > 0;
   const binding: PlanBinding = {
     version: 1,
     unit: unit.id,

@@ -243,6 +243,57 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     });
   });
 
+  describe("drift", { concurrency: true }, () => {
+    test("a refresh-only plan that exits 2 for an unset collection read back empty is no drift; a real one is", async () => {
+      // hashicorp/aws 5.100.0 right after an apply with default_tags: `tags` null -> {} everywhere.
+      const driftOf = (changes: [string, object, object][]) =>
+        JSON.stringify({
+          format_version: "1.2",
+          terraform_version: "1.11.4",
+          errored: false,
+          resource_drift: changes.map(([address, before, after]) => ({
+            address,
+            mode: "managed",
+            change: { actions: ["update"], before, after, after_unknown: {} },
+          })),
+        });
+      const h = await harness({
+        script: script(
+          (call) => (call.command === "plan" ? { exitCode: 2 } : undefined),
+          on(NETWORK_DEV, "show", {
+            stdout: driftOf([
+              [
+                "aws_ssm_parameter.cidr",
+                { value: "10.0.0.0/16", tags: null },
+                { value: "10.9.0.0/16", tags: {} },
+              ],
+            ]),
+          }),
+          (call) =>
+            call.command === "show"
+              ? { stdout: driftOf([["aws_s3_bucket.b", { tags: null }, { tags: {} }]]) }
+              : undefined,
+        ),
+      });
+      const result = await runCommand(
+        h.deps,
+        h.loaded,
+        options({ command: "drift", detailedExitcode: true }),
+      );
+      assert.equal(exitCodeOf(result.exit), 2);
+      assert.deepEqual(
+        (result.report?.units ?? []).map((u) => [u.id, u.has_changes, u.drifted.length]),
+        [
+          [NETWORK_DEV, true, 1],
+          [NETWORK_PROD, false, 0],
+          [APP_DEV, false, 0],
+          [APP_PROD, false, 0],
+          [WEB_DEV, false, 0],
+        ],
+      );
+    });
+  });
+
   describe("apply", { concurrency: true }, () => {
     test("interactively, confirm is asked once with the plan report and the approval accounts, then every unit applies", async () => {
       const h = await harness({ confirm: [true] });

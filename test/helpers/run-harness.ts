@@ -22,7 +22,6 @@ import type {
 } from "../../src/app/run/run-types.ts";
 import type { UnitReport } from "../../src/core/report/run-report.ts";
 import type { ProgressEvent } from "../../src/ports/event-sink.ts";
-import type { FileWriter, WriteAtomicOptions } from "../../src/ports/file-writer.ts";
 import type { HclParser } from "../../src/ports/hcl-parser.ts";
 import type { JournalFiles } from "../../src/ports/journal.ts";
 import { FakeAwsSessions, hardened } from "./fake-aws-sessions.ts";
@@ -104,24 +103,17 @@ export async function fixture(): Promise<LoadedConfig> {
 let runCount = 0;
 
 /** The real atomic writer, recording the modes it sets. */
-export class RecordingWriter implements FileWriter {
-  readonly inner = new AtomicFileWriter();
+export class RecordingWriter extends AtomicFileWriter {
   readonly modes: { path: string; mode: number }[] = [];
   readonly directories: { path: string; mode: number }[] = [];
 
-  writeAtomic(path: string, contents: string | Uint8Array, options?: WriteAtomicOptions) {
-    return this.inner.writeAtomic(path, contents, options);
-  }
-  remove(path: string) {
-    return this.inner.remove(path);
-  }
-  async ensureDirectory(path: string, mode: number) {
+  override async ensureDirectory(path: string, mode: number) {
     this.directories.push({ path, mode });
-    await this.inner.ensureDirectory(path, mode);
+    await super.ensureDirectory(path, mode);
   }
-  async setMode(path: string, mode: number) {
+  override async setMode(path: string, mode: number) {
     this.modes.push({ path, mode });
-    await this.inner.setMode(path, mode);
+    await super.setMode(path, mode);
   }
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { DirectoryEntry, FileSystem, PathInfo } from "../../ports/file-system.ts";
@@ -8,6 +9,22 @@ export class NodeFileSystem implements FileSystem {
   /** Reads a file as UTF-8; bytes that are not UTF-8 become U+FFFD. */
   readText(path: string): Promise<string> {
     return readFile(path, "utf8");
+  }
+
+  /**
+   * Reads the files one after another with synchronous calls: for many small files that is about
+   * twice as fast as a round trip through the I/O thread pool per file (docs/performance.md).
+   */
+  async readTextsIfPresent(paths: readonly string[]): Promise<(string | undefined)[]> {
+    return paths.map((path) => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+        throw error;
+      }
+    });
   }
 
   /** Lists a directory sorted by name; a symbolic link counts as what it points to, a dangling one as neither. */

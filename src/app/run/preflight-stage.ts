@@ -115,12 +115,10 @@ async function generatedFilesFresh(
   const generated = await computeGeneratedFiles(loaded, deps);
   if (generated.diagnostics.some((d) => d.severity === "error"))
     return stop("bad-input", generated.diagnostics);
-  const stale: string[] = [];
-  for (const file of generated.files) {
-    const abs = join(loaded.dir, file.path);
-    if (!(await deps.fs.exists(abs)) || (await deps.fs.readText(abs)) !== file.contents)
-      stale.push(file.path);
-  }
+  const onDisk = await deps.fs.readTextsIfPresent(
+    generated.files.map((file) => join(loaded.dir, file.path)),
+  );
+  const stale = generated.files.filter((file, i) => onDisk[i] !== file.contents).map((f) => f.path);
   if (stale.length > 0) {
     const more = stale.length > 5 ? ` and ${stale.length - 5} more` : "";
     return stop("problems", [

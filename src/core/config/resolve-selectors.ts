@@ -3,7 +3,7 @@
  * against the accounts: each must parse, select accounts (not stacks), name only accounts that
  * exist, and match at least one.
  */
-import { hasAccountTerms, matchesAccount, parseSelector } from "../units/selector.ts";
+import { accountsMatching, hasAccountTerms, parseSelector } from "../units/selector.ts";
 import type { Selector } from "../units/selector.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import type { Account } from "./model.ts";
@@ -74,7 +74,7 @@ export function selectorResolver(
           return;
         }
       }
-      const matched = [...accounts.values()].filter((a) => matchesAccount(parsed.selector, a));
+      const matched = accountsMatching(parsed.selector, accounts);
       if (matched.length === 0) {
         ctx.error(
           "config/selector-matches-nothing",

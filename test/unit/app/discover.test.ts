@@ -11,26 +11,16 @@ import {
   parseOuTiers,
 } from "../../../src/app/discover.ts";
 import { CrossformError } from "../../../src/core/errors.ts";
-import type { FileWriter, WriteAtomicOptions } from "../../../src/ports/file-writer.ts";
+import type { WriteAtomicOptions } from "../../../src/ports/file-writer.ts";
 import { sampleOrganization } from "../../helpers/fake-organization.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 
 /** The real writer, recording the options of each write. */
-class RecordingWriter implements FileWriter {
+class RecordingWriter extends AtomicFileWriter {
   readonly writes: { path: string; options: WriteAtomicOptions | undefined }[] = [];
-  readonly #inner = new AtomicFileWriter();
-  writeAtomic(path: string, contents: string | Uint8Array, options?: WriteAtomicOptions) {
+  override writeAtomic(path: string, contents: string | Uint8Array, options?: WriteAtomicOptions) {
     this.writes.push({ path, options });
-    return this.#inner.writeAtomic(path, contents, options);
-  }
-  remove(path: string) {
-    return this.#inner.remove(path);
-  }
-  ensureDirectory(path: string, mode: number) {
-    return this.#inner.ensureDirectory(path, mode);
-  }
-  setMode(path: string, mode: number) {
-    return this.#inner.setMode(path, mode);
+    return super.writeAtomic(path, contents, options);
   }
 }
 

@@ -37,6 +37,10 @@ class InMemoryFileSystem implements FileSystem {
     return text;
   }
 
+  async readTextsIfPresent(paths: readonly string[]): Promise<(string | undefined)[]> {
+    return paths.map((path) => this.files.get(resolve(path)));
+  }
+
   async listDir(path: string): Promise<DirectoryEntry[]> {
     const dir = resolve(path);
     const entries = new Map<string, DirectoryEntry>();

@@ -43,6 +43,7 @@ function loaded(stacks: string[]): LoadedConfig {
 
 const fs: FileSystem = {
   readText: () => Promise.reject(new Error("not read")),
+  readTextsIfPresent: () => Promise.reject(new Error("not read")),
   listDir: () => Promise.reject(new Error("not listed")),
   exists: () => Promise.resolve(true),
   // stacks/a and stacks/b have one lock file; every other stack its own.
@@ -52,7 +53,9 @@ const fs: FileSystem = {
 };
 const writer: FileWriter = {
   writeAtomic: () => Promise.resolve({ changed: false }),
+  writeAllAtomic: (files) => Promise.resolve(files.map(() => ({ changed: false }))),
   remove: () => Promise.resolve(),
+  removeAll: () => Promise.resolve(),
   ensureDirectory: () => Promise.resolve(),
   setMode: () => Promise.resolve(),
 };

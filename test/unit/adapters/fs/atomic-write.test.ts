@@ -6,6 +6,7 @@ import {
   readdir,
   readlink,
   lstat,
+  rm,
   stat,
   symlink,
   writeFile,
@@ -16,7 +17,9 @@ import {
   AtomicFileWriter,
   BACKUP_SUFFIX,
   removeFile,
+  removeFiles,
   writeFileAtomic,
+  writeFilesAtomic,
 } from "../../../../src/adapters/fs/atomic-write.ts";
 import { CrossformError } from "../../../../src/core/errors.ts";
 import { makeTempDir } from "../../../helpers/temp-dir.ts";
@@ -160,6 +163,86 @@ describe("writeFileAtomic", () => {
       await writeFileAtomic(path, contents, { backup: true });
     }
     assert.deepEqual((await readdir(root)).sort(), ["config", `config${BACKUP_SUFFIX}`]);
+  });
+});
+
+describe("writeFilesAtomic", () => {
+  /** 40 files in two new directories: above the count where one flush serves them all. */
+  const batch = (root: string, text: (i: number) => string) =>
+    Array.from({ length: 40 }, (_, i) => ({
+      path: join(root, i % 2 === 0 ? "backends" : "targets", `u${i}.txt`),
+      contents: text(i),
+    }));
+
+  test("writes every file, creating directories, and leaves no temporary file", async () => {
+    const root = await makeTempDir("atomic-batch");
+    const files = batch(root, (i) => `one ${i}\n`);
+    const results = await writeFilesAtomic(files);
+    assert.ok(results.every((r) => r.changed));
+    for (const file of files) assert.equal(await readFile(file.path, "utf8"), file.contents);
+    await assertNoTempFiles(join(root, "backends"));
+    await assertNoTempFiles(join(root, "targets"));
+  });
+
+  test("files that hold their bytes are not replaced; the others are, keeping their mode", async () => {
+    const root = await makeTempDir("atomic-batch");
+    await writeFilesAtomic(batch(root, (i) => `one ${i}\n`));
+    const kept = join(root, "backends", "u0.txt");
+    const changed = join(root, "targets", "u1.txt");
+    await chmod(changed, 0o600);
+    const before = await stat(kept);
+    const results = await writeFilesAtomic(batch(root, (i) => (i === 1 ? "two\n" : `one ${i}\n`)));
+    assert.deepEqual(
+      results.map((r, i) => [i, r.changed]).filter(([, c]) => c),
+      [[1, true]],
+    );
+    assert.equal((await stat(kept)).ino, before.ino, "an unchanged file was not replaced");
+    assert.equal(await readFile(changed, "utf8"), "two\n");
+    assert.equal(await modeOf(changed), 0o600);
+  });
+
+  test("one file that cannot be written leaves every file as it was and no temporary file", async () => {
+    const root = await makeTempDir("atomic-batch");
+    const first = batch(root, (i) => `one ${i}\n`);
+    await writeFilesAtomic(first);
+    // The last file's path is a directory now: the batch fails after staging the others.
+    const last = first[first.length - 1]?.path as string;
+    await rm(last);
+    await mkdir(last);
+    await assert.rejects(
+      writeFilesAtomic(batch(root, (i) => `two ${i}\n`)),
+      (error) =>
+        error instanceof CrossformError &&
+        error.code === "fs/not-a-file" &&
+        error.message.includes(last),
+    );
+    for (const file of first.slice(0, -1)) {
+      assert.equal(await readFile(file.path, "utf8"), file.contents, `${file.path} changed`);
+    }
+    await assertNoTempFiles(join(root, "backends"));
+    await assertNoTempFiles(join(root, "targets"));
+  });
+
+  test("without a `sync` command on the PATH each file is flushed on its own, same result", async () => {
+    const root = await makeTempDir("atomic-batch");
+    const path = process.env.PATH;
+    process.env.PATH = root;
+    try {
+      await writeFilesAtomic(batch(root, (i) => `one ${i}\n`));
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.equal(await readFile(join(root, "targets", "u39.txt"), "utf8"), "one 39\n");
+  });
+});
+
+describe("removeFiles", () => {
+  test("removes every file; missing files and directories are not an error", async () => {
+    const root = await makeTempDir("atomic-batch");
+    await writeFile(join(root, "a"), "x");
+    await writeFile(join(root, "b"), "x");
+    await removeFiles([join(root, "a"), join(root, "b"), join(root, "gone", "c")]);
+    assert.deepEqual(await readdir(root), []);
   });
 });
 

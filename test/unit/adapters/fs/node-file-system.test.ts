@@ -37,3 +37,21 @@ test("exists follows links", async () => {
   assert.equal(await fs.exists(join(dir, "dangling")), false);
   assert.equal(await fs.exists(join(dir, "absent")), false);
 });
+
+test("readTextsIfPresent: texts in order, undefined for what is missing, a directory refused", async () => {
+  const dir = await makeTempDir("fs");
+  await writeFile(join(dir, "a.tf"), "a");
+  await writeFile(join(dir, "b.tf"), "b");
+  await mkdir(join(dir, "sub"));
+  const fs = new NodeFileSystem();
+  assert.deepEqual(
+    await fs.readTextsIfPresent([
+      join(dir, "b.tf"),
+      join(dir, "missing.tf"),
+      join(dir, "a.tf"),
+      join(dir, "a.tf", "under-a-file"),
+    ]),
+    ["b", undefined, "a", undefined],
+  );
+  await assert.rejects(fs.readTextsIfPresent([join(dir, "sub")]), /EISDIR/);
+});

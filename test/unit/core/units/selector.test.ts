@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  accountsMatching,
   hasAccountTerms,
   matchesAccount,
   matchesStack,
@@ -121,4 +122,20 @@ test("a list of selectors is a union, in account order", () => {
     "shared",
   ]);
   assert.deepEqual(selectAccounts([], accounts), []);
+});
+
+test("accountsMatching: a single name is looked up; other selectors match in account order", () => {
+  const accounts = new Map<string, SelectableAccount>(
+    ["dev", "stg", "prod"].map((name) => [
+      name,
+      { name, tier: name === "prod" ? "prod" : "dev", tags: {} },
+    ]),
+  );
+  const names = (text: string) => accountsMatching(selector(text), accounts).map((a) => a.name);
+  assert.deepEqual(names("stg"), ["stg"]);
+  assert.deepEqual(names("nope"), []);
+  assert.deepEqual(names("prod,dev"), ["dev", "prod"]);
+  assert.deepEqual(names("tier:dev"), ["dev", "stg"]);
+  assert.deepEqual(names("stg,tier:prod"), []);
+  assert.deepEqual(names("stack:app"), ["dev", "stg", "prod"]);
 });

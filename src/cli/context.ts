@@ -6,9 +6,6 @@ import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { NodeFileSystem } from "../adapters/fs/node-file-system.ts";
-import { AtomicFileWriter } from "../adapters/fs/atomic-write.ts";
-import { createTreeSitterHclParser } from "../adapters/hcl/tree-sitter-hcl-parser.ts";
 import type { LoadConfigOptions } from "../app/load-config.ts";
 import { CrossformError } from "../core/errors.ts";
 import type { Config } from "../core/config/model.ts";
@@ -90,16 +87,22 @@ export interface Adapters {
 /** What {@link buildAdapters} prepares. */
 export interface AdapterOptions {
   /**
-   * Whether the command may call AWS. The AWS SDK is loaded only then: it is about 30 MB of a
-   * process that never uses it otherwise (`lint`, docs/performance.md). @default true
+   * Whether the command may call AWS. The AWS SDK is loaded only then: it is about 30 MB and
+   * 150 ms of a process that never uses it otherwise (`validate`, `generate`, `lint`,
+   * docs/performance.md). @default false
    */
   aws?: boolean;
 }
 
-/** Builds the adapters; the HCL parser loads its grammar once. */
+/** Builds the adapters, each module imported here (a command loads only what it runs). */
 export async function buildAdapters(options: AdapterOptions = {}): Promise<Adapters> {
-  const sdk =
-    options.aws === false ? undefined : await import("../adapters/aws/sdk-aws-sessions.ts");
+  const [sdk, { NodeFileSystem }, { AtomicFileWriter }, { createTreeSitterHclParser }] =
+    await Promise.all([
+      options.aws === true ? import("../adapters/aws/sdk-aws-sessions.ts") : undefined,
+      import("../adapters/fs/node-file-system.ts"),
+      import("../adapters/fs/atomic-write.ts"),
+      import("../adapters/hcl/tree-sitter-hcl-parser.ts"),
+    ]);
   let sessions: { key: string; value: RunAwsSessions } | undefined;
   let listener: EventSink | undefined;
   return {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CrossformError } from "../core/errors.ts";
+import { commandModulesFor } from "./commands/index.ts";
 import { ExitCode } from "./exit-codes.ts";
 
 /** Where the CLI writes and what it reads from its process; tests pass their own. */
@@ -34,8 +35,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     })
     .showSuggestionAfterError(true);
 
-  const commands = await import("./commands/index.ts");
-  for (const register of commands.all) {
+  for (const module of commandModulesFor(argv)) {
+    const register = await module.load();
     register(program, io, (code) => {
       exitCode = code;
     });

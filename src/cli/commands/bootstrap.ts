@@ -97,7 +97,7 @@ export const registerBootstrap: RegisterCommand = (program, io, setExit) => {
       );
     }
     const parallel = parallelOf(options.parallel);
-    const adapters = await buildAdapters();
+    const adapters = await buildAdapters({ aws: true });
     const location = configLocation(options, io);
     const loaded = await loadConfig(adapters.fs, location);
     if (!loaded.ok) {

@@ -1,18 +1,5 @@
 import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
-import { registerBootstrap } from "./bootstrap.ts";
-import { registerCi } from "./ci.ts";
-import { registerDiscover } from "./discover.ts";
-import { registerExplain } from "./explain.ts";
-import { registerGenerate } from "./generate.ts";
-import { registerInit } from "./init.ts";
-import { registerLint } from "./lint.ts";
-import { registerProfiles } from "./profiles.ts";
-import { registerRunCommands } from "./run.ts";
-import { registerReport, registerRuns } from "./runs.ts";
-import { registerSchema } from "./schema.ts";
-import { registerValidate } from "./validate.ts";
-import { registerVerify } from "./verify.ts";
 
 /** Registers one command on the program; `setExit` records the command's exit code. */
 export type RegisterCommand = (
@@ -21,20 +8,49 @@ export type RegisterCommand = (
   setExit: (code: number) => void,
 ) => void;
 
-/** Every command, in the order `crossform --help` lists them. */
-export const all: RegisterCommand[] = [
-  registerInit,
-  registerValidate,
-  registerVerify,
-  registerGenerate,
-  registerExplain,
-  registerProfiles,
-  registerSchema,
-  registerDiscover,
-  registerBootstrap,
-  registerRunCommands,
-  registerLint,
-  registerCi,
-  registerRuns,
-  registerReport,
+/** A command module: the names it registers, and how to load its registration. */
+export interface CommandModule {
+  /** The command names the module registers (`run.ts` registers the five run commands). */
+  names: readonly string[];
+  /** Imports the module (and only then what it needs) and returns its registration. */
+  load(): Promise<RegisterCommand>;
+}
+
+/**
+ * Every command, in the order `crossform --help` lists them. Each is imported only when needed
+ * (docs/decisions/0031-load-what-the-command-needs.md): a command line loads the one module it
+ * names; `--help`, `help` and an unknown word load them all.
+ */
+export const COMMAND_MODULES: readonly CommandModule[] = [
+  { names: ["init"], load: async () => (await import("./init.ts")).registerInit },
+  { names: ["validate"], load: async () => (await import("./validate.ts")).registerValidate },
+  { names: ["verify"], load: async () => (await import("./verify.ts")).registerVerify },
+  { names: ["generate"], load: async () => (await import("./generate.ts")).registerGenerate },
+  { names: ["explain"], load: async () => (await import("./explain.ts")).registerExplain },
+  { names: ["profiles"], load: async () => (await import("./profiles.ts")).registerProfiles },
+  { names: ["schema"], load: async () => (await import("./schema.ts")).registerSchema },
+  { names: ["discover"], load: async () => (await import("./discover.ts")).registerDiscover },
+  { names: ["bootstrap"], load: async () => (await import("./bootstrap.ts")).registerBootstrap },
+  {
+    names: ["plan", "apply", "destroy", "drift", "output"],
+    load: async () => (await import("./run.ts")).registerRunCommands,
+  },
+  { names: ["lint"], load: async () => (await import("./lint.ts")).registerLint },
+  { names: ["ci"], load: async () => (await import("./ci.ts")).registerCi },
+  { names: ["runs"], load: async () => (await import("./runs.ts")).registerRuns },
+  { names: ["report"], load: async () => (await import("./runs.ts")).registerReport },
 ];
+
+/**
+ * The command modules a command line needs: the one its first word names; none for a bare
+ * `--version`; every one otherwise (help lists them all, and an unknown word is answered with the
+ * closest name).
+ */
+export function commandModulesFor(argv: readonly string[]): readonly CommandModule[] {
+  const first = argv.find((word) => !word.startsWith("-"));
+  if (first === undefined && argv.length === 1 && ["-V", "--version"].includes(argv[0] ?? "")) {
+    return [];
+  }
+  const named = COMMAND_MODULES.find((m) => first !== undefined && m.names.includes(first));
+  return named === undefined ? COMMAND_MODULES : [named];
+}

@@ -52,7 +52,7 @@ export const registerLint: RegisterCommand = (program, io, setExit) => {
       ),
     ["pretty", "json", "sarif"],
   ).action(async (paths: string[], options: LintOptions) => {
-    const adapters = await buildAdapters({ aws: false });
+    const adapters = await buildAdapters();
     const location = configLocation(options, io);
     const result = await lint(
       { ...adapters, reader: createLintSourceReader(adapters.parser) },

@@ -454,7 +454,7 @@ function addRunCommand(
     cmd.option("--allow-destroy", "required: destroy removes every resource of the selected units");
   withCommonOptions(cmd, ["pretty", "json", "md", "html"]).action(
     async (stacks: string[], flags: RunFlags) => {
-      const adapters = await buildAdapters();
+      const adapters = await buildAdapters({ aws: true });
       setExit(await execute(command, stacks, flags, io, adapters));
     },
   );

@@ -2,14 +2,9 @@ import { relative } from "node:path";
 import { loadConfig } from "../../app/load-config.ts";
 import { validate } from "../../app/validate.ts";
 import { formatValidate, formatValidateJson } from "../../formatters/validate.ts";
-import {
-  formatTerraformValidate,
-  terraformValidateJson,
-} from "../../formatters/validate-terraform.ts";
 import { buildAdapters, configLocation, formatOf, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
-import { runTerraformValidate, validateParallelOf } from "../terraform-validate-step.ts";
 import type { RegisterCommand } from "./index.ts";
 
 interface ValidateCommandOptions extends CommonOptions {
@@ -51,6 +46,13 @@ export const registerValidate: RegisterCommand = (program, io, setExit) => {
       setExit(report.valid ? ExitCode.Ok : ExitCode.BadInput);
       return;
     }
+    // Only `--terraform` runs terraform: its runner and report are loaded for it alone.
+    const [step, formats] = await Promise.all([
+      import("../terraform-validate-step.ts"),
+      import("../../formatters/validate-terraform.ts"),
+    ]);
+    const { runTerraformValidate, validateParallelOf } = step;
+    const { formatTerraformValidate, terraformValidateJson } = formats;
     const loaded = await loadConfig(adapters.fs, location);
     if (!loaded.ok) throw new Error("the configuration validate accepted did not load");
     const parallel = validateParallelOf(options.parallel, loaded.config.run.parallel);

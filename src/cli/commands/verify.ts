@@ -74,7 +74,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
     ["pretty", "json"],
   ).action(async (selectors: string[], options: VerifyCommandOptions) => {
     const parallel = parallelOf(options.parallel);
-    const adapters = await buildAdapters();
+    const adapters = await buildAdapters({ aws: true });
     const loaded = await loadConfig(adapters.fs, configLocation(options, io));
     if (!loaded.ok) {
       io.stderr.write(formatDiagnostics(loaded.diagnostics));

@@ -118,20 +118,7 @@ export async function recordingTerraform(
   root: string,
   name: string,
 ): Promise<{ bin: string; calls: () => Promise<string[]> }> {
-  let real: string | undefined;
-  for (const dir of (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "")) {
-    const candidate = join(dir, "terraform");
-    if (
-      await stat(candidate).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      real = candidate;
-      break;
-    }
-  }
-  if (real === undefined) throw new Error("terraform is not on the PATH");
+  const real = await realTerraform();
   const bin = join(root, `${name}-bin`);
   const log = join(root, `${name}-terraform-calls`);
   await mkdir(bin, { recursive: true });
@@ -144,5 +131,77 @@ export async function recordingTerraform(
   return {
     bin,
     calls: async () => (await readFile(log, "utf8")).split("\n").filter((l) => l !== ""),
+  };
+}
+
+/** The first `terraform` on this process's PATH. */
+async function realTerraform(): Promise<string> {
+  for (const dir of (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "")) {
+    const candidate = join(dir, "terraform");
+    if (
+      await stat(candidate).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      return candidate;
+    }
+  }
+  throw new Error("terraform is not on the PATH");
+}
+
+/** One terraform process a {@link timedTerraform} wrapper ran. */
+export interface TerraformSpan {
+  /** The subcommand (`init`, `plan`, ...). */
+  command: string;
+  /** Its `TF_DATA_DIR`: which unit it ran for. */
+  dataDir: string;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+}
+
+/**
+ * A `terraform` wrapper in `<root>/<name>-bin` that waits `sleep[command]` seconds before running
+ * the real terraform (a slow unit), and records when each process started and ended, and for which
+ * data directory: put `bin` first on a child's PATH; `spans()` reads what ran.
+ */
+export async function timedTerraform(
+  root: string,
+  name: string,
+  sleep: Readonly<Record<string, number>> = {},
+): Promise<{ bin: string; spans: () => Promise<TerraformSpan[]> }> {
+  const real = await realTerraform();
+  const bin = join(root, `${name}-bin`);
+  const log = join(root, `${name}-terraform-spans`);
+  await mkdir(bin, { recursive: true });
+  await writeFile(log, "");
+  const waits = Object.entries(sleep).map(([command, s]) => `  ${command}) sleep ${s} ;;`);
+  await writeFile(
+    join(bin, "terraform"),
+    [
+      "#!/bin/sh",
+      `start=$(date +%s%3N)`,
+      'case "$1" in',
+      ...waits,
+      "esac",
+      `'${real}' "$@"`,
+      "code=$?",
+      `printf '%s %s %s %s\\n' "$1" "$start" "$(date +%s%3N)" "$TF_DATA_DIR" >> '${log}'`,
+      "exit $code",
+      "",
+    ].join("\n"),
+  );
+  await chmod(join(bin, "terraform"), 0o755);
+  return {
+    bin,
+    spans: async () =>
+      (await readFile(log, "utf8"))
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((line) => {
+          const [command = "", start = "0", end = "0", dataDir = ""] = line.split(" ");
+          return { command, dataDir, start: Number(start), end: Number(end) };
+        }),
   };
 }

@@ -16,11 +16,16 @@ const PLAN_PHASE_NAMES: Record<RunCommand, string> = {
   output: "output",
 };
 
-/** Stage 5: every unit planned (or its outputs read); failures do not stop the others. */
+/**
+ * Stage 5: every unit planned (or its outputs read); failures do not stop the others. Plans change
+ * nothing, so the waves do not hold them back: one window across all of them, dependencies still
+ * first (docs/decisions/0032-units-start-as-early-as-safe.md).
+ */
 export async function planPhase(session: RunSession): Promise<void> {
   await schedulePhase(session, {
     name: PLAN_PHASE_NAMES[session.options.command],
     policy: "continue",
+    window: "one",
     groups: session.groups,
     work: (runner, control) => runner.planPhase(control),
   });

@@ -25,6 +25,8 @@ export interface PhaseOptions {
   policy: FailurePolicy;
   /** @default "forward" */
   order?: RunOrder;
+  /** `one`: a single window across the waves, for a phase that changes nothing. @default "per-wave" */
+  window?: "per-wave" | "one";
   /** Provider-set groups: the first unit of a group runs alone until it says the group is ready. */
   groups?: ReadonlyMap<string, string>;
   /** The work of one unit. */
@@ -52,6 +54,7 @@ export async function schedulePhase(
     parallel: options.parallel ?? config.run.parallel,
     policy: phase.policy,
     order: phase.order ?? "forward",
+    window: phase.window ?? "per-wave",
     waves: config.waves.map((w, i) => ({
       wave: i,
       name: w.name,

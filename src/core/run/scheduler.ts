@@ -1,8 +1,10 @@
 /**
  * The run scheduler (docs/contract.md section 2): waves are the outer loop, each wave runs its steps
  * (a canary step, then the rest) one after the other, and inside a step a sliding window of
- * `parallel` tasks starts a task the moment its dependencies have succeeded. It knows only tasks
- * and an `execute` callback; it never touches terraform, a clock or a process itself.
+ * `parallel` tasks starts a task the moment its dependencies have succeeded. A run that changes
+ * nothing (plan, drift, output) may use one window across all its waves instead
+ * (docs/decisions/0032-units-start-as-early-as-safe.md). It knows only tasks and an `execute`
+ * callback; it never touches terraform, a clock or a process itself.
  */
 import { CrossformError } from "../errors.ts";
 import { accountOf, planRun } from "./run-plan.ts";
@@ -46,6 +48,14 @@ export interface ScheduleOptions<T extends SchedulerTask> {
   policy: FailurePolicy;
   /** @default "forward"; `reverse` for destroy */
   order?: RunOrder;
+  /**
+   * `per-wave`: a wave starts when the one before it has ended (apply, destroy). `one`: a single
+   * window over the tasks of every wave, those of earlier waves first; a task still waits for its
+   * dependencies, and a failure still skips its dependents, but never for a wave to end (plan,
+   * drift, output: what they read does not depend on the waves before). Only with `continue`.
+   * @default "per-wave"
+   */
+  window?: "per-wave" | "one";
   /** Ring settings (canary, tolerance) and names per wave index. */
   waves?: readonly WaveSettings[];
   execute: ExecuteTask<T>;
@@ -213,6 +223,9 @@ export interface ScheduleHandle<T extends SchedulerTask> {
   snapshot(): TaskSnapshot[];
 }
 
+/** The wave that halted a run, if one did. */
+type Halted = ScheduleResult<SchedulerTask>["halted"];
+
 interface TaskRecord<T extends SchedulerTask> {
   task: T;
   step: StepKind;
@@ -222,11 +235,12 @@ interface TaskRecord<T extends SchedulerTask> {
   finishedAt: number | undefined;
 }
 
+/** The tasks the window takes from now: a step, or with one window every task of the run. */
 interface ActiveStep {
-  wave: PlannedWave;
-  step: PlannedStep;
-  pending: string[];
-  failedAccounts: string[];
+  /** Tasks not started nor settled, in the order they start when ready. */
+  pending: Set<string>;
+  /** A task of the step ended badly since the pending tasks were last checked for skips. */
+  recheck: boolean;
   resolve: () => void;
 }
 
@@ -240,6 +254,14 @@ export function startSchedule<T extends SchedulerTask>(
   options: ScheduleOptions<T>,
 ): ScheduleHandle<T> {
   const parallel = options.parallel;
+  const oneWindow = options.window === "one";
+  if (oneWindow && options.policy !== "continue") {
+    throw new CrossformError(
+      "run/invalid-tasks",
+      "internal",
+      "one window across waves is for runs that change nothing (the continue policy)",
+    );
+  }
   if (!Number.isInteger(parallel) || parallel < 1) {
     throw new CrossformError(
       "run/invalid-tasks",
@@ -273,21 +295,25 @@ export function startSchedule<T extends SchedulerTask>(
   const openGroups = new Set<string>();
   let cancelReason: string | undefined;
   let active: ActiveStep | undefined;
+  /** Distinct accounts with a failed task, per wave, in the order they failed. */
+  const failedByWave = new Map(plan.waves.map((w) => [w.wave, [] as string[]]));
+  const waveTracker = oneWindow ? trackWaves(plan.waves, failedByWave, emit) : undefined;
   let pumping = false;
   let pumpAgain = false;
 
-  const emit = (event: SchedulerEvent): void => {
+  function emit(event: SchedulerEvent): void {
     try {
       options.onEvent?.(event);
     } catch {
       // The run's correctness must not depend on a view: a failing listener is not a failing task.
     }
-  };
+  }
 
   const settleNotRun = (id: string, outcome: SkippedOutcome | NotStartedOutcome): void => {
     const rec = record(id);
     rec.state = "done";
     rec.outcome = outcome;
+    if (cancelReason === undefined) waveTracker?.touched(rec.task.wave, now());
     emit({
       type: "task-not-run",
       taskId: id,
@@ -296,6 +322,7 @@ export function startSchedule<T extends SchedulerTask>(
       at: now(),
       outcome,
     });
+    waveTracker?.settled(rec.task.wave, now(), cancelReason !== undefined);
   };
 
   /** `ready`, `wait`, or the outcome the task gets without running. */
@@ -355,10 +382,12 @@ export function startSchedule<T extends SchedulerTask>(
     if (outcome.status === "succeeded" && rec.task.group !== undefined) {
       openGroups.add(rec.task.group);
     }
-    if (outcome.status === "failed" && active !== undefined) {
+    const failed = failedByWave.get(rec.task.wave);
+    if (outcome.status === "failed" && failed !== undefined) {
       const account = accountOf(rec.task);
-      if (!active.failedAccounts.includes(account)) active.failedAccounts.push(account);
+      if (!failed.includes(account)) failed.push(account);
     }
+    if (outcome.status !== "succeeded" && active !== undefined) active.recheck = true;
     emit({
       type: "task-finished",
       taskId: id,
@@ -369,6 +398,7 @@ export function startSchedule<T extends SchedulerTask>(
       durationMs: rec.finishedAt - (rec.startedAt ?? rec.finishedAt),
       running: running.size,
     });
+    waveTracker?.settled(rec.task.wave, rec.finishedAt, cancelReason !== undefined);
     pump();
   };
 
@@ -395,6 +425,7 @@ export function startSchedule<T extends SchedulerTask>(
     rec.state = "running";
     rec.startedAt = now();
     running.add(id);
+    waveTracker?.touched(rec.task.wave, rec.startedAt);
     emit({
       type: "task-started",
       taskId: id,
@@ -434,28 +465,28 @@ export function startSchedule<T extends SchedulerTask>(
       for (const id of step.pending) {
         settleNotRun(id, { status: "not-started", reason: `run cancelled: ${cancelReason}` });
       }
-      step.pending = [];
+      step.pending.clear();
     } else {
-      // Skips first (not bounded by the window), repeated because one skip may cause another.
-      let changed = true;
-      while (changed) {
-        changed = false;
-        for (const id of [...step.pending]) {
+      // Skips first (not bounded by the window), repeated because one skip may cause another; only
+      // after a task ended badly, since nothing else makes one.
+      while (step.recheck) {
+        step.recheck = false;
+        for (const id of step.pending) {
           const v = verdict(id);
           if (v === "ready" || v === "wait") continue;
-          step.pending = step.pending.filter((p) => p !== id);
+          step.pending.delete(id);
           settleNotRun(id, v);
-          changed = true;
+          step.recheck = true;
         }
       }
-      for (const id of [...step.pending]) {
+      for (const id of step.pending) {
         if (running.size >= parallel || cancelReason !== undefined) break;
         if (verdict(id) !== "ready" || !groupAllows(record(id).task)) continue;
-        step.pending = step.pending.filter((p) => p !== id);
+        step.pending.delete(id);
         start(id);
       }
     }
-    if (running.size === 0 && step.pending.length > 0 && cancelReason === undefined) {
+    if (running.size === 0 && step.pending.size > 0 && cancelReason === undefined) {
       // Unreachable with a valid plan (planRun refuses cycles and later-wave dependencies);
       // ending the step beats hanging the run forever.
       for (const id of step.pending) {
@@ -464,9 +495,9 @@ export function startSchedule<T extends SchedulerTask>(
           reason: "internal error: no task of the step could start",
         });
       }
-      step.pending = [];
+      step.pending.clear();
     }
-    if (running.size === 0 && step.pending.length === 0 && active === step) {
+    if (running.size === 0 && step.pending.size === 0 && active === step) {
       active = undefined;
       step.resolve();
     }
@@ -497,18 +528,18 @@ export function startSchedule<T extends SchedulerTask>(
     pump();
   };
 
-  const runStep = (wave: PlannedWave, step: PlannedStep, failedAccounts: string[]) =>
+  const runTasks = (taskIds: readonly string[]) =>
     new Promise<void>((resolve) => {
-      active = { wave, step, pending: [...step.taskIds], failedAccounts, resolve };
+      active = { pending: new Set(taskIds), recheck: true, resolve };
       pump();
     });
 
-  const run = async (): Promise<ScheduleResult<T>> => {
-    const startedAt = now();
+  /** Waves as the outer loop: each wave's steps in turn, the next wave after this one ended. */
+  const waveByWave = async (): Promise<{ waves: WaveResult[]; halted: Halted }> => {
     const waves: WaveResult[] = [];
-    let halted: ScheduleResult<T>["halted"];
+    let halted: Halted;
     for (const wave of plan.waves) {
-      const failedAccounts: string[] = [];
+      const failedAccounts = failedByWave.get(wave.wave) ?? [];
       const steps: StepResult[] = [];
       const notStarted = (step: PlannedStep, reason: string): void => {
         for (const id of step.taskIds) {
@@ -562,7 +593,7 @@ export function startSchedule<T extends SchedulerTask>(
           accounts: [...step.accounts],
         });
         const cancelledBefore = cancelReason !== undefined;
-        await runStep(wave, step, failedAccounts);
+        await runTasks(step.taskIds);
         const interrupted = !cancelledBefore && cancelReason !== undefined;
         steps.push({ ...stepInfo(step), status: interrupted ? "interrupted" : "completed" });
         haltedHere = options.policy === "halt-wave" && failedAccounts.length > wave.tolerance;
@@ -591,6 +622,26 @@ export function startSchedule<T extends SchedulerTask>(
         failedAccounts: [...failedAccounts],
       });
     }
+    return { waves, halted };
+  };
+
+  /** One window over every wave's tasks; each wave's result from its own tasks. */
+  const inOneWindow = async (): Promise<{ waves: WaveResult[]; halted: Halted }> => {
+    await runTasks(plan.waves.flatMap((w) => w.steps.flatMap((step) => step.taskIds)));
+    const waves = plan.waves.map((wave) => {
+      const status = waveTracker?.status(wave.wave) ?? "completed";
+      const steps = wave.steps.map((step) => ({
+        ...stepInfo(step),
+        status: status === "halted" ? "completed" : status,
+      }));
+      return waveResult(wave, status, failedByWave.get(wave.wave) ?? [], steps);
+    });
+    return { waves, halted: undefined };
+  };
+
+  const run = async (): Promise<ScheduleResult<T>> => {
+    const startedAt = now();
+    const { waves, halted } = oneWindow ? await inOneWindow() : await waveByWave();
     options.signal?.removeEventListener("abort", onAbort);
     finished = true;
     return {
@@ -629,6 +680,64 @@ export function startSchedule<T extends SchedulerTask>(
         const rec = record(task.id);
         return { id: task.id, state: rec.state, outcome: rec.outcome, startedAt: rec.startedAt };
       }),
+  };
+}
+
+/** What {@link trackWaves} tells and keeps. */
+interface WaveTracker {
+  /** A task of `wave` started or was skipped: the wave has begun. */
+  touched(wave: number, at: number): void;
+  /** A task of `wave` settled (`cancelled`: after a stop request); the last one ends the wave. */
+  settled(wave: number, at: number, cancelled: boolean): void;
+  /** How the wave ended. */
+  status(wave: number): WaveStatus;
+}
+
+/**
+ * With one window, waves overlap: a wave begins when its first task starts (or is skipped) and
+ * ends when its last task has settled; a wave none of whose tasks began is `not-started`, one a
+ * stop request cut short is `interrupted`.
+ */
+function trackWaves(
+  waves: readonly PlannedWave[],
+  failedByWave: ReadonlyMap<number, readonly string[]>,
+  emit: (event: SchedulerEvent) => void,
+): WaveTracker {
+  const byIndex = new Map(waves.map((w) => [w.wave, w]));
+  const left = new Map(waves.map((w) => [w.wave, w.steps.flatMap((s) => s.taskIds).length]));
+  const begun = new Set<number>();
+  const cut = new Set<number>();
+  const statuses = new Map<number, WaveStatus>();
+  return {
+    touched(wave, at) {
+      const planned = byIndex.get(wave);
+      if (begun.has(wave) || planned === undefined) return;
+      begun.add(wave);
+      const taskIds = planned.steps.flatMap((s) => s.taskIds);
+      emit({ type: "wave-started", wave, name: planned.name, at, taskIds });
+    },
+    settled(wave, at, cancelled) {
+      if (cancelled) cut.add(wave);
+      const remaining = (left.get(wave) ?? 1) - 1;
+      left.set(wave, remaining);
+      if (remaining > 0) return;
+      const status: WaveStatus = !begun.has(wave)
+        ? "not-started"
+        : cut.has(wave)
+          ? "interrupted"
+          : "completed";
+      statuses.set(wave, status);
+      const failedAccounts = [...(failedByWave.get(wave) ?? [])];
+      emit({
+        type: "wave-finished",
+        wave,
+        name: byIndex.get(wave)?.name ?? "",
+        at,
+        status,
+        failedAccounts,
+      });
+    },
+    status: (wave) => statuses.get(wave) ?? "completed",
   };
 }
 

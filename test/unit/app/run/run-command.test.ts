@@ -706,7 +706,8 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       const running = runCommand(
         h.deps,
         h.loaded,
-        options({ command: "plan", signal: controller.signal }),
+        // One unit at a time: the plan's one window would otherwise start the other waves' units.
+        options({ command: "plan", signal: controller.signal, parallel: 1 }),
       );
       await h.runner.started((c) => c.unit === NETWORK_DEV && c.command === "plan");
       const startedBefore = h.runner.calls.length;
@@ -732,7 +733,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       const running = runCommand(
         h.deps,
         h.loaded,
-        options({ command: "plan", signal: interrupt.signal, kill: kill.signal }),
+        options({ command: "plan", signal: interrupt.signal, kill: kill.signal, parallel: 1 }),
       );
       await h.runner.started((c) => c.unit === NETWORK_DEV && c.command === "plan");
       interrupt.abort();

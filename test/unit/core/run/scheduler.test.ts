@@ -537,3 +537,107 @@ test("cancel after the run ended changes nothing", async () => {
   assert.ok(!events.some((e) => e.type === "cancel-requested"));
   assert.deepEqual(handle.snapshot()[0]?.outcome, { status: "succeeded", changes: false });
 });
+
+test("one window: 4 tasks in 4 waves run at once; per wave they take four times as long", async () => {
+  const tasks = ["dev", "staging", "prod", "shared"].map((id, wave) => fake(id, 10, { wave }));
+  const one = await runFake(tasks, { parallel: 4, policy: "continue", window: "one" });
+  assert.equal(one.result.finishedAt - one.result.startedAt, 10);
+  assert.deepEqual([...one.log.starts.values()], [0, 0, 0, 0]);
+  const waves = await runFake(tasks, { parallel: 4, policy: "continue" });
+  assert.equal(waves.result.finishedAt - waves.result.startedAt, 40);
+});
+
+test("one window: earlier waves' tasks take the free slots first", async () => {
+  const tasks = [
+    fake("prod-a", 10, { wave: 1 }),
+    fake("dev-a", 10, { wave: 0 }),
+    fake("prod-b", 10, { wave: 1 }),
+    fake("dev-b", 10, { wave: 0 }),
+  ];
+  const { log } = await runFake(tasks, { parallel: 1, policy: "continue", window: "one" });
+  assert.deepEqual([...log.starts.keys()], ["dev-a", "dev-b", "prod-a", "prod-b"]);
+});
+
+test("one window: a task in a later wave still waits for its dependency, and only for it", async () => {
+  const tasks = [
+    fake("network/dev", 30, { wave: 0 }),
+    fake("filler/dev", 5, { wave: 0 }),
+    fake("app/prod", 10, { wave: 1, dependsOn: ["network/dev"] }),
+    fake("network/prod", 10, { wave: 1 }),
+  ];
+  const { log } = await runFake(tasks, { parallel: 4, policy: "continue", window: "one" });
+  assert.equal(log.starts.get("network/prod"), 0, "no wait for wave 0 to end");
+  assert.equal(log.starts.get("app/prod"), 30, "started when its dependency succeeded");
+});
+
+test("one window: failed and blocked dependencies still skip their dependents in later waves", async () => {
+  const tasks = [
+    fake("network/dev", 10, { outcome: fail("network exploded") }),
+    fake("network/stg", 10, { outcome: { status: "blocked", reason: "no state yet" } }),
+    fake("app/dev", 10, { wave: 1, dependsOn: ["network/dev"] }),
+    fake("app/stg", 10, { wave: 2, dependsOn: ["network/stg"] }),
+    fake("dns/stg", 10, { wave: 2, dependsOn: ["app/stg"] }),
+    fake("network/prod", 10, { wave: 2 }),
+  ];
+  const { outcome, log } = await runFake(tasks, { parallel: 2, policy: "continue", window: "one" });
+  assert.deepEqual(outcome("app/dev"), {
+    status: "skipped",
+    reason: "dependency network/dev failed",
+    dependency: "network/dev",
+  });
+  assert.equal(outcome("app/stg")?.status, "skipped");
+  assert.equal(outcome("dns/stg")?.status, "skipped");
+  assert.equal(outcome("network/prod")?.status, "succeeded");
+  assert.deepEqual([...log.starts.keys()].sort(), ["network/dev", "network/prod", "network/stg"]);
+});
+
+test("one window: a wave begins with its first task and ends with its last, in the results too", async () => {
+  const tasks = [fake("dev", 30, { wave: 0 }), fake("prod", 10, { wave: 1, outcome: fail() })];
+  const { log, result } = await runFake(tasks, { parallel: 2, policy: "continue", window: "one" });
+  assert.deepEqual(
+    log.events
+      .filter((e) => e.type !== "task-started" && e.type !== "task-finished")
+      .map((e) => [e.type, "wave" in e ? e.wave : undefined, "at" in e ? e.at : undefined]),
+    [
+      ["wave-started", 0, 0],
+      ["wave-started", 1, 0],
+      ["wave-finished", 1, 10],
+      ["wave-finished", 0, 30],
+    ],
+  );
+  assert.deepEqual(
+    result.waves.map((w) => [w.wave, w.status, w.failedAccounts, w.steps.map((s) => s.status)]),
+    [
+      [0, "completed", [], ["completed"]],
+      [1, "completed", ["prod"], ["completed"]],
+    ],
+  );
+});
+
+test("one window: a stop interrupts the waves under way; waves not begun are not started", async () => {
+  const tasks = [
+    fake("a", 100, { wave: 0 }),
+    fake("b", 100, { wave: 1 }),
+    fake("c", 100, { wave: 2 }),
+  ];
+  const { clock, handle } = startFake(tasks, { parallel: 2, policy: "continue", window: "one" });
+  await clock.run({ until: 30 });
+  handle.cancel("SIGINT received");
+  await clock.run();
+  const result = await handle.result;
+  assert.deepEqual(
+    result.waves.map((w) => w.status),
+    ["interrupted", "interrupted", "not-started"],
+  );
+  assert.deepEqual(
+    result.tasks.map((t) => t.outcome.status),
+    ["interrupted", "interrupted", "not-started"],
+  );
+});
+
+test("one window is refused for a run that changes something (halt-wave)", () => {
+  assert.throws(
+    () => startFake([fake("a", 1)], { parallel: 1, policy: "halt-wave", window: "one" }),
+    (error: unknown) => error instanceof CrossformError && error.code === "run/invalid-tasks",
+  );
+});

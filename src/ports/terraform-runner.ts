@@ -251,4 +251,9 @@ export interface TerraformRunner {
   prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace>;
   /** Starts a command (argv only, never a shell) in its own session and process group. */
   start(command: TerraformCommand): TerraformProcess;
+  /**
+   * Appends one line of crossform's own to a unit's log (`# <time> <text>`), for a step that ran
+   * no command (an init skipped). A log that cannot be written is left alone.
+   */
+  annotate(logFile: string, text: string): void;
 }

@@ -4,7 +4,7 @@
 // the waves in one window while an apply applies them wave by wave; a unit whose data directory
 // is initialised for its backend, lock file and terraform version is not initialised again.
 import assert from "node:assert/strict";
-import { cp } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
@@ -106,4 +106,90 @@ test("apply of the same units: plans in one window, applies wave by wave", async
       `wave ${wave + 1}'s apply started after wave ${wave}'s ended (${current.start} >= ${before.end})`,
     );
   }
+});
+
+test("a second plan of the unchanged units initialises none of them, and each log says so", async () => {
+  const timed = await timedTerraform(root, "second-plan");
+  const result = await crossform(["plan", "--json"], timed.bin);
+  assert.equal(result.code, 0, showResult(result));
+  const spans = await timed.spans();
+  assert.deepEqual(
+    spans.filter((s) => s.command === "init"),
+    [],
+    "no init: every data directory is initialised for its backend, lock file and version",
+  );
+  assert.equal(perAccount(spans, "plan").length, 4);
+  const report = jsonRunReport(result);
+  for (const unit of report.units) {
+    const log = await readFile(join(work, unit.log_path ?? ""), "utf8");
+    assert.match(
+      log,
+      /init skipped: .* is initialised for this backend file, lock file and terraform/,
+    );
+  }
+});
+
+test("a changed backend file, terraform version or lock file initialises again, only where it changed", async () => {
+  // dev's backend file changes (another role); staging's data directory was initialised by an
+  // older terraform; prod and shared are as they were.
+  const config = join(work, "crossform.yaml");
+  await writeFile(
+    config,
+    (await readFile(config, "utf8")).replace(
+      'dev: { id: "770000000001", tier: dev }',
+      'dev: { id: "770000000001", tier: dev, role: TerraformDeployNext }',
+    ),
+  );
+  const generated = await crossform(["generate"]);
+  assert.equal(generated.code, 0, showResult(generated));
+  const stagingFingerprint = join(
+    work,
+    ".crossform/units/app/staging/us-east-1/data/crossform-init.json",
+  );
+  const recorded = JSON.parse(await readFile(stagingFingerprint, "utf8")) as {
+    terraform_version: string;
+  };
+  recorded.terraform_version = "1.10.0";
+  await writeFile(stagingFingerprint, `${JSON.stringify(recorded, null, 2)}\n`);
+
+  const changed = await timedTerraform(root, "changed-inputs");
+  const result = await crossform(["plan", "--json"], changed.bin);
+  assert.equal(result.code, 0, showResult(result));
+  const inits = (await changed.spans()).filter((s) => s.command === "init").map(accountOf);
+  assert.deepEqual(inits.sort(), ["dev", "staging"]);
+
+  // A lock file appears in the stack: every unit initialises against it.
+  await writeFile(
+    join(work, "stacks/app/.terraform.lock.hcl"),
+    '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n',
+  );
+  const locked = await timedTerraform(root, "lock-file");
+  const again = await crossform(["plan", "--json"], locked.bin);
+  assert.equal(again.code, 0, showResult(again));
+  const relocked = (await locked.spans()).filter((s) => s.command === "init").map(accountOf);
+  assert.deepEqual(relocked.sort(), ["dev", "prod", "shared", "staging"]);
+});
+
+test("an init skipped by its fingerprint is run after all when terraform asks for one (a module added)", async () => {
+  await mkdir(join(work, "stacks/app/label"), { recursive: true });
+  await writeFile(
+    join(work, "stacks/app/label/main.tf"),
+    'variable "name" {}\noutput "label" {\n  value = "app-${var.name}"\n}\n',
+  );
+  const main = join(work, "stacks/app/main.tf");
+  await writeFile(
+    main,
+    `${await readFile(main, "utf8")}\nmodule "label" {\n  source = "./label"\n  name   = var.crossform_account_name\n}\n`,
+  );
+  const timed = await timedTerraform(root, "module-added");
+  const result = await crossform(["plan", "--json"], timed.bin);
+  assert.equal(result.code, 0, showResult(result));
+  assert.deepEqual(
+    jsonRunReport(result).units.map((u) => u.status),
+    ["succeeded", "succeeded", "succeeded", "succeeded"],
+  );
+  const spans = await timed.spans();
+  // Per unit: a plan that asks for an init, the init, the plan again.
+  assert.deepEqual(perAccount(spans, "init").map(accountOf), ACCOUNTS);
+  assert.equal(spans.filter((s) => s.command === "plan").length, 8);
 });

@@ -258,6 +258,13 @@ export class FakeTerraformRunner implements TerraformRunner {
     };
   }
 
+  /** Lines crossform annotated, by log file. */
+  readonly annotations: { logFile: string; text: string }[] = [];
+
+  annotate(logFile: string, text: string): void {
+    this.annotations.push({ logFile, text });
+  }
+
   start(command: TerraformCommand): TerraformProcess {
     const unit = this.unitsByDataDir.get(command.dataDir) ?? `(no unit) ${command.dataDir}`;
     const subcommand = command.args[0] ?? "";

@@ -37,4 +37,8 @@ export class VersionOnlyRunner implements TerraformRunner {
   start(): never {
     throw new Error("the preflight starts no terraform");
   }
+
+  annotate(): never {
+    throw new Error("the preflight writes no unit log");
+  }
 }

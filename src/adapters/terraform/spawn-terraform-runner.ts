@@ -23,7 +23,7 @@ import type {
 } from "../../ports/terraform-runner.ts";
 import { startCapturedProcess } from "./captured-process.ts";
 import { prepareStackWorkspace } from "./stack-workspace.ts";
-import { readEndedCommand, startTerraformProcess } from "./terraform-process.ts";
+import { annotate, readEndedCommand, startTerraformProcess } from "./terraform-process.ts";
 import { findRepositoryRoot, locateUnitWorkspace, prepareUnitWorkspace } from "./unit-workspace.ts";
 
 /** Options of {@link SpawnTerraformRunner}. */
@@ -141,6 +141,11 @@ export class SpawnTerraformRunner implements TerraformRunner {
         ? findRepositoryRoot(this.options.configDir)
         : Promise.resolve(this.options.repositoryRoot);
     return this.repositoryRoot;
+  }
+
+  /** See {@link TerraformRunner.annotate}. */
+  annotate(logFile: string, text: string): void {
+    annotate(logFile, text);
   }
 
   /** See {@link TerraformRunner.start}. */

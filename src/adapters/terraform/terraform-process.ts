@@ -62,7 +62,7 @@ export interface StartTerraformOptions {
 }
 
 /** Appends one line of crossform's own to the log; a log that cannot be written is left alone. */
-function annotate(logFile: string, text: string): void {
+export function annotate(logFile: string, text: string): void {
   try {
     appendFileSync(logFile, `# ${new Date().toISOString()} ${text}\n`, { mode: 0o600 });
   } catch {

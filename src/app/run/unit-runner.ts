@@ -81,6 +81,8 @@ export class UnitRunner {
   private workspace: UnitWorkspace | undefined;
   /** The plan the operator confirmed (or the last one made). */
   private planned: PlannedUnit | undefined;
+  /** Whether the unit's last init was skipped because its data directory was current. */
+  private initSkipped = false;
   /** The progress detail of its last step's success. */
   label: string | undefined;
 
@@ -113,7 +115,7 @@ export class UnitRunner {
       // The shared plugin cache holds this provider set now: the others of the set may init.
       control?.groupReady();
       if (step === "output") return this.readOutputs(workspace);
-      const planned = await this.makePlan(workspace);
+      const planned = await this.planInitialised(workspace);
       if (isFailure(planned)) return this.fail(planned);
       return { status: "succeeded", changes: planned.hasChanges };
     });
@@ -135,7 +137,7 @@ export class UnitRunner {
       if (!planned || (session.planMode === "normal" && dependencyChanged)) {
         const workspace = await this.initialised();
         if (isFailure(workspace)) return this.fail(workspace);
-        const replanned = await this.makePlan(workspace);
+        const replanned = await this.planInitialised(workspace);
         if (isFailure(replanned)) return this.fail(replanned);
         const changed = !before || !samePlan(before.summary, replanned.summary);
         if (replanned.hasChanges && changed && !(await approveReplan(session, this, before))) {
@@ -177,8 +179,8 @@ export class UnitRunner {
       const problem = await bindingProblem(this.session.ctx, this.unit, workspace, savedDir);
       if (problem) return this.fail({ kind: "stale", reason: `saved plan refused: ${problem}` });
       await this.keepSavedSummary(workspace, savedDir);
-      const initFailure = await init(this.session.ctx, workspace, this.log);
-      if (initFailure) return this.fail(initFailure);
+      const initialised = await init(this.session.ctx, workspace, this.log);
+      if (isFailure(initialised)) return this.fail(initialised);
       const planFile = join(savedDir, "plan.tfplan");
       await learnSavedPlanSecrets(this.session.ctx, workspace, planFile, this.log);
       const outcome = await this.applyPlanned(undefined, planFile, workspace);
@@ -203,12 +205,31 @@ export class UnitRunner {
     }
   }
 
-  /** The unit's workspace, prepared and initialised for its backend. */
-  private async initialised(): Promise<UnitWorkspace | StepFailure> {
+  /** The unit's workspace, prepared and initialised for its backend (or found initialised). */
+  private async initialised(
+    options: { force?: boolean } = {},
+  ): Promise<UnitWorkspace | StepFailure> {
     const { ctx } = this.session;
     this.workspace ??= await prepare(ctx, this.unit);
-    const failure = await init(ctx, this.workspace, this.log);
-    return failure ?? this.workspace;
+    const done = await init(ctx, this.workspace, this.log, options);
+    if (isFailure(done)) return done;
+    this.initSkipped = done.kind === "current";
+    return this.workspace;
+  }
+
+  /**
+   * {@link makePlan}; when the init was skipped by its fingerprint and terraform still asks for
+   * one (a module call added since), the unit is initialised and planned again, once.
+   */
+  private async planInitialised(workspace: UnitWorkspace): Promise<PlannedUnit | StepFailure> {
+    const planned = await this.makePlan(workspace);
+    if (!isFailure(planned) || planned.kind !== "failed" || planned.needsInit !== true) {
+      return planned;
+    }
+    if (!this.initSkipped) return planned;
+    const again = await this.initialised({ force: true });
+    if (isFailure(again)) return again;
+    return this.makePlan(again);
   }
 
   /** Plans into the record, keeps the summary and records `planned`. */

@@ -93,7 +93,12 @@ export interface RunningChild {
 
 /** A step that ended badly. */
 export type StepFailure =
-  | { kind: "failed"; message: string }
+  | {
+      kind: "failed";
+      message: string;
+      /** Terraform asked for an init first (see {@link needsInit}). */
+      needsInit?: boolean;
+    }
   | { kind: "blocked"; reason: string }
   | { kind: "interrupted"; reason: string }
   | { kind: "stale"; reason: string };
@@ -226,12 +231,62 @@ export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace
   });
 }
 
-/** `terraform init` of the unit against its own backend file. */
+/** The file in a unit's data directory that says what its last successful init was made for. */
+export const INIT_FINGERPRINT_FILE = "crossform-init.json";
+
+/** How an init step ended well: run now, or skipped because the data directory is current. */
+export type InitDone = { kind: "initialised" } | { kind: "current" };
+
+/**
+ * What a unit's init depends on, as the text of its fingerprint file: the backend file's bytes,
+ * the stack's lock file's bytes (or its absence), the terraform version and the working
+ * directory. Any change makes another init (docs/decisions/0033-work-done-once.md).
+ */
+function initFingerprint(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  backend: string | undefined,
+  lockFile: string | undefined,
+): string {
+  const sha = (text: string | undefined): string | null =>
+    text === undefined ? null : createHash("sha256").update(text).digest("hex");
+  const fingerprint = {
+    v: 1,
+    terraform_version: ctx.terraformVersion,
+    working_directory: workspace.stackDir,
+    backend_sha256: sha(backend),
+    lock_file_sha256: sha(lockFile),
+  };
+  return `${JSON.stringify(fingerprint, null, 2)}\n`;
+}
+
+/**
+ * `terraform init` of the unit against its own backend file, unless its data directory was
+ * initialised for the same backend file, lock file and terraform version (its fingerprint file
+ * says so; `force` initialises anyway). The fingerprint is removed before an init and written
+ * only after one succeeded: an init that fails or is cut short leaves none.
+ */
 export async function init(
   ctx: UnitStepContext,
   workspace: UnitWorkspace,
   logFile: string,
-): Promise<StepFailure | undefined> {
+  options: { force?: boolean } = {},
+): Promise<InitDone | StepFailure> {
+  const fingerprintFile = join(workspace.dataDir, INIT_FINGERPRINT_FILE);
+  const [backend, lockFile, recorded] = await ctx.fs.readTextsIfPresent([
+    workspace.backendFile,
+    join(workspace.realStackDir, LOCK_FILE_NAME),
+    fingerprintFile,
+  ]);
+  const fingerprint = initFingerprint(ctx, workspace, backend, lockFile);
+  if (options.force !== true && recorded === fingerprint) {
+    ctx.runner.annotate(
+      logFile,
+      `init skipped: ${workspace.dataDir} is initialised for this backend file, lock file and terraform ${ctx.terraformVersion} (${INIT_FINGERPRINT_FILE})`,
+    );
+    return { kind: "current" };
+  }
+  if (recorded !== undefined) await ctx.writer.remove(fingerprintFile);
   const result = await runRetrying(
     ctx,
     workspace,
@@ -245,8 +300,24 @@ export async function init(
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during init" };
   if (result.exitCode !== 0)
     return { kind: "failed", message: `terraform init failed:\n${lastLines(result.stderr)}` };
-  return undefined;
+  await ctx.writer.writeAtomic(fingerprintFile, fingerprint, { mode: 0o600 });
+  return { kind: "initialised" };
 }
+
+/**
+ * Whether terraform refused a command because the data directory needs an init: a module, a
+ * provider or the backend not installed as the configuration asks. An init skipped by its
+ * fingerprint can still meet this (a module call added to the code); the unit is then initialised
+ * and its command run again, once.
+ */
+export function needsInit(stderr: string): boolean {
+  return INIT_REQUIRED.test(stderr);
+}
+
+const INIT_REQUIRED =
+  /Module not installed|Backend initialization required|Backend configuration changed|Required plugins are not installed|Inconsistent dependency lock file|please run "terraform init"|Run "terraform init"/;
+
+const LOCK_FILE_NAME = ".terraform.lock.hcl";
 
 /** SHA-256 of what a plan was made from: backend file, var file and the stack's own files. */
 export async function inputsSha256(fs: FileSystem, workspace: UnitWorkspace): Promise<string> {
@@ -313,6 +384,7 @@ export async function planUnit(
       lockFailure(ctx, "plan", result.stderr) ?? {
         kind: "failed",
         message: `terraform plan failed:\n${lastLines(result.stderr)}`,
+        ...(needsInit(result.stderr) ? { needsInit: true } : {}),
       }
     );
   }

@@ -1,6 +1,7 @@
 // Benchmark of the run engine (`crossform apply`) against the plain terraform commands it replaces,
 // with real terraform and one moto_server. Run it with the project's Node 24 after a build:
-// `npm run build && npx node bench/run.ts [--accounts 24] [--sleep 2] [--parallel 8] [--keep]`.
+// `npm run build && npx node bench/run.ts [--accounts 24] [--sleep 2] [--parallel 8] [--rounds 3]
+// [--keep]`.
 // It generates two fixtures in a temporary directory, each a crossform.yaml of N accounts (fixed
 // ids, one region, a state bucket per account) and one stack of a single `terraform_data`:
 //   - slow: its apply waits `--sleep` seconds in a `local-exec` provisioner;
@@ -14,7 +15,9 @@
 //   2. slow units: crossform at --parallel 1 against the same loop: crossform's overhead (run
 //      right after the loop);
 //   3. trivial units: xargs -P <run.parallel default> over the unit scripts against crossform
-//      apply at its default parallelism.
+//      apply at its default parallelism;
+//   4. trivial units, already applied: a second `crossform plan` (every data directory current, so
+//      no init) against a bash loop running each unit's init and plan, `--rounds` times.
 // Each line gives the wall time, the CPU time of the process tree and of moto_server, and how busy
 // the machine was, with the share taken by other processes (a shared machine shows here). Timings
 // of crossform's phases come from its own timestamped progress lines. Not part of `npm test`.
@@ -39,17 +42,20 @@ const { values } = parseArgs({
     accounts: { type: "string", default: "24" },
     sleep: { type: "string", default: "2" },
     parallel: { type: "string", default: "8" },
+    rounds: { type: "string", default: "3" },
     keep: { type: "boolean", default: false },
   },
 });
 const ACCOUNTS = Number(values.accounts);
 const SLEEP = Number(values.sleep);
 const PARALLEL = Number(values.parallel);
+const ROUNDS = Number(values.rounds);
 const CPUS = availableParallelism();
 for (const [flag, value] of [
   ["--accounts", ACCOUNTS],
   ["--sleep", SLEEP],
   ["--parallel", PARALLEL],
+  ["--rounds", ROUNDS],
 ] as const) {
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(`${flag} ${value} is not a whole number of at least 1`);
@@ -69,6 +75,8 @@ interface Fixture {
   units: Unit[];
   /** One bash script per unit: the commands `crossform explain` prints for it. */
   scripts: string[];
+  /** One bash script per unit: its init and plan only (case 4). */
+  planScripts: string[];
   timings: string;
 }
 
@@ -279,8 +287,16 @@ const TRIVIAL_TF = `resource "terraform_data" "noop" {
 }
 `;
 
-/** The bash script of one unit: explain's commands, output to a log, a time stamp after each. */
-function unitScript(fx: Fixture, unit: Unit, logDir: string): string {
+/**
+ * The bash script of one unit: explain's commands (those of `steps`), output to a log, a time
+ * stamp after each.
+ */
+function unitScript(
+  fx: Fixture,
+  unit: Unit,
+  logDir: string,
+  steps: readonly string[] = STEPS,
+): string {
   const stem = unit.id.replace(/\//g, "_");
   const logFile = join(logDir, `${stem}.log`);
   const stamp = (step: string): string =>
@@ -292,6 +308,8 @@ function unitScript(fx: Fixture, unit: Unit, logDir: string): string {
     const [word, step] = line.split(" ");
     if (word === "cd" || word === "export") {
       lines.push(line);
+    } else if (word === binary && !steps.includes(step as string)) {
+      continue;
     } else if (word === binary && STEPS.includes(step as (typeof STEPS)[number])) {
       // show -json's output is kept, as crossform keeps it to summarize the plan.
       const redirect =
@@ -329,6 +347,7 @@ async function makeFixture(
     config: read.config,
     units: read.units.units,
     scripts: [],
+    planScripts: [],
     timings: join(root, `${stack}-timings.txt`),
   };
   mustSucceed(`crossform generate (${stack})`, await crossform(fx, ["generate"], env));
@@ -351,6 +370,9 @@ async function makeFixture(
     const file = join(scriptDir, `${unit.id.replace(/\//g, "_")}.sh`);
     await writeFile(file, unitScript(fx, unit, logDir));
     fx.scripts.push(file);
+    const planOnly = join(scriptDir, `${unit.id.replace(/\//g, "_")}.init-plan.sh`);
+    await writeFile(planOnly, unitScript(fx, unit, logDir, ["init", "plan"]));
+    fx.planScripts.push(planOnly);
   }
   return fx;
 }
@@ -409,18 +431,26 @@ async function baseline(
   parallel: number,
   env: NodeJS.ProcessEnv,
 ): Promise<{ timed: Timed; steps: StepSums }> {
-  const list = fx.scripts.map(quote).join(" ");
+  const result = await runScripts(fx, fx.scripts, kind, parallel, env);
+  return { timed: result, steps: await stepSums(fx) };
+}
+
+/** Runs unit scripts in a bash loop (one after another) or with xargs -P. */
+async function runScripts(
+  fx: Fixture,
+  scripts: readonly string[],
+  kind: "loop" | "xargs",
+  parallel: number,
+  env: NodeJS.ProcessEnv,
+): Promise<Timed> {
+  const list = scripts.map(quote).join(" ");
   const script =
     kind === "loop"
       ? `set -euo pipefail\nfor unit in ${list}; do bash "$unit"; done\n`
       : `set -euo pipefail\nprintf '%s\\n' ${list} | xargs -P ${parallel} -n 1 bash\n`;
   const file = join(fx.dir, "..", `${fx.name}-${kind}.sh`);
   await writeFile(file, script);
-  const result = mustSucceed(
-    `${kind} (${fx.name})`,
-    await timed("bash", [file], { cwd: fx.dir, env }),
-  );
-  return { timed: result, steps: await stepSums(fx) };
+  return mustSucceed(`${kind} (${fx.name})`, await timed("bash", [file], { cwd: fx.dir, env }));
 }
 
 const LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) (.*)$/;
@@ -537,6 +567,18 @@ async function crossformApply(
   };
 }
 
+/** How many units of a run's report logged an init skipped by its fingerprint. */
+async function initsSkipped(fx: Fixture, report: string): Promise<number> {
+  const units = (JSON.parse(await readFile(report, "utf8")) as { units: { log_path: string }[] })
+    .units;
+  let skipped = 0;
+  for (const unit of units) {
+    const text = await readFile(join(fx.dir, unit.log_path), "utf8");
+    if (text.includes("init skipped:")) skipped += 1;
+  }
+  return skipped;
+}
+
 /** The shortest a phase could take in a window of `parallel` with its units' own durations. */
 function phaseIdeal(phase: Phase, parallel: number): number {
   const sum = phase.durations.reduce((a, b) => a + b, 0);
@@ -611,6 +653,24 @@ try {
   const cpuBound = await crossformApply(trivial, undefined, env, root);
   await checkStates(moto, trivial);
 
+  log(`case 4: ${ROUNDS} rounds of a second plan of ${ACCOUNTS} unchanged trivial units...`);
+  mustSucceed("crossform plan (first)", await crossform(trivial, ["plan"], env));
+  const planRounds: { loop: Timed; plan: Timed; skipped: number }[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    const initPlanLoop = await runScripts(trivial, trivial.planScripts, "loop", 1, env);
+    const report = join(root, `second-plan-${i}.json`);
+    const plan = mustSucceed(
+      "crossform plan (second)",
+      await crossform(trivial, ["plan", "--report", report], env),
+    );
+    planRounds.push({ loop: initPlanLoop, plan, skipped: await initsSkipped(trivial, report) });
+  }
+  const byPlan = [...planRounds].sort((a, b) => a.plan.wallMs - b.plan.wallMs);
+  const secondPlan = byPlan[Math.floor(byPlan.length / 2)]!;
+  const byLoop = [...planRounds].sort((a, b) => a.loop.wallMs - b.loop.wallMs);
+  const initPlan = byLoop[Math.floor(byLoop.length / 2)]!.loop;
+  const planRatio = secondPlan.plan.wallMs / initPlan.wallMs;
+
   const loopMs = loop.timed.wallMs;
   const speedup = loopMs / fast.timed.wallMs;
   const ideal = loopMs / PARALLEL;
@@ -644,6 +704,12 @@ try {
     row(`crossform apply (default parallelism, ${defaultParallel})`, cpuBound.timed),
     ...profileLines(cpuBound, defaultParallel),
     `  crossform / xargs: ${times(cpuRatio)} (goal: at most 1.10x): ${verdict(cpuRatio <= 1.1)}`,
+    "",
+    `case 4: a second plan of ${ACCOUNTS} unchanged trivial units (median of ${ROUNDS} rounds)`,
+    row("bash loop, init + plan per unit (explain's)", initPlan),
+    row(`crossform plan (default parallelism, ${defaultParallel})`, secondPlan.plan),
+    `  inits skipped by crossform: ${secondPlan.skipped} of ${ACCOUNTS}`,
+    `  crossform / loop: ${times(planRatio)} (goal: at most 0.70x): ${verdict(planRatio <= 0.7)}; rounds (loop, crossform): ${planRounds.map((r) => `${sec(r.loop.wallMs)}, ${sec(r.plan.wallMs)}`).join("; ")}`,
     "",
   ];
   process.stdout.write(out.join("\n"));

@@ -182,6 +182,16 @@ export interface VerifyOptions {
   expectedRunSeconds?: number | undefined;
   /** The operator's name, for `{user}` in `session.name`. */
   user: string;
+  /** Once aborted, the accounts not yet asked are not verified (`skipped`, not ok). */
+  signal?: AbortSignal | undefined;
+  /** Told of the base identity's verification as soon as it is known, before any account's. */
+  onBase?: ((base: BaseVerification) => void) | undefined;
+  /**
+   * Told of each account's verification as soon as it is known (a run starts a unit then,
+   * docs/decisions/0032-units-start-as-early-as-safe.md). Accounts are verified in the order of
+   * `selection.accounts`.
+   */
+  onAccount?: ((account: AccountVerification) => void) | undefined;
 }
 
 const silent: EventSink = { emit: () => undefined };
@@ -231,12 +241,14 @@ export async function verify(deps: VerifyDeps, options: VerifyOptions): Promise<
   const events = deps.events ?? silent;
   const run: Run = { deps, events, options, stateChecks: new Map() };
   const base = await verifyBase(run);
+  options.onBase?.(base);
   const viaProfiles = options.viaProfiles === true;
   const profiles = profilesVerification(options);
 
   if (base.account === undefined) {
     // Without a base identity nothing else can be asked: one error, no further call.
     const accounts = options.selection.accounts.map((name) => skippedAccount(run, name, base));
+    for (const account of accounts) options.onAccount?.(account);
     return {
       version: VERIFY_REPORT_VERSION,
       ok: false,
@@ -247,9 +259,14 @@ export async function verify(deps: VerifyDeps, options: VerifyOptions): Promise<
       accounts,
     };
   }
-  const accounts = await mapWithWindow(options.selection.accounts, parallel, (name) =>
-    verifyAccount(run, name),
-  );
+  const accounts = await mapWithWindow(options.selection.accounts, parallel, async (name) => {
+    const account =
+      options.signal?.aborted === true
+        ? skippedAccount(run, name, base, "not checked: the run was stopped")
+        : await verifyAccount(run, name);
+    options.onAccount?.(account);
+    return account;
+  });
   const ok = base.status !== "failed" && accounts.every((a) => a.ok);
   return {
     version: VERIFY_REPORT_VERSION,
@@ -409,9 +426,13 @@ function stateShell(
   };
 }
 
-function skippedAccount(run: Run, name: string, base: BaseVerification): AccountVerification {
+function skippedAccount(
+  run: Run,
+  name: string,
+  base: BaseVerification,
+  reason = "not checked: the base identity failed",
+): AccountVerification {
   const account = accountOf(run.options.config, name);
-  const reason = "not checked: the base identity failed";
   return {
     name,
     id: account.id,

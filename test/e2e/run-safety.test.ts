@@ -276,7 +276,7 @@ describe("run safety", { concurrency: 3 }, () => {
     );
   });
 
-  test("a missing state bucket in one account is refused in preflight: no unit's terraform runs, exit 1", async () => {
+  test("a missing state bucket in one account: its unit runs no terraform, nothing is applied anywhere, exit 1", async () => {
     const dir = await scenario("preflight");
     await bootstrap(dir, "dev");
     const terraform = await recordingTerraform("preflight");
@@ -288,11 +288,19 @@ describe("run safety", { concurrency: 3 }, () => {
       result.stderr,
       /account staging \(720000000002\): state bucket run-preflight-720000000002-us-east-1 .* does not exist/,
     );
-    assert.match(result.stderr, /no terraform process was started/);
-    // Only the version check ran (through the wrapper, so the wrapper sees terraform's calls).
-    await assertOnlyVersionChecks(terraform.calls);
-    assert.equal(await exists(join(dir, ".crossform", "units")), false, ".crossform/units exists");
-    assert.equal(await exists(join(dir, ".crossform", "runs")), false, ".crossform/runs exists");
+    assert.match(
+      result.stderr,
+      /app\/staging\/us-east-1.*failed verification.*no terraform ran for this unit/,
+    );
+    assert.match(result.stderr, /nothing was applied/);
+    // dev's unit may plan (its account verified); staging's runs nothing, and nothing applies.
+    const calls = await terraform.calls();
+    assert.deepEqual(
+      calls.filter((c) => c.includes("staging") || c.startsWith("apply")),
+      [],
+      `terraform calls: ${calls.join("; ")}`,
+    );
+    assert.equal(await exists(join(dir, ".crossform", "units", "app", "staging")), false);
     assert.deepEqual(
       await listStateObjects(
         moto.env,
@@ -302,7 +310,7 @@ describe("run safety", { concurrency: 3 }, () => {
     );
   });
 
-  test("a state role in another account is refused in preflight: no unit's terraform runs, exit 1", async () => {
+  test("a state role in another account refuses the unit before its terraform: none runs, exit 1", async () => {
     const dir = await scenario("wrong-state-role");
     await bootstrap(dir);
     const terraform = await recordingTerraform("wrong-state-role");
@@ -315,7 +323,7 @@ describe("run safety", { concurrency: 3 }, () => {
       /state role arn:aws:iam::739999999999:role\/StateAccess resolves to account 739999999999, not shared \(730000000009\)/,
     );
     assert.match(result.stderr, /\[aws\/role-in-other-account\]/);
-    assert.match(result.stderr, /no terraform process was started/);
+    assert.match(result.stderr, /no terraform ran for this unit/);
     await assertOnlyVersionChecks(terraform.calls);
     assert.equal(await exists(join(dir, ".crossform", "units")), false, ".crossform/units exists");
     assert.deepEqual(

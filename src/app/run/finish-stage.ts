@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { runExit } from "../../core/report/run-report.ts";
+import { verifyDiagnostics } from "./account-gate.ts";
 import { heldLockDiagnostics } from "./held-locks.ts";
 import { saveRunReport } from "./run-records.ts";
 import type { RunResult } from "./run-types.ts";
@@ -15,6 +16,16 @@ import type { RunSession } from "./session.ts";
 export async function finishStage(session: RunSession): Promise<RunResult> {
   const { deps, options, ledger } = session;
   await session.childrenJournaled();
+  const verified = await session.verification.report;
+  if (!verified.ok) {
+    session.diagnostics.push(
+      ...verifyDiagnostics(
+        session.config,
+        verified,
+        "their units ran no terraform, and nothing was applied where a unit of them would have",
+      ),
+    );
+  }
   if (session.killed.length > 0) {
     const locks = await heldLockDiagnostics(
       deps.aws,

@@ -1,20 +1,23 @@
 /**
  * Stage 3 of a run, the preflight (docs/decisions/0012-run-engine.md): nothing runs terraform in a
  * unit until every check passes, cheapest and most certain first: generated files fresh, terraform
- * found and supported, the role allow-list, every account verified, the provider sets ready; last,
- * what crashed runs left (crash-recovery.ts). A `.gitignore` that does not keep `.crossform/` out
- * of git is a warning that stops nothing.
+ * found and supported, the role allow-list, the base identity, the provider sets ready; last, what
+ * crashed runs left (crash-recovery.ts). The accounts are verified from the base identity on, in
+ * the order the units start, while the rest goes on: each unit waits for its own accounts only
+ * (docs/decisions/0032-units-start-as-early-as-safe.md). A `.gitignore` that does not keep
+ * `.crossform/` out of git is a warning that stops nothing.
  */
 import { join } from "node:path";
 import type { Diagnostic } from "../../core/errors.ts";
 import { CrossformError } from "../../core/errors.ts";
-import { verifySelectionForUnits } from "../../core/identity/verify-selection.ts";
 import { ignoredVariables } from "../../core/run/child-env.ts";
 import { checkTerraformVersion } from "../../core/run/terraform-version-check.ts";
 import type { Unit } from "../../core/units/units.ts";
 import { computeGeneratedFiles } from "../generate.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import { verify } from "../verify.ts";
+import type { BaseVerification, VerifyReport } from "../verify.ts";
+import { AccountGate, accountsInRunOrder, verifyDiagnostics } from "./account-gate.ts";
 import { prepareProviderSets } from "./provider-sets.ts";
 import { gitignoreCoversCrossform } from "./repository-info.ts";
 import { checkAllowlist } from "./role-allowlist-source.ts";
@@ -36,6 +39,11 @@ export interface Preflight {
    * them, or left errored.tfstate), with the message they fail with.
    */
   refused: Map<string, string>;
+  /**
+   * The accounts' verification, still under way: a unit starts once its accounts are verified,
+   * and the run's end reports those that failed.
+   */
+  verification: Verification;
 }
 
 /** Stage 3: the checks, in order; the first that fails ends the run. */
@@ -56,17 +64,26 @@ export async function preflightStage(
     const refused = await checkAllowlist(deps, loaded, units, options.roleAllowlist);
     if (refused.length > 0) return withWarnings(stop("problems", refused));
   }
-  const verified = await verifyAccounts(deps, loaded, units, options);
-  if (verified) return withWarnings(verified);
+  const verification = await startVerification(deps, loaded, units, options);
+  if (isStop(verification)) return withWarnings(verification);
+  // From here the accounts are verified while the rest runs; a stop waits for the verification
+  // to end, so that nothing of the run goes on after it.
+  const stopAfterVerification = async (s: Stop): Promise<Stop> => {
+    await verification.report;
+    return withWarnings(s);
+  };
   const sets = await prepareProviderSets(deps, loaded, [...units], fresh.providerStacks);
-  if (sets.diagnostics.length > 0) return withWarnings(stop("problems", sets.diagnostics));
+  if (sets.diagnostics.length > 0) {
+    return stopAfterVerification(stop("problems", sets.diagnostics));
+  }
   const recovery = await recoverCrashedRuns(deps, loaded, units, options);
-  if (isStop(recovery)) return withWarnings(recovery);
+  if (isStop(recovery)) return stopAfterVerification(recovery);
   return {
     terraformVersion: version,
     groups: sets.groups,
     warnings: [...warnings, ...recovery.warnings],
     refused: recovery.refused,
+    verification,
   };
 }
 
@@ -158,54 +175,54 @@ async function terraformVersion(
   return problem ? badInput(problem.code, problem.message, problem.hint) : version.version;
 }
 
-/** Every account the units reach: assumed, identity checked, state bucket checked. */
-async function verifyAccounts(
+/** A verification of the run's accounts under way. */
+export interface Verification {
+  /** Each account's verdict as it comes, for the units. */
+  gate: AccountGate;
+  /** The whole report, once every account is verified; never rejects. */
+  report: Promise<VerifyReport>;
+}
+
+/**
+ * Starts verifying every account the units reach (assumed, identity checked, state bucket
+ * checked), in the order the units start; resolves once the base identity is known: with the
+ * verification under way, or the stop when the base identity failed (no account is asked then).
+ */
+async function startVerification(
   deps: RunDeps,
   loaded: LoadedConfig,
   units: readonly Unit[],
   options: RunOptions,
-): Promise<Stop | undefined> {
+): Promise<Verification | Stop> {
   const { config } = loaded;
-  const verified = await verify(
+  const accounts = accountsInRunOrder(config, units);
+  const gate = new AccountGate(config, accounts);
+  let baseKnown: (base: BaseVerification) => void = () => undefined;
+  const base = new Promise<BaseVerification>((resolve) => (baseKnown = resolve));
+  const report = verify(
     { aws: deps.aws, events: deps.events, now: () => new Date(deps.clock.now()) },
     {
       config,
-      selection: verifySelectionForUnits(config, [...units]),
+      selection: { accounts, units: [...units] },
       user: options.user,
       expectedRunSeconds: await expectedRunSeconds(deps.fs, loaded.dir, options.command, {
         stacks: options.stacks,
         targets: options.targets,
         all: options.all,
       }),
+      signal: options.signal,
+      onBase: baseKnown,
+      onAccount: (account) => gate.verified(account),
     },
-  );
-  if (verified.ok) return undefined;
-  const diagnostics: Diagnostic[] = [];
-  const problem = verified.base.problem;
-  if (problem) {
-    diagnostics.push({
-      severity: "error",
-      code: problem.code,
-      message: `base identity: ${problem.message}`,
-      ...(problem.hint ? { hint: problem.hint } : {}),
-    });
-  }
-  for (const account of verified.accounts.filter((a) => !a.ok)) {
-    const first =
-      account.identity.problem ??
-      account.state.flatMap((s) => s.checks).find((c) => c.problem)?.problem;
-    diagnostics.push({
-      severity: "error",
-      code: first?.code ?? "preflight/verify-failed",
-      message: `account ${account.name} (${account.id}): ${first?.message ?? "verification failed"}`,
-      ...(account.hint ? { hint: account.hint } : {}),
-    });
-  }
-  diagnostics.push({
-    severity: "error",
-    code: "preflight/verify-failed",
-    message: "preflight: not every selected account verified; no terraform process was started",
-    hint: "`crossform verify` shows every check; fix the accounts above and run again",
+  ).catch((error: unknown) => {
+    // Not expected (verify reports problems as values); no unit may wait for it forever.
+    gate.abandon(error instanceof Error ? error.message : String(error));
+    throw error;
   });
-  return stop("problems", diagnostics);
+  const baseOrEnd = await Promise.race([base, report.then(() => undefined)]);
+  if (baseOrEnd === undefined || baseOrEnd.account === undefined || baseOrEnd.status === "failed") {
+    const ended = await report;
+    return stop("problems", verifyDiagnostics(config, ended, "no terraform process was started"));
+  }
+  return { gate, report };
 }

@@ -41,12 +41,17 @@ export async function runCommand(
   if (refused) return stopped(refused);
   const preflight = await preflightStage(deps, loaded, units, options);
   if (isStop(preflight)) return stopped(preflight);
+  // The accounts are still being verified: a run that ends before its session waits for that.
+  const verifiedThen = async (s: Stop): Promise<RunResult> => {
+    await preflight.verification.report;
+    return stopped(s);
+  };
   const saved = await savedRunStage(deps, loaded, units, options);
-  if (isStop(saved)) return stopped(saved);
+  if (isStop(saved)) return verifiedThen(saved);
   const source = await sourceStage(deps, loaded, units, options);
-  if (isStop(source)) return stopped(source);
+  if (isStop(source)) return verifiedThen(source);
   const session = await openSession(deps, loaded, units, options, preflight, source);
-  if (isStop(session)) return stopped(session);
+  if (isStop(session)) return verifiedThen(session);
   try {
     if (saved) {
       await applySavedPhase(session, saved);

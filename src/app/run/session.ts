@@ -12,7 +12,7 @@ import type { LedgerUnit, RunHeaderEntry } from "../../core/run/ledger.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { LoadedConfig } from "../load-config.ts";
-import type { Preflight } from "./preflight-stage.ts";
+import type { Preflight, Verification } from "./preflight-stage.ts";
 import { RunLedger } from "./run-ledger.ts";
 import {
   crossformDir,
@@ -45,6 +45,8 @@ export interface RunSession {
   readonly groups: Map<string, string>;
   /** Units the recovery of crashed runs refused, with their failure message (preflight). */
   readonly refused: ReadonlyMap<string, string>;
+  /** The accounts' verification, going on while units run (preflight). */
+  readonly verification: Verification;
   readonly ledger: RunLedger;
   /** The values to redact, per unit and for the whole run. */
   readonly secrets: RunSecrets;
@@ -226,6 +228,7 @@ export async function openSession(
     terraformVersion: preflight.terraformVersion,
     groups: preflight.groups,
     refused: preflight.refused,
+    verification: preflight.verification,
     ledger,
     secrets,
     ctx,

@@ -31,15 +31,24 @@ export interface VerifySelectionRequest {
   targets?: string[];
 }
 
-/** Names of the accounts a set of units reaches: each unit's targets and its stack's references. */
+/**
+ * Names of the accounts one unit reaches, its own first: its account, its targets' (a
+ * multi-account stack's) and its stack's references.
+ */
+export function accountsOfUnit(config: Config, unit: Unit): string[] {
+  const reached = new Set<string>([unit.account]);
+  for (const target of unit.targets) reached.add(target.account);
+  for (const account of Object.values(config.stacks.get(unit.stack)?.references ?? {})) {
+    reached.add(account);
+  }
+  return [...reached];
+}
+
+/** Names of the accounts a set of units reaches (see {@link accountsOfUnit}), in config order. */
 export function accountsReachedBy(config: Config, units: readonly Unit[]): string[] {
   const reached = new Set<string>();
   for (const unit of units) {
-    reached.add(unit.account);
-    for (const target of unit.targets) reached.add(target.account);
-    for (const account of Object.values(config.stacks.get(unit.stack)?.references ?? {})) {
-      reached.add(account);
-    }
+    for (const name of accountsOfUnit(config, unit)) reached.add(name);
   }
   return [...config.accounts.keys()].filter((name) => reached.has(name));
 }

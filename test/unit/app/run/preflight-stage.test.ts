@@ -13,6 +13,7 @@ import { saveRunReport } from "../../../../src/app/run/run-records.ts";
 import type { RunDeps, RunOptions } from "../../../../src/app/run/run-types.ts";
 import { isStop } from "../../../../src/app/run/stop.ts";
 import type { Stop } from "../../../../src/app/run/stop.ts";
+import { CrossformError } from "../../../../src/core/errors.ts";
 import { createRunReport } from "../../../../src/core/report/run-report.ts";
 import type { LoadedConfig } from "../../../../src/app/load-config.ts";
 import type { ProgressEvent } from "../../../../src/ports/event-sink.ts";
@@ -91,15 +92,38 @@ describe("preflight stage", { concurrency: true }, () => {
     assert.deepEqual(aws.calls, []);
   });
 
-  test("a verify failure in one account is exit 1 naming that account only", async () => {
+  test("a verify failure in one account refuses that account's units only, and the report names it", async () => {
     const aws = new FakeAwsSessions();
     aws.buckets.set("tfstate-111111111111", hardened("111111111111"));
+    const { result, loaded } = await preflight({}, { aws });
+    assert.ok(!isStop(result), "the preflight goes on: the accounts are verified as units start");
+    const refusals = new Map<string, string | undefined>();
+    for (const unit of loaded.units.units) {
+      refusals.set(unit.id, await result.verification.gate.refusal(unit));
+    }
+    assert.equal(refusals.get("network/dev/us-east-1"), undefined);
+    assert.match(
+      refusals.get("network/prod/us-east-1") ?? "",
+      /^account prod \(333333333333\) failed verification: .*; no terraform ran for this unit$/,
+    );
+    const report = await result.verification.report;
+    assert.deepEqual(
+      report.accounts.filter((a) => !a.ok).map((a) => a.name),
+      ["prod"],
+    );
+  });
+
+  test("a failed base identity stops the run before any unit, naming the problem", async () => {
+    const aws = new FakeAwsSessions();
+    aws.base = new CrossformError(
+      "aws/expired-credentials",
+      "external",
+      "ExpiredToken: the security token included in the request is expired",
+    );
     const { result } = await preflight({}, { aws });
     const stopped = refusal(result);
     assert.equal(stopped.exit, "problems");
-    const text = stopped.diagnostics.map((d) => d.message).join("\n");
-    assert.match(text, /account prod \(333333333333\)/);
-    assert.doesNotMatch(text, /account dev/);
+    assert.match(stopped.diagnostics.map((d) => d.message).join("\n"), /base identity: .*expired/);
     assert.ok(stopped.diagnostics.some((d) => d.code === "preflight/verify-failed"));
   });
 

@@ -243,6 +243,45 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     });
   });
 
+  describe("accounts verified as units start", { concurrency: true }, () => {
+    test("an account that fails verification: its units run no terraform, the others plan; exit 1", async () => {
+      const h = await harness();
+      h.aws.buckets.delete("tfstate-333333333333");
+      const result = await runCommand(h.deps, h.loaded, options({ command: "plan" }));
+      assert.equal(exitCodeOf(result.exit), 1);
+      assert.deepEqual(statuses(result), {
+        [APP_DEV]: "succeeded",
+        [APP_PROD]: "skipped",
+        [NETWORK_DEV]: "succeeded",
+        [NETWORK_PROD]: "failed",
+        [WEB_DEV]: "succeeded",
+      });
+      assert.match(
+        unit(result, NETWORK_PROD).error?.message ?? "",
+        /^account prod \(333333333333\) failed verification: .*tfstate-333333333333.*; no terraform ran for this unit$/,
+      );
+      assert.deepEqual(h.runner.argv(NETWORK_PROD), []);
+      assert.deepEqual(h.runner.argv(APP_PROD), []);
+      assert.ok(!h.runner.prepared.includes(NETWORK_PROD), "no workspace for an unverified unit");
+      const messages = result.diagnostics.map((d) => d.message).join("\n");
+      assert.match(messages, /account prod \(333333333333\): /);
+      assert.match(messages, /preflight: not every selected account verified/);
+    });
+
+    test("an apply with an account that fails verification applies nothing anywhere", async () => {
+      const h = await harness();
+      h.aws.buckets.delete("tfstate-333333333333");
+      const result = await runCommand(
+        h.deps,
+        h.loaded,
+        options({ command: "apply", all: true, autoApprove: true, approve: ["prod"] }),
+      );
+      assert.equal(exitCodeOf(result.exit), 1);
+      assert.deepEqual(h.runner.unitsOf("apply"), []);
+      assert.ok(result.diagnostics.some((d) => d.code === "run/plan-failed"));
+    });
+  });
+
   describe("drift", { concurrency: true }, () => {
     test("a refresh-only plan that exits 2 for an unset collection read back empty is no drift; a real one is", async () => {
       // hashicorp/aws 5.100.0 right after an apply with default_tags: `tags` null -> {} everywhere.

@@ -3,7 +3,7 @@
  * terraform (or tofu). The CLI builds one per run from crossform.yaml and the process environment.
  */
 import { resolve } from "node:path";
-import { buildChildEnv } from "../../core/run/child-env.ts";
+import { buildChildEnv, withDataDir } from "../../core/run/child-env.ts";
 import type { EnvironmentVariables, TerraformLogLevel } from "../../core/run/child-env.ts";
 import { secretValuesOf } from "../../core/run/redact.ts";
 import { versionArgs } from "../../core/run/terraform-args.ts";
@@ -54,6 +54,7 @@ export class SpawnTerraformRunner implements TerraformRunner {
   private readonly secrets: string[];
   private versionInfo: Promise<TerraformVersionInfo> | undefined;
   private repositoryRoot: Promise<string> | undefined;
+  private runEnv: Record<string, string> | undefined;
 
   constructor(options: SpawnTerraformRunnerOptions) {
     this.options = options;
@@ -61,17 +62,20 @@ export class SpawnTerraformRunner implements TerraformRunner {
     this.secrets = secretValuesOf(options.env);
   }
 
-  /** The child environment for a command whose data directory is `dataDir`. */
+  /**
+   * The child environment for a command whose data directory is `dataDir`: the run's environment,
+   * built once (core/run/child-env.ts), with `TF_DATA_DIR`.
+   */
   childEnv(dataDir: string | undefined): Record<string, string> {
-    return buildChildEnv({
+    this.runEnv ??= buildChildEnv({
       parent: this.options.env,
       baseProfile: this.options.baseProfile,
-      ...(dataDir === undefined ? {} : { dataDir }),
       ...(this.options.logLevel === undefined ? {} : { logLevel: this.options.logLevel }),
       ...(this.options.pluginCacheDir === undefined
         ? {}
         : { pluginCacheDir: this.options.pluginCacheDir }),
     });
+    return dataDir === undefined ? { ...this.runEnv } : withDataDir(this.runEnv, dataDir);
   }
 
   /** See {@link TerraformRunner.version}. */

@@ -133,22 +133,38 @@ export function buildChildEnv(options: ChildEnvOptions): Record<string, string> 
   if (withProfile) env.AWS_PROFILE = options.baseProfile as string;
   env.TF_IN_AUTOMATION = "1";
   env.TF_INPUT = "0";
-  if (options.dataDir !== undefined) {
-    if (!isAbsolute(options.dataDir)) {
-      throw new CrossformError(
-        "run/relative-data-dir",
-        "internal",
-        `the data directory "${options.dataDir}" given for TF_DATA_DIR is not absolute`,
-        { hint: "resolve the unit's data directory to an absolute path before running terraform" },
-      );
-    }
-    env.TF_DATA_DIR = options.dataDir;
-  }
   if (options.logLevel !== undefined) env.TF_LOG = options.logLevel;
   if (options.pluginCacheDir !== undefined && env.TF_PLUGIN_CACHE_DIR === undefined) {
     env.TF_PLUGIN_CACHE_DIR = options.pluginCacheDir;
   }
+  return options.dataDir === undefined ? sortedKeys(env) : withDataDir(env, options.dataDir);
+}
+
+/** The same variables, keys sorted: logs and tests see one order. */
+function sortedKeys(env: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * A child environment built by {@link buildChildEnv} without a data directory, with `TF_DATA_DIR`
+ * set: what every command of a unit gets. The environment is built once per run and only this
+ * differs between units (a run of 9,000 units starts about 27,000 commands).
+ * @throws CrossformError `run/relative-data-dir` (internal) when `dataDir` is not absolute:
+ *   Terraform resolves a relative one against its working directory, which differs per unit.
+ */
+export function withDataDir(
+  env: Readonly<Record<string, string>>,
+  dataDir: string,
+): Record<string, string> {
+  if (!isAbsolute(dataDir)) {
+    throw new CrossformError(
+      "run/relative-data-dir",
+      "internal",
+      `the data directory "${dataDir}" given for TF_DATA_DIR is not absolute`,
+      { hint: "resolve the unit's data directory to an absolute path before running terraform" },
+    );
+  }
+  return sortedKeys({ ...env, TF_DATA_DIR: dataDir });
 }
 
 /** The families of variables that terraform, its AWS provider, git or TLS read. */

@@ -566,3 +566,20 @@ test("interrupt() sends one SIGINT to the process group: terraform stops, releas
   assert.equal(apply.kill(), false, "nothing to kill once it ended");
   assert.match(await readFile(join(runDir(u), "log"), "utf8"), /sent SIGINT to the process group/);
 });
+
+test("the child environment is built once per runner; each command gets its own TF_DATA_DIR", () => {
+  const env: Record<string, string> = { PATH: "/usr/bin", TF_VAR_region: "eu-west-1" };
+  const r = new SpawnTerraformRunner({ configDir: "/tmp", env, baseProfile: undefined });
+  const first = r.childEnv("/units/a/data");
+  env.TF_VAR_added_later = "x";
+  const second = r.childEnv("/units/b/data");
+  assert.equal(first.TF_DATA_DIR, "/units/a/data");
+  assert.equal(second.TF_DATA_DIR, "/units/b/data");
+  assert.equal(second.TF_VAR_region, "eu-west-1");
+  assert.equal(
+    second.TF_VAR_added_later,
+    undefined,
+    "built once, from the environment at the first command",
+  );
+  assert.equal(r.childEnv(undefined).TF_DATA_DIR, undefined);
+});

@@ -213,7 +213,9 @@ export interface TerraformProcess {
   /**
    * Process id of the leader of the command's session and process group (its relay, which lives
    * exactly as long as terraform does): what the run journal records, and what a later run checks
-   * to tell whether the command still runs. Undefined when it could not start.
+   * to tell whether the command still runs. Undefined until it has started (it is started by
+   * crossform's process spawner; `TerraformCommand.beforeStart` is called with it), and when it
+   * could not start.
    */
   readonly pid: number | undefined;
   /**

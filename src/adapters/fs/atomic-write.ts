@@ -116,7 +116,7 @@ const BATCH_WINDOW = 32;
 
 /**
  * Replaces many files, each atomically as {@link writeFileAtomic} does, with one flush for the
- * whole batch instead of two per file (docs/decisions/0033-work-done-once.md): every
+ * whole batch instead of two per file (docs/decisions/0033-costs-at-fleet-scale.md): every
  * changed file's contents go to a temporary file next to it; then the file systems are flushed
  * once (sync-file-systems.ts), and only then is each temporary file renamed over its file, and
  * each directory flushed once. A reader sees a file's old or new contents, never a mix; a crash

@@ -7,8 +7,6 @@
  * crossform alone). Its stderr is redacted line by line into the unit's log; its stdout is kept
  * whole in memory and never written to disk (it holds the values Terraform marks sensitive).
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { createRedactor } from "../../core/run/redact.ts";
 import type {
@@ -18,6 +16,8 @@ import type {
 } from "../../ports/terraform-runner.ts";
 import { groupStops, notStarted } from "./group-stops.ts";
 import { OutputTail, PrivateFile } from "./private-file.ts";
+import { spawnProcess } from "./process-spawner.ts";
+import type { SpawnedChild } from "./process-spawner.ts";
 import { commandLine } from "./relay-protocol.ts";
 import { startFailure } from "./start-failure.ts";
 
@@ -43,9 +43,9 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
   const note = (text: string): void => log?.write(`# ${new Date().toISOString()} ${text}\n`);
   note(redactor.redactLine(commandLine(options.binary, options.args)));
   log?.write(`# in ${options.cwd}\n`);
-  let child: ChildProcess;
+  let child: SpawnedChild;
   try {
-    child = spawn(options.binary, [...options.args], {
+    child = spawnProcess(options.binary, options.args, {
       cwd: options.cwd,
       env: options.env,
       detached: true,
@@ -55,7 +55,9 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
     log?.close();
     return notStarted(startFailure(options.binary, error));
   }
-  if (child.pid !== undefined) options.beforeStart?.(child.pid).catch(() => undefined);
+  child.once("spawn", () => {
+    if (child.pid !== undefined) options.beforeStart?.(child.pid).catch(() => undefined);
+  });
   const captured: Buffer[] = [];
   const stderrTail = new OutputTail();
   const stderrLines = redactor.lineStream();
@@ -70,10 +72,10 @@ export function startCapturedProcess(options: CapturedProcessOptions): Terraform
       }
     }
   };
-  (child.stdout as NonNullable<ChildProcess["stdout"]>).on("data", (chunk: Buffer) =>
+  (child.stdout as NonNullable<SpawnedChild["stdout"]>).on("data", (chunk: Buffer) =>
     captured.push(chunk),
   );
-  const stderr = child.stderr as NonNullable<ChildProcess["stderr"]>;
+  const stderr = child.stderr as NonNullable<SpawnedChild["stderr"]>;
   stderr.setEncoding("utf8");
   stderr.on("data", (chunk: string) => emit(stderrLines.push(chunk)));
 

@@ -3,8 +3,8 @@
  * one graceful interrupt at most, then a kill; each noted in the unit's log. Shared by the relayed
  * and the captured commands.
  */
-import type { ChildProcess } from "node:child_process";
 import type { TerraformProcess } from "../../ports/terraform-runner.ts";
+import type { SpawnedChild } from "./process-spawner.ts";
 
 /** A command's stops, and what they did. */
 export interface GroupStops {
@@ -16,12 +16,19 @@ export interface GroupStops {
   ended(): void;
 }
 
-/** The stops of `child`'s process group; `note` writes a line into its log. */
-export function groupStops(child: ChildProcess, note: (text: string) => void): GroupStops {
+/**
+ * The stops of `child`'s process group; `note` writes a line into its log. A stop asked for before
+ * the process has its pid (it is being started) is sent the moment it has one.
+ */
+export function groupStops(child: SpawnedChild, note: (text: string) => void): GroupStops {
   let exited = false;
   let interruptSent = false;
+  let pending: NodeJS.Signals | undefined;
   const signalGroup = (signal: NodeJS.Signals): boolean => {
-    if (child.pid === undefined) return false;
+    if (child.pid === undefined) {
+      if (pending !== "SIGKILL") pending = signal;
+      return true;
+    }
     try {
       process.kill(-child.pid, signal);
       return true;
@@ -30,6 +37,9 @@ export function groupStops(child: ChildProcess, note: (text: string) => void): G
       return false;
     }
   };
+  child.once("spawn", () => {
+    if (pending !== undefined && !exited) signalGroup(pending);
+  });
   return {
     interrupt(signal = "SIGINT") {
       if (interruptSent || exited) return false;

@@ -13,8 +13,6 @@
  * `spawn({ signal })`: an aborted signal makes Node send SIGTERM to the child alone, not to its
  * group, and more than once is not prevented.
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { appendFileSync, readFileSync, rmSync } from "node:fs";
 import { constants } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -26,6 +24,8 @@ import type {
   TerraformResult,
 } from "../../ports/terraform-runner.ts";
 import { startCapturedProcess } from "./captured-process.ts";
+import { spawnProcess } from "./process-spawner.ts";
+import type { SpawnedChild } from "./process-spawner.ts";
 import { groupStops, notStarted } from "./group-stops.ts";
 import { followLog } from "./log-follower.ts";
 import { startFailure } from "./start-failure.ts";
@@ -157,9 +157,9 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
     options.onLine === undefined
       ? undefined
       : followLog(options.logFile, (text) => options.onLine?.({ text }));
-  let child: ChildProcess;
+  let child: SpawnedChild;
   try {
-    child = spawn(process.execPath, [relayScript()], {
+    child = spawnProcess(process.execPath, [relayScript()], {
       cwd: "/",
       env: {},
       detached: true,
@@ -169,7 +169,7 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
     follower?.stop();
     return notStarted(startFailure(process.execPath, error));
   }
-  const stdin = child.stdin as NonNullable<ChildProcess["stdin"]>;
+  const stdin = child.stdin as NonNullable<SpawnedChild["stdin"]>;
   stdin.on("error", () => undefined);
   stdin.write(
     encodeRequest({
@@ -186,9 +186,11 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
   );
   // The relay starts terraform only on `go`: a crossform that dies before it lets nothing run.
   const go = (): void => void stdin.end(GO);
-  const pid = child.pid;
-  if (options.beforeStart === undefined || pid === undefined) go();
-  else options.beforeStart(pid).then(go, go);
+  child.once("spawn", () => {
+    const pid = child.pid;
+    if (options.beforeStart === undefined || pid === undefined) go();
+    else options.beforeStart(pid).then(go, go);
+  });
 
   const stops = groupStops(child, (text) => annotate(options.logFile, text));
   const result = new Promise<TerraformResult>((resolve, reject) => {

@@ -148,7 +148,6 @@ async function run(
   const onAbort = (): void => {
     child.interrupt("SIGINT");
   };
-  const pid = child.pid;
   const onKill = (): void => {
     if (child.kill()) ctx.onKilled?.(entry);
   };
@@ -160,6 +159,8 @@ async function run(
   try {
     const result = await child.result;
     for (const problem of result.writeProblems) ctx.onWriteProblem?.(problem);
+    // Known once the process started (it is started through crossform's process spawner).
+    const pid = child.pid;
     if (pid !== undefined)
       ctx.onChild?.(workspace.unitId, {
         kind: "exited",
@@ -240,7 +241,7 @@ export type InitDone = { kind: "initialised" } | { kind: "current" };
 /**
  * What a unit's init depends on, as the text of its fingerprint file: the backend file's bytes,
  * the stack's lock file's bytes (or its absence), the terraform version and the working
- * directory. Any change makes another init (docs/decisions/0033-work-done-once.md).
+ * directory. Any change makes another init (docs/decisions/0033-costs-at-fleet-scale.md).
  */
 function initFingerprint(
   ctx: UnitStepContext,

@@ -443,15 +443,18 @@ test("an apply that cannot save its state leaves errored.tfstate in the unit's o
   assert.equal(plan.exitCode, 2, show("plan", plan));
 
   const lines: OutputLine[] = [];
+  let started: (pid: number) => void = () => undefined;
+  const leader = new Promise<number>((resolve) => (started = resolve));
   const apply = r.start({
     args: applyPlanArgs({ planFile }),
     cwd: ws.stackDir,
     dataDir: ws.dataDir,
     logFile: join(runDir(u), "log"),
     onLine: (line) => lines.push(line),
+    beforeStart: async (pid) => started(pid),
   });
-  const pid = apply.pid;
-  assert.ok(pid !== undefined);
+  const pid = await leader;
+  assert.equal(apply.pid, pid);
   assert.equal(await processGroup(pid), pid, "terraform leads a process group of its own");
   assert.notEqual(await processGroup(process.pid), pid);
   await waitFor("the provisioner to start", () =>

@@ -1,0 +1,209 @@
+/**
+ * Where crossform's child processes are started: through one process spawner per crossform process
+ * (spawner.ts), forked at the first start and kept while children run. `spawn` from crossform
+ * itself forks all of crossform, whose memory grows with the run: at 9,000 units each start
+ * blocked crossform's only thread for tens of milliseconds (docs/performance.md, "Fleet scale").
+ * Through the spawner, a start costs crossform one message. A spawner that cannot be forked is
+ * not an error: processes are then started directly.
+ *
+ * {@link spawnProcess} returns what crossform uses of a `ChildProcess`: `pid` once started (the
+ * `spawn` event), `stdin` to write and close, `stdout` and `stderr` as data events, and the `error`,
+ * `exit` and `close` events. Signals go to process groups by pid (group-stops.ts), never through it.
+ */
+import { fork, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { StringDecoder } from "node:string_decoder";
+import { spawnerScript } from "./spawner-protocol.ts";
+import type { SpawnerReply, SpawnerRequest } from "./spawner-protocol.ts";
+
+/** A started process's stdin. */
+export interface ChildInput {
+  write(data: string): unknown;
+  end(data?: string): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/** A started process's stdout or stderr: `data` events, Buffers or, after `setEncoding`, text. */
+export interface ChildOutput {
+  setEncoding(encoding: BufferEncoding): unknown;
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+  on(event: "data", listener: (chunk: string) => void): unknown;
+}
+
+/** What crossform uses of a started process (a `ChildProcess` is one). */
+export interface SpawnedChild extends EventEmitter {
+  /** Undefined until the `spawn` event. */
+  readonly pid?: number | undefined;
+  readonly stdin: ChildInput | null;
+  readonly stdout: ChildOutput | null;
+  readonly stderr: ChildOutput | null;
+}
+
+/** Options of {@link spawnProcess}: argv only, never a shell. */
+export interface SpawnProcessOptions {
+  cwd: string;
+  env: Record<string, string>;
+  detached: boolean;
+  stdio: ["pipe" | "ignore", "pipe" | "ignore", "pipe" | "ignore"];
+}
+
+/** stdout or stderr of a process started by the spawner. */
+class RemoteOutput extends EventEmitter implements ChildOutput {
+  private decoder: StringDecoder | undefined;
+
+  setEncoding(encoding: BufferEncoding): this {
+    this.decoder = new StringDecoder(encoding);
+    return this;
+  }
+
+  push(chunk: Uint8Array): void {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.emit("data", this.decoder === undefined ? bytes : this.decoder.write(bytes));
+  }
+
+  end(): void {
+    const rest = this.decoder?.end();
+    if (rest !== undefined && rest !== "") this.emit("data", rest);
+    this.emit("end");
+  }
+}
+
+/** A process started by the spawner, told of by its replies. */
+class RemoteChild extends EventEmitter implements SpawnedChild {
+  pid: number | undefined;
+  readonly stdin: ChildInput | null;
+  readonly stdout: RemoteOutput | null;
+  readonly stderr: RemoteOutput | null;
+
+  constructor(id: number, stdio: SpawnProcessOptions["stdio"], send: (r: SpawnerRequest) => void) {
+    super();
+    this.stdin =
+      stdio[0] === "pipe"
+        ? {
+            write: (data: string) => send({ op: "stdin", id, data }),
+            end: (data?: string) =>
+              send(data === undefined ? { op: "stdin-end", id } : { op: "stdin-end", id, data }),
+            on: () => undefined,
+          }
+        : null;
+    this.stdout = stdio[1] === "pipe" ? new RemoteOutput() : null;
+    this.stderr = stdio[2] === "pipe" ? new RemoteOutput() : null;
+  }
+
+  handle(reply: SpawnerReply): void {
+    switch (reply.op) {
+      case "spawn":
+        this.pid = reply.pid;
+        this.emit("spawn");
+        return;
+      case "error":
+        this.emit("error", Object.assign(new Error(reply.error.message), reply.error));
+        return;
+      case "data":
+        (reply.fd === 1 ? this.stdout : this.stderr)?.push(reply.chunk);
+        return;
+      case "exit":
+        this.emit("exit", reply.code, reply.signal);
+        return;
+      case "close":
+        this.stdout?.end();
+        this.stderr?.end();
+        this.emit("close", reply.code, reply.signal);
+        return;
+    }
+  }
+}
+
+/** The spawner of this process, with the children it runs now. */
+interface Spawner {
+  process: ChildProcess;
+  children: Map<number, RemoteChild>;
+}
+
+let current: Spawner | undefined;
+let nextId = 1;
+
+/** The spawner, forked on first use; undefined when it cannot be. */
+function spawner(): Spawner | undefined {
+  if (current !== undefined) return current;
+  let child: ChildProcess;
+  try {
+    // Nothing of crossform's own environment or flags: every request carries the child's.
+    child = fork(spawnerScript(), [], {
+      env: {},
+      execArgv: [],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+    });
+  } catch {
+    return undefined;
+  }
+  const made: Spawner = { process: child, children: new Map() };
+  child.on("message", (reply: SpawnerReply) => {
+    const remote = made.children.get(reply.id);
+    if (reply.op === "close") {
+      made.children.delete(reply.id);
+      idle(made);
+    }
+    remote?.handle(reply);
+  });
+  const gone = (): void => {
+    if (current === made) current = undefined;
+    const error = new Error("crossform's process spawner ended unexpectedly");
+    for (const [id, remote] of made.children) {
+      made.children.delete(id);
+      if (remote.pid === undefined) {
+        remote.emit("error", error);
+        continue;
+      }
+      remote.handle({ op: "exit", id, code: null, signal: null });
+      remote.handle({ op: "close", id, code: null, signal: null });
+    }
+  };
+  child.once("exit", gone);
+  child.once("error", gone);
+  current = made;
+  idle(made);
+  return made;
+}
+
+/** A spawner with no child running does not keep crossform alive. */
+function idle(s: Spawner): void {
+  if (s.children.size === 0) {
+    s.process.unref();
+    s.process.channel?.unref();
+  } else {
+    s.process.ref();
+    s.process.channel?.ref();
+  }
+}
+
+/** Starts a process through the spawner (or directly when it cannot be forked). */
+export function spawnProcess(
+  command: string,
+  args: readonly string[],
+  options: SpawnProcessOptions,
+): SpawnedChild {
+  const s = spawner();
+  if (s === undefined) return spawn(command, [...args], options);
+  const id = nextId;
+  nextId += 1;
+  const send = (request: SpawnerRequest): void => {
+    if (s.process.connected) s.process.send(request);
+  };
+  const remote = new RemoteChild(id, options.stdio, send);
+  s.children.set(id, remote);
+  idle(s);
+  send({
+    op: "spawn",
+    id,
+    command,
+    args: [...args],
+    cwd: options.cwd,
+    env: options.env,
+    detached: options.detached,
+    stdio: options.stdio,
+  });
+  return remote;
+}

@@ -14,14 +14,15 @@
 //     SIGINT (the floor of delivering a signal and ending a process).
 // Goals (issue "Run safety"): under 150 MB; the provisional summary within 3 s.
 import { spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startMoto } from "../test/helpers/moto.ts";
 import { terraformEnv } from "../test/helpers/terraform.ts";
 import { emulatorCliEnv } from "../test/helpers/cli.ts";
+import { machineLine, measured, runProcess, writeFleet, writeStandInTerraform } from "./fleet.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,63 +42,17 @@ for (const [name, n] of Object.entries({ ACCOUNTS, STACKS, RUNNING })) {
 const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const SHOW_JSON = JSON.stringify({
-  format_version: "1.2",
-  terraform_version: "1.11.4",
-  errored: false,
-  resource_changes: [
-    {
-      address: "terraform_data.x",
-      mode: "managed",
-      type: "terraform_data",
-      name: "x",
-      change: {
-        actions: ["create"],
-        before: null,
-        after: { input: "x" },
-        after_unknown: { id: true },
-        before_sensitive: false,
-        after_sensitive: {},
-      },
-    },
-  ],
-});
-
-/** Runs a process to its end: exit code, stderr, and GNU time's peak RSS (KB) when asked. */
-function runProcess(
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(args[0] as string, args.slice(1), {
-      ...options,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr, stdout }));
-  });
-}
-
 async function peakRss(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ kb: number; seconds: number }> {
-  const result = await runProcess(
-    ["/usr/bin/time", "-f", "@@ %M %e", process.execPath, CLI, ...args],
-    { cwd, env },
-  );
-  const match = /@@ (\d+) ([\d.]+)\s*$/.exec(result.stderr);
-  if (!match) throw new Error(`no GNU time line:\n${result.stderr.slice(-2000)}`);
+  const result = await measured([process.execPath, CLI, ...args], { cwd, env });
   if (result.code !== 0)
     throw new Error(
       `crossform ${args.join(" ")} exited ${result.code}:\n${result.stderr.slice(-3000)}`,
     );
-  return { kb: Number(match[1]), seconds: Number(match[2]) };
+  return { kb: result.rssKb, seconds: result.seconds };
 }
 
 /** Time from a SIGINT to the provisional line and to the exit of `args`, once `ready()` holds. */
@@ -143,59 +98,12 @@ try {
   const dir = join(root, "fleet");
   const markers = join(root, "running");
   await mkdir(markers, { recursive: true });
-  const names = Array.from({ length: ACCOUNTS }, (_, i) => `a${String(i).padStart(3, "0")}`);
-  const ids = names.map((_, i) => `8${String(i + 1).padStart(11, "0")}`);
-  const stacks = Array.from({ length: STACKS }, (_, i) => `s${i}`);
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    join(dir, "crossform.yaml"),
-    [
-      "version: 1",
-      "base: { region: us-east-1 }",
-      "defaults: { role: TerraformDeploy, regions: [us-east-1] }",
-      'state: { bucket: "bench-safety-{account_id}", key: "{stack}/terraform.tfstate", lock: s3 }',
-      `guards: { max_units: ${ACCOUNTS * STACKS} }`,
-      "accounts:",
-      ...names.map((n, i) => `  ${n}: { id: "${ids[i]}" }`),
-      "stacks:",
-      ...stacks.map((s) => `  ${s}: { path: stacks/${s}, accounts: [${names.join(", ")}] }`),
-      `waves: [[${names.join(", ")}]]`,
-      "",
-    ].join("\n"),
-  );
-  for (const s of stacks) {
-    await mkdir(join(dir, "stacks", s), { recursive: true });
-    await writeFile(
-      join(dir, "stacks", s, "main.tf"),
-      'resource "terraform_data" "x" {\n  input = var.crossform_account_name\n}\n',
-    );
-  }
+  const { names, stacks } = await writeFleet(dir, { accounts: ACCOUNTS, stacks: STACKS });
   const env = terraformEnv(emulatorCliEnv(moto.env, { home: join(root, "home"), root }));
   const real = (
     await runProcess(["sh", "-c", "command -v terraform"], { cwd: dir, env })
   ).stdout.trim();
-  const bin = join(root, "bin");
-  await mkdir(bin);
-  await writeFile(join(root, "show.json"), SHOW_JSON);
-  await writeFile(
-    join(bin, "terraform"),
-    [
-      "#!/bin/sh",
-      'case "$1" in',
-      "  init) exit 0 ;;",
-      '  plan) for a in "$@"; do case "$a" in -out=*) : > "${a#-out=}" ;; esac; done; exit 2 ;;',
-      `  show) cat '${join(root, "show.json")}'; exit 0 ;;`,
-      "  apply)",
-      `    if [ -e '${join(root, "hang")}' ]; then`,
-      `      touch '${markers}'/$$; trap 'exit 1' INT; while :; do sleep 0.2; done`,
-      "    fi",
-      "    exit 0 ;;",
-      "esac",
-      `exec '${real}' "$@"`,
-      "",
-    ].join("\n"),
-  );
-  await chmod(join(bin, "terraform"), 0o755);
+  const bin = await writeStandInTerraform(root, real, markers);
   env.PATH = `${bin}:${env.PATH ?? ""}`;
   const cli = (args: string[]) => runProcess([process.execPath, CLI, ...args], { cwd: dir, env });
   log(`generating and bootstrapping ${ACCOUNTS} accounts x ${STACKS} stacks in ${dir}...`);
@@ -251,9 +159,7 @@ try {
   const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
   const lines = [
     "",
-    `machine: ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, load average ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(" ")}, ${new Date().toISOString()}`,
+    machineLine(),
     `fleet: ${ACCOUNTS} accounts x ${STACKS} stacks = ${ACCOUNTS * STACKS} units (stand-in terraform)`,
     `peak RSS, crossform validate (baseline): ${mb(baseline.kb)} in ${baseline.seconds.toFixed(1)} s`,
     `peak RSS, crossform apply --all:          ${mb(apply.kb)} in ${apply.seconds.toFixed(1)} s  (${(apply.kb / baseline.kb).toFixed(2)}x the baseline; goal under 150 MB: ${apply.kb / 1024 < 150 ? "met" : "MISSED"})`,

@@ -108,7 +108,7 @@ export const STAND_IN_SHOW_JSON = JSON.stringify({
 
 /**
  * Writes `<root>/bin/terraform`, a stand-in that answers at once: `init` exits 0, `plan` writes an
- * empty plan file and exits 2, `show` prints {@link STAND_IN_SHOW_JSON}, `apply` exits 0 (or,
+ * empty plan file and exits 2 (after `planSeconds`, when given), `show` prints {@link STAND_IN_SHOW_JSON}, `apply` exits 0 (or,
  * while `<root>/hang` exists, waits until interrupted, leaving a marker in `markers`); `version`
  * and anything else go to the real terraform. Returns the directory to put first on the PATH.
  */
@@ -116,6 +116,7 @@ export async function writeStandInTerraform(
   root: string,
   realTerraform: string,
   markers: string,
+  options: { planSeconds?: number } = {},
 ): Promise<string> {
   const bin = join(root, "bin");
   await mkdir(bin, { recursive: true });
@@ -126,7 +127,7 @@ export async function writeStandInTerraform(
       "#!/bin/sh",
       'case "$1" in',
       "  init) exit 0 ;;",
-      '  plan) for a in "$@"; do case "$a" in -out=*) : > "${a#-out=}" ;; esac; done; exit 2 ;;',
+      `  plan) ${options.planSeconds === undefined ? "" : `sleep ${options.planSeconds}; `}for a in "$@"; do case "$a" in -out=*) : > "\${a#-out=}" ;; esac; done; exit 2 ;;`,
       `  show) cat '${join(root, "show.json")}'; exit 0 ;;`,
       "  apply)",
       `    if [ -e '${join(root, "hang")}' ]; then`,

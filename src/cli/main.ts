@@ -11,3 +11,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
 });
+// The process spawner of the terraform commands, when the command started one, exits with it.
+await (await import("../adapters/terraform/process-spawner.ts")).closeSpawner();

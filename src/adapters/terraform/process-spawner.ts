@@ -207,3 +207,18 @@ export function spawnProcess(
   });
   return remote;
 }
+
+/**
+ * Lets the spawner go and waits for it to exit, so that it is reaped by crossform (what it and the
+ * processes it waited for used then counts as crossform's children's, as `time` shows). Its
+ * children are left as they are: a relay runs on. Resolves at once when there is no spawner.
+ */
+export async function closeSpawner(): Promise<void> {
+  const s = current;
+  if (s === undefined) return;
+  current = undefined;
+  if (s.process.exitCode !== null || s.process.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => s.process.once("exit", () => resolve()));
+  s.process.disconnect();
+  await exited;
+}

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { spawnProcess } from "../../../../src/adapters/terraform/process-spawner.ts";
+import { closeSpawner, spawnProcess } from "../../../../src/adapters/terraform/process-spawner.ts";
 import type { SpawnedChild } from "../../../../src/adapters/terraform/process-spawner.ts";
 
 /** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, session, ... */
@@ -83,4 +83,23 @@ child.once("close", (code) => console.log("closed", code));`;
   assert.equal(result.error, undefined, "it exited within 20 s");
   assert.equal(result.stdout, "closed 0\n", result.stderr);
   assert.equal(result.status, 0);
+});
+
+test("closeSpawner: the spawner exits and is reaped; the next start forks a new one", async () => {
+  const start = () =>
+    spawnProcess("sleep", ["0.5"], {
+      cwd: "/",
+      env: { PATH: process.env.PATH ?? "" },
+      detached: true,
+      stdio: ["ignore", "ignore", "ignore"],
+    });
+  const first = start();
+  await new Promise((resolve) => first.once("spawn", resolve));
+  const spawnerPid = Number((await stat(first.pid as number))[1]);
+  await ended(first);
+  await closeSpawner();
+  assert.throws(() => process.kill(spawnerPid, 0), { code: "ESRCH" }, "the spawner is gone");
+  const second = start();
+  assert.deepEqual(await ended(second), { code: 0, signal: null });
+  await closeSpawner();
 });

@@ -69,6 +69,7 @@ export async function preflightStage(
   // From here the accounts are verified while the rest runs; a stop waits for the verification
   // to end, so that nothing of the run goes on after it.
   const stopAfterVerification = async (s: Stop): Promise<Stop> => {
+    verification.cancel();
     await verification.report;
     return withWarnings(s);
   };
@@ -179,8 +180,10 @@ async function terraformVersion(
 export interface Verification {
   /** Each account's verdict as it comes, for the units. */
   gate: AccountGate;
-  /** The whole report, once every account is verified; never rejects. */
+  /** The whole report, once every account is verified (rejects only on an internal error). */
   report: Promise<VerifyReport>;
+  /** Verifies no further account (the run ends before its units): they are reported `skipped`. */
+  cancel(): void;
 }
 
 /**
@@ -197,6 +200,11 @@ async function startVerification(
   const { config } = loaded;
   const accounts = accountsInRunOrder(config, units);
   const gate = new AccountGate(config, accounts);
+  const cancelled = new AbortController();
+  const signal =
+    options.signal === undefined
+      ? cancelled.signal
+      : AbortSignal.any([options.signal, cancelled.signal]);
   let baseKnown: (base: BaseVerification) => void = () => undefined;
   const base = new Promise<BaseVerification>((resolve) => (baseKnown = resolve));
   const report = verify(
@@ -210,7 +218,7 @@ async function startVerification(
         targets: options.targets,
         all: options.all,
       }),
-      signal: options.signal,
+      signal,
       onBase: baseKnown,
       onAccount: (account) => gate.verified(account),
     },
@@ -224,5 +232,5 @@ async function startVerification(
     const ended = await report;
     return stop("problems", verifyDiagnostics(config, ended, "no terraform process was started"));
   }
-  return { gate, report };
+  return { gate, report, cancel: () => cancelled.abort() };
 }

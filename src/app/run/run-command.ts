@@ -43,6 +43,7 @@ export async function runCommand(
   if (isStop(preflight)) return stopped(preflight);
   // The accounts are still being verified: a run that ends before its session waits for that.
   const verifiedThen = async (s: Stop): Promise<RunResult> => {
+    preflight.verification.cancel();
     await preflight.verification.report;
     return stopped(s);
   };

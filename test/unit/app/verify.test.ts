@@ -451,6 +451,39 @@ describe("verify (with an in-memory AWS)", () => {
     );
   });
 
+  test("each account is told as soon as it is verified; once stopped, the rest are skipped, not asked", async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `a${i}`);
+    const lines = [
+      "version: 1",
+      "accounts:",
+      ...names.map((n, i) => `  ${n}: { id: "${String(100000000000 + i)}" }`),
+    ];
+    const aws = new FakeAwsSessions();
+    const stop = new AbortController();
+    const told: string[] = [];
+    let base: string | undefined;
+    const report = await run(aws, lines, {
+      parallel: 1,
+      signal: stop.signal,
+      onBase: (b) => (base = b.status),
+      onAccount: (account) => {
+        told.push(`${account.name} ${account.status}`);
+        if (account.name === "a1") stop.abort();
+      },
+    });
+    assert.equal(base, "ok");
+    assert.deepEqual(told, [
+      "a0 ok",
+      "a1 ok",
+      "a2 skipped",
+      "a3 skipped",
+      "a4 skipped",
+      "a5 skipped",
+    ]);
+    assert.equal(report.ok, false);
+    assert.ok(!aws.calls.some((c) => c.includes(" a2 ")), "a2 was not asked");
+  });
+
   test("--via-profiles reaches each account through prefix + name, and names a stale profile", async () => {
     const lines = [...THREE_ACCOUNTS, 'profiles: { prefix: "acme-" }'];
     const aws = new FakeAwsSessions();

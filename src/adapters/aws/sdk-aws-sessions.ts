@@ -4,7 +4,9 @@
  *   environment, SSO, `source_profile` chains, web identity, container and instance roles);
  * - per account one `AssumeRole` (session name, external id, duration), cached per target for the
  *   run, in memory only, refreshed five minutes before it expires; or, for `--via-profiles`, the
- *   account's AWS CLI profile (`fromIni`);
+ *   account's AWS CLI profile (`fromIni`). The accounts used last keep their sessions and clients
+ *   (256 by default); an older one's are dropped, and assumed again if it is used again: clients
+ *   cost about 100 KB an account, 300 MB at 3,000 accounts (docs/performance.md, "Fleet scale");
  * - endpoints from `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`, which the SDK reads itself;
  * - the SDK's adaptive retry mode: jittered exponential backoff for throttling and transient
  *   network errors, and a client-side token bucket that slows a client down once it is throttled;
@@ -110,6 +112,12 @@ export interface SdkAwsSessionsOptions {
   onWaiting?: (notice: WaitingNotice) => void;
   /** Replaces the base credential chain. */
   baseCredentials?: CredentialProvider;
+  /**
+   * Accounts (targets) whose sessions and clients are kept, the most recently used; the least
+   * recently used beyond it is dropped.
+   * @default 256
+   */
+  maxAccounts?: number;
   /**
    * The clock, in milliseconds, for expiry decisions.
    * @default Date.now
@@ -225,12 +233,16 @@ export class SdkAwsSessions implements AwsSessions {
   readonly #sessions = new Map<string, { identity: Identity; ready: Promise<void> }>();
   readonly #clients = new Map<string, AwsClients>();
   readonly #sdkClients = new Map<string, SdkClient>();
+  /** The keys of `#clients` and `#sdkClients` of each identity, to drop them with it. */
+  readonly #clientKeys = new Map<string, string[]>();
+  readonly #maxAccounts: number;
   #baseIdentity: Promise<BaseIdentity> | undefined;
   readonly #requestTimeoutSeconds: number;
   readonly #onWaiting: ((notice: WaitingNotice) => void) | undefined;
 
   constructor(options: SdkAwsSessionsOptions) {
     this.#requestTimeoutSeconds = options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
+    this.#maxAccounts = options.maxAccounts ?? 256;
     this.#onWaiting = options.onWaiting;
     this.#profile = options.profile;
     this.#region = options.region;
@@ -303,6 +315,11 @@ export class SdkAwsSessions implements AwsSessions {
         ? `profile:${target.profile}`
         : `role:${target.roleArn}|${target.externalId ?? ""}|${target.sessionName}|${target.durationSeconds ?? DEFAULT_DURATION_SECONDS}`;
     let session = this.#sessions.get(key);
+    if (session !== undefined) {
+      // Used again: the most recent now.
+      this.#sessions.delete(key);
+      this.#sessions.set(key, session);
+    }
     if (session === undefined) {
       const fetch: CredentialProvider =
         target.profile !== undefined
@@ -333,6 +350,7 @@ export class SdkAwsSessions implements AwsSessions {
       };
       const created = { identity, ready: credentials().then(() => undefined) };
       this.#sessions.set(key, created);
+      this.#dropLeastRecent();
       created.ready.catch(() => {
         if (this.#sessions.get(key) === created) this.#sessions.delete(key);
       });
@@ -342,10 +360,32 @@ export class SdkAwsSessions implements AwsSessions {
     return this.#clientsFor(session.identity, target.region);
   }
 
+  /** Drops the sessions and clients of the least recently used accounts beyond the bound. */
+  #dropLeastRecent(): void {
+    for (const key of this.#sessions.keys()) {
+      if (this.#sessions.size <= this.#maxAccounts) return;
+      this.#sessions.delete(key);
+      for (const clientKey of this.#clientKeys.get(key) ?? []) {
+        this.#clients.delete(clientKey);
+        this.#sdkClients.delete(clientKey);
+      }
+      this.#clientKeys.delete(key);
+    }
+  }
+
+  /** Remembers that `clientKey` belongs to `identity`, to drop it with the identity. */
+  #owns(identity: Identity, clientKey: string): void {
+    if (identity === this.#base) return;
+    const keys = this.#clientKeys.get(identity.key);
+    if (keys === undefined) this.#clientKeys.set(identity.key, [clientKey]);
+    else keys.push(clientKey);
+  }
+
   /** Closes the shared socket pool; the sessions are dropped with it. */
   destroy(): void {
     this.#sdkClients.clear();
     this.#clients.clear();
+    this.#clientKeys.clear();
     this.#sessions.clear();
     this.#agents?.http.destroy();
     this.#agents?.https.destroy();
@@ -473,6 +513,7 @@ export class SdkAwsSessions implements AwsSessions {
           new SdkCloudFormationApi(this.#sdkClient(CloudFormationClient, identity, region), call),
       });
       this.#clients.set(key, clients);
+      this.#owns(identity, key);
     }
     return clients;
   }
@@ -498,6 +539,7 @@ export class SdkAwsSessions implements AwsSessions {
         about: account === undefined ? `in ${region}` : `for account ${account} in ${region}`,
       });
       this.#sdkClients.set(key, client);
+      this.#owns(identity, key);
     }
     return client;
   }

@@ -94,6 +94,34 @@ describe("SdkAwsSessions against moto_server", () => {
     assert.equal(requests.filter((r) => r.operation === "GetCallerIdentity").length, 3);
   });
 
+  test("only the most recently used accounts keep their sessions and clients; an older one is assumed again", async () => {
+    const s = sessions({ maxAccounts: 2 });
+    const dev = target();
+    const stg = target({
+      name: "staging",
+      accountId: "222222222222",
+      roleArn: "arn:aws:iam::222222222222:role/TerraformDeploy",
+    });
+    const prd = target({
+      name: "prod",
+      accountId: "333333333333",
+      roleArn: "arn:aws:iam::333333333333:role/TerraformDeploy",
+    });
+    await recorder.start();
+    const devClients = await s.forAccount(dev);
+    const stgClients = await s.forAccount(stg);
+    assert.equal(await s.forAccount(dev), devClients, "dev used again: the most recent");
+    await s.forAccount(prd);
+    assert.equal(await s.forAccount(dev), devClients, "dev kept");
+    const stgAgain = await s.forAccount(stg);
+    assert.notEqual(stgAgain, stgClients, "staging was the least recently used: dropped");
+    assert.equal((await stgAgain.sts.getCallerIdentity()).account, "222222222222");
+    const assumed = (await recorder.stop())
+      .filter((r) => r.operation === "AssumeRole")
+      .map((r) => new URLSearchParams(r.body ?? "").get("RoleArn")?.split(":")[4]);
+    assert.deepEqual(assumed, ["111111111111", "222222222222", "333333333333", "222222222222"]);
+  });
+
   test("another session name or external id is another target, assumed on its own", async () => {
     const s = sessions();
     await recorder.start();

@@ -159,7 +159,7 @@ export interface WaveReport {
 }
 
 /** Totals over the units; the resource counts add up the units that succeeded. */
-export interface RunTotals {
+export interface RunTotals extends UnitCounts {
   units: number;
   succeeded: number;
   failed: number;
@@ -170,15 +170,6 @@ export interface RunTotals {
   needs_replan: number;
   /** Units with `has_changes`. */
   with_changes: number;
-  add: number;
-  change: number;
-  destroy: number;
-  replace: number;
-  moved: number;
-  imported: number;
-  forget: number;
-  drift: number;
-  outputs_changed: number;
 }
 
 /** The report of one run (JSON shape version 1). */

@@ -49,12 +49,7 @@ export class AdoptRecord {
   private readonly ledger: RunLedger;
   private readonly logs = new Map<string, string[]>();
 
-  private constructor(
-    deps: AdoptRecordDeps,
-    configDir: string,
-    runId: string,
-    ledger: RunLedger,
-  ) {
+  private constructor(deps: AdoptRecordDeps, configDir: string, runId: string, ledger: RunLedger) {
     this.deps = deps;
     this.configDir = configDir;
     this.runId = runId;

@@ -65,7 +65,13 @@ export async function adopt(
     options.user,
   );
   if (!("runId" in record)) {
-    return { report: undefined, run: undefined, recordDir: undefined, diagnostics: [record], exit: "problems" };
+    return {
+      report: undefined,
+      run: undefined,
+      recordDir: undefined,
+      diagnostics: [record],
+      exit: "problems",
+    };
   }
   const ctx: MoveContext = { aws: deps.aws, config: loaded.config, user: options.user, record };
   const units: AdoptUnitReport[] = [];

@@ -92,8 +92,7 @@ export function unitAccounts(config: Config, unit: Unit): UnitAccounts {
     const id = config.accounts.get(target.account)?.id;
     if (id !== undefined) reachable.add(id);
   }
-  const own =
-    unit.mode === "per-account" ? config.accounts.get(unit.account)?.id : undefined;
+  const own = unit.mode === "per-account" ? config.accounts.get(unit.account)?.id : undefined;
   return { own, aliases, reachable: [...reachable].sort() };
 }
 

@@ -117,7 +117,11 @@ export function parseAdoptMapping(
 const KEYS_HINT =
   "a mapping has `version: 1`, `from:` (defaults) and `moves:` (unit id -> { bucket, key, region, workspace, workspace_key_prefix, role_arn, external_id, account })";
 
-function schemaDiagnostic(issue: z.core.$ZodIssue, locator: ConfigLocator, file: string): Diagnostic {
+function schemaDiagnostic(
+  issue: z.core.$ZodIssue,
+  locator: ConfigLocator,
+  file: string,
+): Diagnostic {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   const where = path.length > 0 ? path.join(".") : "the top level";
   const unknown = issue.code === "unrecognized_keys" ? issue.keys : [];

@@ -43,7 +43,9 @@ function hclString(match: RegExpExecArray | null): string | undefined {
 /** The address and role of one version, undefined when it names no whole S3 address. */
 function addressOf(
   version: BackendVersion,
-): { bucket: string; key: string; region: string; roleArn?: string; externalId?: string } | undefined {
+):
+  | { bucket: string; key: string; region: string; roleArn?: string; externalId?: string }
+  | undefined {
   if (version.kind === "backend-file") {
     const found = parseBackendFile(version.text);
     if (!found.bucket || !found.key || !found.region) return undefined;
@@ -69,9 +71,7 @@ function recordedRole(text: string): { roleArn?: string; externalId?: string } {
   try {
     const data = JSON.parse(text) as { backend?: { config?: { assume_role?: unknown } } };
     const role = data.backend?.config?.assume_role as
-      | { role_arn?: unknown; external_id?: unknown }
-      | null
-      | undefined;
+      { role_arn?: unknown; external_id?: unknown } | null | undefined;
     return {
       ...(typeof role?.role_arn === "string" && role.role_arn !== ""
         ? { roleArn: role.role_arn }

@@ -38,7 +38,7 @@ export async function checkEarlierStates(
   const diagnostics: Diagnostic[] = found.found.map(({ unit, address, resources }) => ({
     severity: "error",
     code: "preflight/state-at-earlier-address",
-    message: `${unit.id} has no state at s3://${unit.state.bucket}/${unit.state.key}, but its earlier address ${sourceUrl(address.source)} (from ${address.origin}) holds a state with ${resources} resource${resources === 1 ? "" : "s"}: run now, it would start from an empty state and create them again`,
+    message: `${unit.id} has no state at s3://${unit.state.bucket}/${unit.state.key}, but its earlier address ${sourceUrl(address.source)} (from ${address.origin}) holds a state with ${resources} resource${resources === 1 ? "" : "s"}: run now, it would start from an empty state and create ${resources === 1 ? "it" : "them"} again`,
     hint: `adopt it first: ${command} (a dry run), then the same with --apply`,
   }));
   diagnostics.push({

@@ -2,7 +2,7 @@
 // (FakeAwsSessions) where the emulator cannot produce the fault (a storage that damages a write, a
 // lock held), the real file, journal and process-table adapters on a temporary directory.
 import assert from "node:assert/strict";
-import { readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { adopt } from "../../../../src/app/adopt/adopt.ts";
@@ -10,6 +10,7 @@ import type { AdoptOptions } from "../../../../src/app/adopt/adopt.ts";
 import { moveFromFlags } from "../../../../src/app/adopt/adopt-plan.ts";
 import type { SourceFlags } from "../../../../src/app/adopt/adopt-plan.ts";
 import { checkEarlierStates } from "../../../../src/app/run/earlier-state-check.ts";
+import { runCommand } from "../../../../src/app/run/run-command.ts";
 import { hardened } from "../../../helpers/fake-aws-sessions.ts";
 import { APP_DEV, harness, NETWORK_DEV, options } from "../../../helpers/run-harness.ts";
 import type { Harness } from "../../../helpers/run-harness.ts";
@@ -201,4 +202,55 @@ test("the run commands stop a unit whose address is empty while its committed ea
   h.aws.objects.set(`${DEV_BUCKET}/network/terraform.tfstate`, stateText(3));
   const adopted = await checkEarlierStates(h.deps, h.loaded, units, options({}));
   assert.equal(adopted.stop, undefined);
+});
+
+test("an adopt killed while copying: the next run says so once and names the lock it may have left", async () => {
+  const h = await prepared();
+  const id = "20260115-090000-dead";
+  const dir = join(h.loaded.dir, ".crossform", "runs", id);
+  await mkdir(dir, { recursive: true });
+  const at = new Date(Date.UTC(2026, 0, 15, 9, 0, 0)).toISOString();
+  const lines = [
+    {
+      type: "run",
+      v: 1,
+      id,
+      command: "adopt",
+      started_at: at,
+      terraform_version: "",
+      selection: { stacks: [], targets: [NETWORK_DEV], all: false },
+      process: { pid: 2 ** 30, started: "gone:1" },
+      units: [
+        {
+          id: NETWORK_DEV,
+          stack: "network",
+          account: "dev",
+          account_id: "111111111111",
+          region: "us-east-1",
+          wave: 0,
+          approval: false,
+          log_path: `.crossform/runs/${id}/units/${NETWORK_DEV}/log`,
+        },
+      ],
+    },
+    { type: "unit", at, unit: NETWORK_DEV, event: "started", step: "plan" },
+    { type: "unit", at, unit: NETWORK_DEV, event: "applying" },
+  ];
+  await writeFile(join(dir, "journal.jsonl"), lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+  h.aws.objects.set(
+    `${DEV_BUCKET}/network/terraform.tfstate.tflock`,
+    JSON.stringify({ ID: "lock-1", Operation: "crossform adopt", Who: "alice" }),
+  );
+  const first = await runCommand(h.deps, h.loaded, options({ targets: [NETWORK_DEV] }));
+  const crashed = first.diagnostics.filter((d) => d.code === "run/crashed-run");
+  assert.deepEqual(
+    crashed.map((d) => d.message),
+    [
+      `${NETWORK_DEV}: crossform adopt stopped (run ${id}) while it was copying the unit's state (the copy may or may not be there); the source is untouched; run the adopt again: it checks the unit's address anew`,
+    ],
+  );
+  const lock = first.diagnostics.find((d) => d.code === "run/lock-possibly-held");
+  assert.match(lock?.message ?? "", /lock-1/);
+  const second = await runCommand(h.deps, h.loaded, options({ targets: [NETWORK_DEV] }));
+  assert.equal(second.diagnostics.filter((d) => d.code === "run/crashed-run").length, 0);
 });

@@ -136,7 +136,7 @@ export { formatRunSummary } from "./formatters/run-summary.ts";
 export { adopt } from "./app/adopt/adopt.ts";
 export type { AdoptDeps, AdoptOptions, AdoptResult } from "./app/adopt/adopt.ts";
 export { moveFromFlags, movesFromMappingFile, movesFromPrevious } from "./app/adopt/adopt-plan.ts";
-export type { SourceFlags } from "./app/adopt/adopt-plan.ts";
+export type { WrittenMapping, WrittenSource } from "./core/adopt/adopt-mapping.ts";
 export { parseAdoptMapping } from "./core/adopt/adopt-mapping.ts";
 export { adoptMoves } from "./core/adopt/adopt-moves.ts";
 export type { AdoptMove, MovesResult } from "./core/adopt/adopt-moves.ts";

@@ -52,43 +52,24 @@ export async function movesFromMappingFile(
   return adoptMoves(loaded.config, loaded.units, parsed.mapping);
 }
 
-/** One unit's source given as flags. */
-export interface SourceFlags {
-  /** `--from s3://bucket/key`. */
-  from: string;
-  workspace?: string;
-  workspaceKeyPrefix?: string;
-  region?: string;
-  roleArn?: string;
-  externalId?: string;
-  account?: string;
-}
-
-/** The move of one unit given as flags. */
+/**
+ * The move of one unit given as flags: `from` is `s3://bucket/key`, `rest` the rest of the source
+ * as a mapping writes it (`workspace`, `region`, `role_arn`, ...).
+ */
 export function moveFromFlags(
   loaded: LoadedConfig,
   unitId: string,
-  flags: SourceFlags,
+  from: string,
+  rest: Omit<WrittenSource, "bucket" | "key"> = {},
 ): MovesResult {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(flags.from);
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(from);
   if (!match)
     return refused(
       "usage",
-      `--from ${flags.from} is not an S3 address`,
+      `--from ${from} is not an S3 address`,
       "write --from s3://<bucket>/<key> (the old backend's bucket and key, without a workspace prefix)",
     );
-  const written: WrittenSource = {
-    bucket: match[1] as string,
-    key: match[2] as string,
-    ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
-    ...(flags.workspaceKeyPrefix !== undefined
-      ? { workspace_key_prefix: flags.workspaceKeyPrefix }
-      : {}),
-    ...(flags.region !== undefined ? { region: flags.region } : {}),
-    ...(flags.roleArn !== undefined ? { role_arn: flags.roleArn } : {}),
-    ...(flags.externalId !== undefined ? { external_id: flags.externalId } : {}),
-    ...(flags.account !== undefined ? { account: flags.account } : {}),
-  };
+  const written: WrittenSource = { ...rest, bucket: match[1] as string, key: match[2] as string };
   const mapping: WrittenMapping = { from: {}, moves: [[unitId, written]], locator: undefined };
   return adoptMoves(loaded.config, loaded.units, mapping);
 }

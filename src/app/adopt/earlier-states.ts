@@ -17,6 +17,7 @@ import type { FileSystem } from "../../ports/file-system.ts";
 import type { GitStatus } from "../../ports/git.ts";
 import type { TerraformRunner } from "../../ports/terraform-runner.ts";
 import type { LoadedConfig } from "../load-config.ts";
+import { unitWorkspaceSpec } from "../run/unit-steps.ts";
 import { clientsFor, stateTarget } from "../state-session.ts";
 
 /** What finding earlier addresses needs. */
@@ -84,14 +85,7 @@ async function recordedBackend(
   unit: Unit,
 ): Promise<string | undefined> {
   try {
-    const location = await deps.runner.locateUnit({
-      unitId: unit.id,
-      stack: unit.stack,
-      account: unit.account,
-      region: unit.region,
-      stackPath: loaded.config.stacks.get(unit.stack)?.path ?? unit.stack,
-      fileStem: unit.fileStem,
-    });
+    const location = await deps.runner.locateUnit(unitWorkspaceSpec(loaded.config, unit));
     const path = join(location.dataDir, "terraform.tfstate");
     return (await deps.fs.exists(path)) ? await deps.fs.readText(path) : undefined;
   } catch {

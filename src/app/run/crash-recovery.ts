@@ -37,7 +37,7 @@ import { JOURNAL_FILE, runDir, runsDir, unitRecordDir } from "./run-records.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
 import { stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
-import { keepErroredState } from "./unit-steps.ts";
+import { keepErroredState, unitWorkspaceSpec } from "./unit-steps.ts";
 
 /** How often a `--wait` checks whether the process still runs. */
 const WAIT_POLL_MS = 1000;
@@ -154,14 +154,7 @@ async function locate(
 ): Promise<UnitLocation | undefined> {
   if (!unit) return undefined;
   try {
-    return await deps.runner.locateUnit({
-      unitId: unit.id,
-      stack: unit.stack,
-      account: unit.account,
-      region: unit.region,
-      stackPath: loaded.config.stacks.get(unit.stack)?.path ?? unit.stack,
-      fileStem: unit.fileStem,
-    });
+    return await deps.runner.locateUnit(unitWorkspaceSpec(loaded.config, unit));
   } catch {
     return undefined;
   }

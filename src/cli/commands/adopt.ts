@@ -11,9 +11,9 @@ import {
   movesFromMappingFile,
   movesFromPrevious,
 } from "../../app/adopt/adopt-plan.ts";
-import type { SourceFlags } from "../../app/adopt/adopt-plan.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import type { LoadedConfig } from "../../app/load-config.ts";
+import type { WrittenSource } from "../../core/adopt/adopt-mapping.ts";
 import type { AdoptMove } from "../../core/adopt/adopt-moves.ts";
 import type { Diagnostic } from "../../core/errors.ts";
 import { exitCodeOf } from "../../core/exit-codes.ts";
@@ -105,18 +105,17 @@ async function movesOf(
     return result.ok ? { moves: result.moves, warnings: [] } : result;
   }
   if (flags.from !== undefined && unit !== undefined) {
-    const source: SourceFlags = {
-      from: flags.from,
+    const rest: Omit<WrittenSource, "bucket" | "key"> = {
       ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
       ...(flags.workspaceKeyPrefix !== undefined
-        ? { workspaceKeyPrefix: flags.workspaceKeyPrefix }
+        ? { workspace_key_prefix: flags.workspaceKeyPrefix }
         : {}),
       ...(flags.fromRegion !== undefined ? { region: flags.fromRegion } : {}),
-      ...(flags.fromRole !== undefined ? { roleArn: flags.fromRole } : {}),
-      ...(flags.fromExternalId !== undefined ? { externalId: flags.fromExternalId } : {}),
+      ...(flags.fromRole !== undefined ? { role_arn: flags.fromRole } : {}),
+      ...(flags.fromExternalId !== undefined ? { external_id: flags.fromExternalId } : {}),
       ...(flags.fromAccount !== undefined ? { account: flags.fromAccount } : {}),
     };
-    const result = moveFromFlags(loaded, unit, source);
+    const result = moveFromFlags(loaded, unit, flags.from, rest);
     return result.ok ? { moves: result.moves, warnings: [] } : result;
   }
   const selected = selectUnits(loaded.config, loaded.units, { targets: flags.target ?? [] });

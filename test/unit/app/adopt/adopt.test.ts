@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { adopt } from "../../../../src/app/adopt/adopt.ts";
 import type { AdoptOptions } from "../../../../src/app/adopt/adopt.ts";
 import { moveFromFlags } from "../../../../src/app/adopt/adopt-plan.ts";
-import type { SourceFlags } from "../../../../src/app/adopt/adopt-plan.ts";
+import type { WrittenSource } from "../../../../src/core/adopt/adopt-mapping.ts";
 import { checkEarlierStates } from "../../../../src/app/run/earlier-state-check.ts";
 import { runCommand } from "../../../../src/app/run/run-command.ts";
 import { hardened } from "../../../helpers/fake-aws-sessions.ts";
@@ -60,13 +60,10 @@ async function prepared(): Promise<Harness> {
 function run(
   h: Harness,
   unitId: string,
-  flags: Partial<SourceFlags>,
+  rest: Omit<WrittenSource, "bucket" | "key">,
   extra: Partial<AdoptOptions> = {},
 ) {
-  const moves = moveFromFlags(h.loaded, unitId, {
-    from: `s3://${LEGACY}/network.tfstate`,
-    ...flags,
-  });
+  const moves = moveFromFlags(h.loaded, unitId, `s3://${LEGACY}/network.tfstate`, rest);
   assert.ok(moves.ok, JSON.stringify(moves));
   return adopt(h.deps, h.loaded, {
     moves: moves.moves,

@@ -129,7 +129,20 @@ export type {
   UnitReport,
   UnitStatus,
 } from "./core/report/run-report.ts";
+export type { RecordedCommand } from "./core/report/run-report.ts";
 export { formatRunSummary } from "./formatters/run-summary.ts";
+
+// Adopting existing states (docs/commands/adopt.md).
+export { adopt } from "./app/adopt/adopt.ts";
+export type { AdoptDeps, AdoptOptions, AdoptResult } from "./app/adopt/adopt.ts";
+export { moveFromFlags, movesFromMappingFile, movesFromPrevious } from "./app/adopt/adopt-plan.ts";
+export type { WrittenMapping, WrittenSource } from "./core/adopt/adopt-mapping.ts";
+export { parseAdoptMapping } from "./core/adopt/adopt-mapping.ts";
+export { adoptMoves } from "./core/adopt/adopt-moves.ts";
+export type { AdoptMove, MovesResult } from "./core/adopt/adopt-moves.ts";
+export type { AdoptOutcome, AdoptReport, AdoptUnitReport } from "./core/adopt/adopt-report.ts";
+export type { StateAccess, StateSource } from "./core/adopt/state-source.ts";
+export { formatAdopt, formatAdoptJson } from "./formatters/adopt.ts";
 export { formatRunMarkdown } from "./formatters/run-markdown.ts";
 export type { RunMarkdownOptions } from "./formatters/run-markdown.ts";
 export { formatRunJson } from "./formatters/run-json.ts";

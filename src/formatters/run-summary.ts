@@ -4,7 +4,7 @@
  * waves, and one line of totals. Also the wording the Markdown report shares.
  */
 import type {
-  RunCommand,
+  RecordedCommand,
   RunReport,
   UnitCounts,
   UnitReport,
@@ -25,7 +25,7 @@ export function formatDuration(ms: number): string {
 
 /** What a unit's status means for the command, e.g. `changes`, `applied`, `no drift`, `blocked`. */
 export function statusLabel(
-  command: RunCommand,
+  command: RecordedCommand,
   unit: Pick<UnitReport, "status" | "has_changes">,
 ): string {
   const labels: Record<Exclude<UnitStatus, "succeeded">, string> = {
@@ -48,6 +48,8 @@ export function statusLabel(
       return unit.has_changes ? "drifted" : "no drift";
     case "output":
       return "ok";
+    case "adopt":
+      return unit.has_changes ? "adopted" : "already adopted";
   }
 }
 
@@ -55,8 +57,8 @@ export function statusLabel(
  * The non-zero counts in words, future tense for plan-like commands (`1 to add, 2 to replace`)
  * and past tense for apply and destroy (`1 added, 2 destroyed`); `no changes` when all are zero.
  */
-export function countsPhrase(counts: UnitCounts, command: RunCommand): string {
-  const past = command === "apply" || command === "destroy";
+export function countsPhrase(counts: UnitCounts, command: RecordedCommand): string {
+  const past = command === "apply" || command === "destroy" || command === "adopt";
   const parts: string[] = [];
   const add = (n: number, future: string, done: string): void => {
     if (n > 0) parts.push(`${n} ${past ? done : future}`);

@@ -34,6 +34,7 @@ import type {
   TerraformProcess,
   TerraformRunner,
   UnitWorkspace,
+  UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
 import { loadBinding, writeJson } from "./run-records.ts";
 import type { RunSecrets } from "./run-secrets.ts";
@@ -212,18 +213,26 @@ async function runRetrying(
   }
 }
 
-/** The unit's workspace (mirrored working directory and data dir). */
-export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
-  const stack = ctx.config.stacks.get(unit.stack);
-  return ctx.runner.prepareUnit({
+/** What the runner needs to prepare or find a unit's directories. */
+export function unitWorkspaceSpec(
+  config: Config,
+  unit: Unit,
+  sourceRoot?: string,
+): UnitWorkspaceSpec {
+  return {
     unitId: unit.id,
     stack: unit.stack,
     account: unit.account,
     region: unit.region,
-    stackPath: stack?.path ?? unit.stack,
+    stackPath: config.stacks.get(unit.stack)?.path ?? unit.stack,
     fileStem: unit.fileStem,
-    ...(ctx.sourceRoot !== undefined ? { sourceRoot: ctx.sourceRoot } : {}),
-  });
+    ...(sourceRoot !== undefined ? { sourceRoot } : {}),
+  };
+}
+
+/** The unit's workspace (mirrored working directory and data dir). */
+export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
+  return ctx.runner.prepareUnit(unitWorkspaceSpec(ctx.config, unit, ctx.sourceRoot));
 }
 
 /** `terraform init` of the unit against its own backend file. */

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
+import { registerAdopt } from "./adopt.ts";
 import { registerBootstrap } from "./bootstrap.ts";
 import { registerCi } from "./ci.ts";
 import { registerDiscover } from "./discover.ts";
@@ -33,6 +34,7 @@ export const all: RegisterCommand[] = [
   registerDiscover,
   registerBootstrap,
   registerRunCommands,
+  registerAdopt,
   registerLint,
   registerCi,
   registerRuns,

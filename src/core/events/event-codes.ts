@@ -27,6 +27,7 @@ export const EVENT_CODES = {
   "run.provisional-summary": "what was running when the stop was requested",
   "run.record-write-failed": "a file of the run record could not be written; the run goes on",
   "run.lock-released": "a killed (or gone) terraform's state lock was found released",
+  "adopt.unit": "crossform adopt finished one unit: its outcome",
   "run.waiting-for-crashed-run":
     "--wait: a terraform of a crashed run still runs on a selected unit; the run waits for it",
   "run.environment-ignored":

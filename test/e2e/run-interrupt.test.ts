@@ -344,7 +344,12 @@ describe("interrupts", { concurrency: 1 }, () => {
     });
     const first = s.start(APPLY_STAGING);
     await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
+    // The first apply is held still (SIGSTOP) while the second run plans, so it holds its lock
+    // however long the second run takes to reach its plan; it goes on (SIGCONT) afterwards.
+    const firstGroup = await journaledTerraformPid(s.dir, "apply");
+    process.kill(-firstGroup, "SIGSTOP");
     const second = await s.run(["plan", "--target", "dev,staging", "--format", "json"]);
+    process.kill(-firstGroup, "SIGCONT");
     assert.equal(second.code, 1, show(second));
     const report = reportOf(second);
     const staging = report.units.find((u) => u.id === UNITS[1]);

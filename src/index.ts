@@ -99,6 +99,7 @@ export { SdkAwsSessions } from "./adapters/aws/sdk-aws-sessions.ts";
 export { runCommand } from "./app/run/run-command.ts";
 export { approvalAccountsOf, approvalProblem } from "./core/run/approvals.ts";
 export type { ApprovalFlags } from "./core/run/approvals.ts";
+export type { ApprovedPlan, ExcessReason, ReplanExcess } from "./core/run/replan-scope.ts";
 export { EXIT_CODES, exitCodeOf } from "./core/exit-codes.ts";
 export type { ExitName } from "./core/exit-codes.ts";
 export { EVENT_CODES } from "./core/events/event-codes.ts";

@@ -22,6 +22,7 @@ import {
   showPlanJsonArgs,
 } from "../../core/run/terraform-args.ts";
 import { heldLockMessage, parseHeldLock } from "../../core/run/lock-info.ts";
+import { plannedAddresses } from "../../core/run/replan-scope.ts";
 import { RETRY_DELAYS_MS, transientReason } from "../../core/run/transient.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
@@ -88,6 +89,8 @@ export interface PlannedUnit {
   workspace: UnitWorkspace;
   planFile: string;
   summary: PlanSummary;
+  /** Every resource address the plan holds, unchanged ones included (what an approval covers). */
+  addresses?: readonly string[];
   hasChanges: boolean;
   binding: PlanBinding;
 }
@@ -316,7 +319,8 @@ export async function planUnit(
     has_changes: hasChanges,
   };
   await writeJson(ctx.writer, join(dir, "binding.json"), binding);
-  return { workspace, planFile, summary, hasChanges, binding };
+  const addresses = plannedAddresses(shown.stdout);
+  return { workspace, planFile, summary, addresses, hasChanges, binding };
 }
 
 /** Applies a saved plan; never retried. Terraform's "Saved plan is stale" becomes `stale: re-plan`. */

@@ -20,7 +20,10 @@ import {
   RECORD_REPORT_FILES,
   runReportFormatOfFile,
 } from "../../formatters/run-report-formats.ts";
+import { formatReplanExcess } from "../../formatters/replan-excess.ts";
 import { formatRunSummary } from "../../formatters/run-summary.ts";
+import { heldView } from "../held-view.ts";
+import type { HeldView } from "../held-view.ts";
 import type { Adapters } from "../context.ts";
 import type { Prompter } from "../../ports/prompter.ts";
 import {
@@ -93,12 +96,17 @@ function interactive(io: CliIo): boolean {
   );
 }
 
-/** Interactive confirmation: the summary, then `yes`, or the approval accounts' names typed. */
-function confirmer(io: CliIo, prompter: TerminalPrompter) {
-  return async (request: ConfirmRequest): Promise<boolean> => {
-    io.stderr.write(
-      `\n${request.reason ? `${request.reason}\n` : ""}${formatRunSummary(request.plan)}\n`,
-    );
+/**
+ * Interactive confirmation: the summary (or, asked again for a re-planned unit, exactly what its
+ * new plan does beyond the approved one), then `yes`, or the approval accounts' names typed. The
+ * progress view holds its events while the question is open; questions come one at a time.
+ */
+function confirmer(io: CliIo, prompter: TerminalPrompter, view: HeldView) {
+  const ask = async (request: ConfirmRequest): Promise<boolean> => {
+    const shown = request.excess
+      ? `${request.reason ?? ""}:\n${formatReplanExcess(request.excess)}`
+      : `${request.reason ? `${request.reason}\n` : ""}${formatRunSummary(request.plan)}`;
+    io.stderr.write(`\n${shown}\n`);
     if (request.approvalAccounts.length > 0) {
       const wanted = [...request.approvalAccounts].sort();
       const answer = await prompter.ask(
@@ -114,6 +122,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter) {
     const answer = await prompter.ask(`${request.command} these changes? type yes to confirm: `);
     return answer?.trim() === "yes";
   };
+  return (request: ConfirmRequest): Promise<boolean> => view.holding(() => ask(request));
 }
 
 async function execute(
@@ -191,10 +200,12 @@ async function execute(
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
 
-  const view = createProgressView({
-    stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
-    verb: `${command === "output" ? "reading" : "running"}`,
-  });
+  const view = heldView(
+    createProgressView({
+      stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
+      verb: `${command === "output" ? "reading" : "running"}`,
+    }),
+  );
   const aws = adapters.aws(config.base);
   // One shared provider plugin cache (created by the run after its preflight); units of one
   // provider set init one at a time until it is warm.
@@ -251,7 +262,7 @@ async function execute(
         journals: new NodeJournalFiles(),
         processes: new NodeProcessTable(),
         events: view,
-        ...(prompter ? { confirm: confirmer(io, prompter) } : {}),
+        ...(prompter ? { confirm: confirmer(io, prompter, view) } : {}),
       },
       loaded,
       options,

@@ -23,6 +23,7 @@ import {
 } from "../../core/run/terraform-args.ts";
 import { heldLockMessage, parseHeldLock } from "../../core/run/lock-info.ts";
 import { plannedAddresses } from "../../core/run/replan-scope.ts";
+import { terraformFailureMessage } from "../../core/run/terraform-failure.ts";
 import { RETRY_DELAYS_MS, transientReason } from "../../core/run/transient.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
@@ -97,14 +98,6 @@ export interface PlannedUnit {
 
 const REMOTE_STATE_MISSING = /Unable to find remote state/;
 const STALE_PLAN = /Saved plan is stale/;
-
-function lastLines(text: string, count = 12): string {
-  const lines = text
-    .trim()
-    .split("\n")
-    .filter((l) => l.trim() !== "");
-  return lines.slice(-count).join("\n");
-}
 
 /** Runs one terraform command; an abort interrupts the child once (its process group). */
 async function run(
@@ -226,7 +219,7 @@ export async function init(
   );
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during init" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform init failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform init", result.stderr) };
   return undefined;
 }
 
@@ -290,7 +283,7 @@ export async function planUnit(
     return (
       lockFailure(ctx, "plan", result.stderr) ?? {
         kind: "failed",
-        message: `terraform plan failed:\n${lastLines(result.stderr)}`,
+        message: terraformFailureMessage("terraform plan", result.stderr),
       }
     );
   }
@@ -298,7 +291,10 @@ export async function planUnit(
   const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
   if (shown.interrupted) return { kind: "interrupted", reason: "interrupted during show" };
   if (shown.exitCode !== 0)
-    return { kind: "failed", message: `terraform show -json failed:\n${lastLines(shown.stderr)}` };
+    return {
+      kind: "failed",
+      message: terraformFailureMessage("terraform show -json", shown.stderr),
+    };
   const summary = summarizePlan(shown.stdout);
   await writeJson(ctx.writer, join(dir, "summary.json"), summary);
   // Terraform's plan text can show a sensitive value through an attribute it does not mark
@@ -346,7 +342,7 @@ export async function applyPlan(
   if (locked && kept === undefined) return locked;
   return {
     kind: "failed",
-    message: `terraform apply failed${kept ?? ""}:\n${lastLines(result.stderr)}`,
+    message: terraformFailureMessage("terraform apply", result.stderr, kept),
   };
 }
 
@@ -397,7 +393,7 @@ export async function outputUnit(
   const result = await run(ctx, workspace, outputJsonArgs(), logFile, "capture");
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during output" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform output failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform output", result.stderr) };
   return summarizeOutputs(result.stdout);
 }
 

@@ -231,7 +231,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       });
       assert.match(
         unit(result, NETWORK_DEV).error?.message ?? "",
-        /terraform plan failed:\nError: boom in network/,
+        /^terraform plan failed: boom in network\nError: boom in network/,
       );
       assert.deepEqual(h.runner.argv(APP_PROD), [
         `${APP_PROD} init`,
@@ -376,7 +376,7 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       });
       assert.match(
         unit(result, NETWORK_DEV).error?.message ?? "",
-        /terraform apply failed:\nError: apply broke/,
+        /^terraform apply failed: apply broke\nError: apply broke/,
       );
       // prod was planned (plans continue) but nothing ran there after the plan.
       assert.deepEqual(h.runner.argv(NETWORK_PROD), [

@@ -6,9 +6,9 @@ import { ciPipeline } from "../../app/ci.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { MATRIX_LIMIT } from "../../core/ci/pipeline-model.ts";
 import type { CiPlatform } from "../../core/ci/pipeline-model.ts";
-import { formatCi } from "../../formatters/ci.ts";
+import { formatCi, formatCiJson } from "../../formatters/ci.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { configLocation, usageError, withCommonOptions } from "../context.ts";
+import { configLocation, formatOf, usageError, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { packageVersion } from "../run-cli.ts";
@@ -59,6 +59,7 @@ export const registerCi: RegisterCommand = (program, io, setExit) => {
         "--terraform-version <x.y.z>",
         "GitLab: the version a job installs when its image has none (default: the lowest terraform.version admits)",
       ),
+    ["pretty", "json"],
   ).action(async (platform: CiPlatform, options: CiFlags) => {
     if (options.terraformVersion !== undefined) {
       if (platform !== "gitlab")
@@ -98,8 +99,15 @@ export const registerCi: RegisterCommand = (program, io, setExit) => {
           : {}),
       },
     );
+    const failed = report.diagnostics.some((d) => d.severity === "error");
+    if (formatOf(options) === "json") {
+      io.stdout.write(formatCiJson(report, check));
+      if (failed) io.stderr.write("nothing was written\n");
+      setExit(failed ? ExitCode.BadInput : check && report.stale ? ExitCode.Problems : ExitCode.Ok);
+      return;
+    }
     io.stderr.write(formatDiagnostics(report.diagnostics));
-    if (report.diagnostics.some((d) => d.severity === "error")) {
+    if (failed) {
       io.stderr.write("nothing was written\n");
       setExit(ExitCode.BadInput);
       return;

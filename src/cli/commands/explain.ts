@@ -2,7 +2,7 @@ import { loadConfig } from "../../app/load-config.ts";
 import { explainUnit } from "../../core/generate/explain.ts";
 import { didYouMean } from "../../core/config/did-you-mean.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { formatExplanation } from "../../formatters/explain.ts";
+import { formatExplanation, formatExplanationJson } from "../../formatters/explain.ts";
 import {
   buildAdapters,
   configLocation,
@@ -52,7 +52,7 @@ export const registerExplain: RegisterCommand = (program, io, setExit) => {
     const explanation = explainUnit(loaded.config, matches[0]!);
     io.stdout.write(
       formatOf(options) === "json"
-        ? `${JSON.stringify(explanation, null, 2)}\n`
+        ? formatExplanationJson(explanation)
         : formatExplanation(explanation),
     );
     setExit(ExitCode.Ok);

@@ -1,8 +1,8 @@
 import { generate } from "../../app/generate.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { formatGenerate } from "../../formatters/generate.ts";
-import { buildAdapters, configLocation, withCommonOptions } from "../context.ts";
+import { formatGenerate, formatGenerateJson } from "../../formatters/generate.ts";
+import { buildAdapters, configLocation, formatOf, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
@@ -16,6 +16,7 @@ export const registerGenerate: RegisterCommand = (program, io, setExit) => {
         "write each stack's providers, variables, backends and tfvars (plain Terraform, committed)",
       )
       .option("--check", "change nothing; exit 1 when any generated file is stale (for CI)"),
+    ["pretty", "json"],
   ).action(async (options: CommonOptions & { check?: boolean }) => {
     const adapters = await buildAdapters();
     const loaded = await loadConfig(adapters.fs, configLocation(options, io));
@@ -27,7 +28,14 @@ export const registerGenerate: RegisterCommand = (program, io, setExit) => {
     }
     const check = options.check === true;
     const report = await generate(loaded, adapters, { check });
-    if (report.diagnostics.some((d) => d.severity === "error")) {
+    const failed = report.diagnostics.some((d) => d.severity === "error");
+    if (formatOf(options) === "json") {
+      io.stdout.write(formatGenerateJson(report, check));
+      if (failed) io.stderr.write("nothing was written\n");
+      setExit(failed ? ExitCode.BadInput : check && report.stale ? ExitCode.Problems : ExitCode.Ok);
+      return;
+    }
+    if (failed) {
       io.stderr.write(formatDiagnostics(report.diagnostics));
       io.stderr.write("nothing was written\n");
       setExit(ExitCode.BadInput);

@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { GitCliStatus } from "../../adapters/git/git-cli-status.ts";
 import { SpawnTerraformRunner } from "../../adapters/terraform/spawn-terraform-runner.ts";
 import { NodeJournalFiles } from "../../adapters/fs/append-journal.ts";
+import { AtomicFileWriter } from "../../adapters/fs/atomic-write.ts";
+import { pruneRuns } from "../../app/run/prune-runs.ts";
 import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
 import { SystemClock } from "../../adapters/system/system-clock.ts";
 import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
@@ -301,6 +303,7 @@ async function execute(
       io.stderr.write(
         `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}${incomplete.length > 0 ? " (incomplete: see the warnings above)" : ""}\n`,
       );
+      await pruneRecords(adapters, loaded.dir, config.run.keep, io);
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
     if (locks.length > 0) {
@@ -352,6 +355,36 @@ async function writeReportFiles(
   return problems;
 }
 
+/**
+ * `run.keep`: the run records beyond the newest `keep` are removed after each run (never one that
+ * holds an errored.tfstate, a crashed run's journal or a running run). A failure is a warning: the
+ * run is over and recorded.
+ */
+async function pruneRecords(
+  adapters: Adapters,
+  configDir: string,
+  keep: number | undefined,
+  io: CliIo,
+): Promise<void> {
+  if (keep === undefined) return;
+  try {
+    const pruned = await pruneRuns(
+      { fs: adapters.fs, remover: new AtomicFileWriter(), processes: new NodeProcessTable() },
+      configDir,
+      { keep, now: Date.now() },
+    );
+    const n = pruned.removed.length;
+    if (n > 0)
+      io.stderr.write(
+        `removed ${n} old run record${n === 1 ? "" : "s"} (run.keep: ${keep}): ${pruned.removed.join(", ")}\n`,
+      );
+  } catch (error) {
+    io.stderr.write(
+      `warning: old run records were not pruned: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+}
+
 /** Offers to add `.crossform/` to the .gitignore next to crossform.yaml (kept byte for byte otherwise). */
 export async function offerGitignore(
   adapters: Pick<Adapters, "fs" | "writer">,
@@ -388,13 +421,19 @@ function addRunCommand(
   const cmd = program
     .command(command)
     .description(DESCRIPTIONS[command])
-    .argument("[stacks...]", "stacks to run (intersected with --target)")
+    .argument(
+      "[stacks...]",
+      "stack names (not accounts: select those with -t, e.g. -t dev, -t tier:prod); intersected with --target",
+    )
     .option(
       "-t, --target <selector>",
       "select units: dev, tier:prod, tag:team=pay, stack:app (repeatable)",
       collect,
     )
-    .option("--all", "every unit (apply and destroy need a selection or --all)")
+    .option(
+      "--all",
+      "every unit (apply and destroy need a selection or --all; a selection given with it narrows it)",
+    )
     .option(
       "--changed-since <ref>",
       "only units whose stack, local modules, generated files or tfvars changed since the git ref",

@@ -69,6 +69,7 @@ export function normalizeConfig(
         written.run?.grace_period === undefined
           ? undefined
           : durationSeconds(written.run.grace_period),
+      keep: written.run?.keep === "all" ? undefined : (written.run?.keep ?? DEFAULTS.runKeep),
     },
     terraform: { binary, version },
     lint: {

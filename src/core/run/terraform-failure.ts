@@ -32,7 +32,11 @@ export function firstTerraformError(output: string): string | undefined {
  */
 export function terraformFailureMessage(what: string, stderr: string, detail = ""): string {
   const cause =
-    firstTerraformError(stderr) ?? stderr.split("\n").find((l) => l.trim() !== "")?.trim();
+    firstTerraformError(stderr) ??
+    stderr
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim();
   const tail = lastLines(stderr);
   return `${what} failed${cause ? `: ${cause}` : " with no output"}${detail}${tail ? `\n${tail}` : ""}`;
 }

@@ -96,6 +96,29 @@ export function unknownSelectorName(
   return undefined;
 }
 
+/**
+ * Why a positional argument is not a stack: an account, a selector or a unit id given where the
+ * run commands take stack names gets the `--target` that selects it; anything else the closest
+ * stack name.
+ */
+function notAStack(config: Config, set: UnitSet, name: string): { message: string; hint: string } {
+  const stackNames = [...config.stacks.keys()];
+  const target = (what: string) => ({
+    message: `no stack named "${name}": "${name}" is ${what}, and positional arguments are stack names`,
+    hint: `select it with -t ${name} (--target ${name})`,
+  });
+  if (config.accounts.has(name)) return target("an account");
+  if (set.byId.has(name)) return target("a unit id");
+  const parsed = parseSelector(name);
+  if (name.includes(":") && parsed.ok && unknownSelectorName(config, parsed.selector) === undefined)
+    return target("a selector");
+  const suggestion = didYouMean(name, stackNames);
+  return {
+    message: `no stack named "${name}"`,
+    hint: suggestion ? `did you mean "${suggestion}"?` : `stacks: ${stackNames.join(", ")}`,
+  };
+}
+
 /** Selects units; an empty request selects every unit. */
 export function selectUnits(
   config: Config,
@@ -103,16 +126,8 @@ export function selectUnits(
   request: SelectionRequest,
 ): SelectionResult {
   let units = set.units;
-  const stackNames = [...config.stacks.keys()];
   for (const stack of request.stacks ?? []) {
-    if (!config.stacks.has(stack)) {
-      const suggestion = didYouMean(stack, stackNames);
-      return {
-        ok: false,
-        message: `no stack named "${stack}"`,
-        hint: suggestion ? `did you mean "${suggestion}"?` : `stacks: ${stackNames.join(", ")}`,
-      };
-    }
+    if (!config.stacks.has(stack)) return { ok: false, ...notAStack(config, set, stack) };
   }
   if (request.stacks && request.stacks.length > 0) {
     const wanted = new Set(request.stacks);

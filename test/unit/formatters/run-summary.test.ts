@@ -111,13 +111,13 @@ test("a failed unit's reason line carries Terraform's first error, in new record
         "terraform apply failed: local-exec provisioner error\nError: local-exec provisioner error",
       ),
     ),
-    /^  terraform apply failed: local-exec provisioner error$/m,
+    /^ {2}terraform apply failed: local-exec provisioner error$/m,
   );
   // An older record: `terraform apply failed:` alone on the first line.
   assert.match(
     formatRunSummary(
       withMessage("terraform apply failed:\n╷\n│ Error: local-exec provisioner error\n│ \n╵"),
     ),
-    /^  terraform apply failed: local-exec provisioner error$/m,
+    /^ {2}terraform apply failed: local-exec provisioner error$/m,
   );
 });

@@ -16,7 +16,7 @@ import type { CliIo } from "../run-cli.ts";
 import type { Command } from "commander";
 import { NodeFileSystem } from "../../adapters/fs/node-file-system.ts";
 import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { mergeReportFiles } from "../../app/report/merge-report-files.ts";
 import type { RunReport } from "../../core/report/run-report.ts";
 import { configLocation, formatOf, usageError, withCommonOptions } from "../context.ts";
@@ -156,10 +156,17 @@ export const registerReport: RegisterCommand = (program, io, setExit) => {
     }
     let report: RunReport;
     if (merge.length > 0) {
+      const empty: string[] = [];
       report = await mergeReportFiles(
         fs,
         merge.map((file) => resolve(io.cwd, file)),
+        { onMissing: (path) => empty.push(path) },
       );
+      for (const path of empty) {
+        io.stderr.write(
+          `warning: no report file ${relative(io.cwd, path) || path}: taken as a shard that ran nothing (a shard holding none of the selected units writes no report); merged the ${merge.length - empty.length} other${merge.length - empty.length === 1 ? "" : "s"}\n`,
+        );
+      }
     } else if (runId !== undefined) {
       const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
       report = await loadRun(fs, new NodeProcessTable(), dir, runId);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CrossformError } from "../core/errors.ts";
+import { COMPLETE_COMMAND, completeCommandLine } from "./complete-command-line.ts";
 import { ExitCode } from "./exit-codes.ts";
 
 /** Where the CLI writes and what it reads from its process; tests pass their own. */
@@ -52,6 +53,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
   }
 
+  if (argv[0] === COMPLETE_COMMAND) {
+    try {
+      await completeCommandLine(program, argv.slice(1), io);
+    } catch {
+      // A shell is waiting: no candidates, no error.
+    }
+    return ExitCode.Ok;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
 import { registerBootstrap } from "./bootstrap.ts";
 import { registerCi } from "./ci.ts";
+import { registerCompletion } from "./completion.ts";
 import { registerDiscover } from "./discover.ts";
 import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
@@ -37,4 +38,5 @@ export const all: RegisterCommand[] = [
   registerCi,
   registerRuns,
   registerReport,
+  registerCompletion,
 ];

@@ -117,6 +117,11 @@ export type {
 } from "./app/run/run-types.ts";
 export { listRunReports, loadRunReport } from "./app/run/run-records.ts";
 export { listRuns, loadRun } from "./app/run/run-history.ts";
+export { pruneRuns } from "./app/run/prune-runs.ts";
+export type { PruneReport, PruneRunsDeps } from "./app/run/prune-runs.ts";
+export type { PrunePolicy, ProtectedReason } from "./core/run/prune-policy.ts";
+export type { DirectoryRemover } from "./ports/file-writer.ts";
+export type { MergeReportFilesOptions } from "./app/report/merge-report-files.ts";
 export { mergeRunReports } from "./core/report/merge-reports.ts";
 export type { MergeInput } from "./core/report/merge-reports.ts";
 export { mergeReportFiles, readRunReportFile } from "./app/report/merge-report-files.ts";

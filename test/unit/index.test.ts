@@ -75,6 +75,7 @@ test("the public entry exports exactly the documented runtime names", () => {
     "parseShard",
     "profileSpecs",
     "profiles",
+    "pruneRuns",
     "readConfigText",
     "readRunReportFile",
     "renderCiFile",

@@ -8,7 +8,13 @@ import { MATRIX_LIMIT } from "../../core/ci/pipeline-model.ts";
 import type { CiPlatform } from "../../core/ci/pipeline-model.ts";
 import { formatCi, formatCiJson } from "../../formatters/ci.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { configLocation, formatOf, usageError, withCommonOptions } from "../context.ts";
+import {
+  configLocation,
+  formatOf,
+  reportGeneratedFiles,
+  usageError,
+  withCommonOptions,
+} from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { packageVersion } from "../run-cli.ts";
@@ -99,20 +105,12 @@ export const registerCi: RegisterCommand = (program, io, setExit) => {
           : {}),
       },
     );
-    const failed = report.diagnostics.some((d) => d.severity === "error");
-    if (formatOf(options) === "json") {
-      io.stdout.write(formatCiJson(report, check));
-      if (failed) io.stderr.write("nothing was written\n");
-      setExit(failed ? ExitCode.BadInput : check && report.stale ? ExitCode.Problems : ExitCode.Ok);
-      return;
-    }
-    io.stderr.write(formatDiagnostics(report.diagnostics));
-    if (failed) {
-      io.stderr.write("nothing was written\n");
-      setExit(ExitCode.BadInput);
-      return;
-    }
-    (check && report.stale ? io.stderr : io.stdout).write(formatCi(report, check));
-    setExit(check && report.stale ? ExitCode.Problems : ExitCode.Ok);
+    setExit(
+      reportGeneratedFiles(
+        io,
+        { ...report, check, json: formatOf(options) === "json" },
+        { json: () => formatCiJson(report, check), text: () => formatCi(report, check) },
+      ),
+    );
   });
 };

@@ -2,7 +2,13 @@ import { generate } from "../../app/generate.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import { formatGenerate, formatGenerateJson } from "../../formatters/generate.ts";
-import { buildAdapters, configLocation, formatOf, withCommonOptions } from "../context.ts";
+import {
+  buildAdapters,
+  configLocation,
+  formatOf,
+  reportGeneratedFiles,
+  withCommonOptions,
+} from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
@@ -28,21 +34,15 @@ export const registerGenerate: RegisterCommand = (program, io, setExit) => {
     }
     const check = options.check === true;
     const report = await generate(loaded, adapters, { check });
-    const failed = report.diagnostics.some((d) => d.severity === "error");
-    if (formatOf(options) === "json") {
-      io.stdout.write(formatGenerateJson(report, check));
-      if (failed) io.stderr.write("nothing was written\n");
-      setExit(failed ? ExitCode.BadInput : check && report.stale ? ExitCode.Problems : ExitCode.Ok);
-      return;
-    }
-    if (failed) {
-      io.stderr.write(formatDiagnostics(report.diagnostics));
-      io.stderr.write("nothing was written\n");
-      setExit(ExitCode.BadInput);
-      return;
-    }
-    io.stderr.write(formatDiagnostics(report.diagnostics));
-    (check && report.stale ? io.stderr : io.stdout).write(formatGenerate(report, check));
-    setExit(check && report.stale ? ExitCode.Problems : ExitCode.Ok);
+    setExit(
+      reportGeneratedFiles(
+        io,
+        { ...report, check, json: formatOf(options) === "json" },
+        {
+          json: () => formatGenerateJson(report, check),
+          text: () => formatGenerate(report, check),
+        },
+      ),
+    );
   });
 };

@@ -71,8 +71,7 @@ type ValueKind =
   | "waves"
   | "runs"
   | "files"
-  | "directories"
-  | "commands";
+  | "directories";
 
 /** The values of flags that take names from the configuration or the file system. */
 const FLAG_VALUES: Record<string, ValueKind> = {
@@ -101,7 +100,6 @@ const POSITIONAL: Record<string, ValueKind> = {
   runs: "runs",
   report: "runs",
   lint: "files",
-  help: "commands",
 };
 
 /** Kinds whose values are comma lists. */
@@ -118,7 +116,7 @@ function selectors(catalog: CompletionCatalog): string[] {
   ];
 }
 
-function valuesOf(kind: ValueKind, catalog: CompletionCatalog, commands: CommandSpec[]): string[] {
+function valuesOf(kind: ValueKind, catalog: CompletionCatalog): string[] {
   switch (kind) {
     case "stacks":
       return catalog.stacks;
@@ -134,8 +132,6 @@ function valuesOf(kind: ValueKind, catalog: CompletionCatalog, commands: Command
       return catalog.waves;
     case "runs":
       return catalog.runs;
-    case "commands":
-      return commands.map((c) => c.name);
     case "files":
     case "directories":
       return [];
@@ -153,17 +149,12 @@ function matching(values: readonly string[], current: string, list: boolean): st
     .map((v) => `${head}${v}`);
 }
 
-function valueCompletion(
-  kind: ValueKind,
-  current: string,
-  catalog: CompletionCatalog,
-  commands: CommandSpec[],
-): Completion {
+function valueCompletion(kind: ValueKind, current: string, catalog: CompletionCatalog): Completion {
   if (kind === "files") return { kind: "files" };
   if (kind === "directories") return { kind: "directories" };
   return {
     kind: "words",
-    words: matching(valuesOf(kind, catalog, commands), current, LISTS.has(kind)),
+    words: matching(valuesOf(kind, catalog), current, LISTS.has(kind)),
   };
 }
 
@@ -180,15 +171,10 @@ function flagKind(flag: FlagSpec): ValueKind | undefined {
   return undefined;
 }
 
-function flagValue(
-  flag: FlagSpec,
-  current: string,
-  catalog: CompletionCatalog,
-  commands: CommandSpec[],
-): Completion {
+function flagValue(flag: FlagSpec, current: string, catalog: CompletionCatalog): Completion {
   if (flag.choices) return { kind: "words", words: matching(flag.choices, current, false) };
   const kind = flagKind(flag);
-  return kind ? valueCompletion(kind, current, catalog, commands) : { kind: "words", words: [] };
+  return kind ? valueCompletion(kind, current, catalog) : { kind: "words", words: [] };
 }
 
 /**
@@ -224,7 +210,7 @@ export function completeWords(
   if (current.startsWith("--") && eq > 0) {
     const flag = flagOf(command, current.slice(0, eq));
     if (flag?.takesValue) {
-      const value = flagValue(flag, current.slice(eq + 1), catalog, commands);
+      const value = flagValue(flag, current.slice(eq + 1), catalog);
       return value.kind === "words"
         ? { kind: "words", words: value.words.map((w) => `${current.slice(0, eq + 1)}${w}`) }
         : value;
@@ -232,7 +218,7 @@ export function completeWords(
   }
   const previous = rest.at(-1);
   const pending = previous === undefined ? undefined : flagOf(command, previous);
-  if (pending?.takesValue) return flagValue(pending, current, catalog, commands);
+  if (pending?.takesValue) return flagValue(pending, current, catalog);
   if (current.startsWith("-")) {
     const flags = command.flags.flatMap((f) => f.names);
     return { kind: "words", words: matching(flags, current, false) };
@@ -246,7 +232,7 @@ export function completeWords(
   }
   const kind = POSITIONAL[command.name];
   if (!kind) return { kind: "words", words: matching(positional, current, false) };
-  const values = valueCompletion(kind, current, catalog, commands);
+  const values = valueCompletion(kind, current, catalog);
   return values.kind === "words"
     ? { kind: "words", words: [...matching(positional, current, false), ...values.words] }
     : values;

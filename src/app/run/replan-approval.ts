@@ -45,7 +45,7 @@ export async function approveReplan(
       type: "message",
       code: "run.replan-within-approval",
       level: "info",
-      text: `${cause}; its new plan stays within the approved one (the same resources, no new destroy or replace): no new approval needed`,
+      text: `${cause}; ${before ? "its new plan stays within the approved one (the same resources, no new destroy or replace)" : "its plan only creates resources, as deploying it was approved"}: no new approval needed`,
     });
     return { approved: true };
   }

@@ -62,7 +62,7 @@ export { generateFiles } from "./core/generate/generate-files.ts";
 export type { GeneratedFile, StackCodeFacts } from "./core/generate/generate-files.ts";
 export { explainUnit } from "./core/generate/explain.ts";
 export type { UnitExplanation } from "./core/generate/explain.ts";
-export type { DirectoryEntry, FileSystem } from "./ports/file-system.ts";
+export type { DirectoryEntry, FileSystem, PathInfo } from "./ports/file-system.ts";
 export type { FileWriter, WriteAtomicOptions, WriteAtomicResult } from "./ports/file-writer.ts";
 export type { HclParser } from "./ports/hcl-parser.ts";
 export { NodeFileSystem } from "./adapters/fs/node-file-system.ts";

@@ -118,6 +118,15 @@ export async function buildModuleGraph(
   return graph;
 }
 
+/** Reads one module directory (no module calls followed); problems go to `diagnostics`. */
+export function readModuleDirectory(
+  dir: string,
+  options: ModuleGraphOptions,
+  diagnostics: Diagnostic[] = [],
+): Promise<ModuleNode> {
+  return readModule(resolve(dir), options, diagnostics, options.displayBase ?? resolve(dir));
+}
+
 async function readModule(
   dir: string,
   options: ModuleGraphOptions,

@@ -13,7 +13,9 @@ import { SdkAwsSessions } from "../adapters/aws/sdk-aws-sessions.ts";
 import type { LoadConfigOptions } from "../app/load-config.ts";
 import { CrossformError } from "../core/errors.ts";
 import type { Diagnostic } from "../core/errors.ts";
+import type { Config } from "../core/config/model.ts";
 import { formatDiagnostics } from "../formatters/diagnostics.ts";
+import type { EventSink } from "../ports/event-sink.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { AwsSessions } from "../ports/aws.ts";
 import type { FileSystem } from "../ports/file-system.ts";
@@ -58,10 +60,20 @@ export function configLocation(options: CommonOptions, io: CliIo): LoadConfigOpt
   return { cwd, ...(options.config !== undefined ? { configPath: options.config } : {}) };
 }
 
-/** The base identity of crossform.yaml (`base.profile`, `base.region`). */
+/**
+ * The base identity of crossform.yaml (`base.profile`, `base.region`) and the timeouts of
+ * crossform's AWS calls (`aws.connect_timeout`, `aws.request_timeout`).
+ */
 export interface AwsBase {
   profile: string | undefined;
   region: string;
+  connectTimeoutSeconds?: number;
+  requestTimeoutSeconds?: number;
+}
+
+/** What {@link Adapters.aws} needs of a configuration. */
+export function awsBaseOf(config: Pick<Config, "base" | "aws">): AwsBase {
+  return { ...config.base, ...config.aws };
 }
 
 /** AWS sessions of one run; `destroy` closes their sockets when the command is done. */
@@ -72,23 +84,44 @@ export interface Adapters {
   fs: FileSystem;
   writer: FileWriter;
   parser: HclParser;
-  /** The AWS sessions of the run, built on first call (no AWS work for offline commands). */
-  aws(base: AwsBase): RunAwsSessions;
+  /**
+   * The AWS sessions of the run, built on first call (no AWS work for offline commands); the
+   * `events` of the latest call hear of calls that wait long for an answer.
+   */
+  aws(base: AwsBase, events?: EventSink): RunAwsSessions;
 }
 
 /** Builds the adapters; the HCL parser loads its grammar once. */
 export async function buildAdapters(): Promise<Adapters> {
   let sessions: { key: string; value: RunAwsSessions } | undefined;
+  let listener: EventSink | undefined;
   return {
     fs: new NodeFileSystem(),
     writer: new AtomicFileWriter(),
     parser: await createTreeSitterHclParser(),
-    aws(base) {
-      const key = `${base.profile ?? ""}@${base.region}`;
+    aws(base, events) {
+      listener = events;
+      const key = `${base.profile ?? ""}@${base.region}/${base.connectTimeoutSeconds}/${base.requestTimeoutSeconds}`;
       if (sessions?.key !== key) {
         sessions = {
           key,
-          value: new SdkAwsSessions({ profile: base.profile, region: base.region }),
+          value: new SdkAwsSessions({
+            profile: base.profile,
+            region: base.region,
+            ...(base.connectTimeoutSeconds === undefined
+              ? {}
+              : { connectTimeoutSeconds: base.connectTimeoutSeconds }),
+            ...(base.requestTimeoutSeconds === undefined
+              ? {}
+              : { requestTimeoutSeconds: base.requestTimeoutSeconds }),
+            onWaiting: (notice) =>
+              listener?.emit({
+                type: "message",
+                code: "aws.waiting",
+                level: "info",
+                text: `waiting for an answer from ${notice.endpoint} to ${notice.operation}: ${notice.seconds} s so far, giving up at ${notice.timeoutSeconds} s (aws.request_timeout)`,
+              }),
+          }),
         };
       }
       return sessions.value;

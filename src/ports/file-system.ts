@@ -8,6 +8,13 @@ export interface DirectoryEntry {
   isFile: boolean;
 }
 
+/** What a path names, symbolic links followed. */
+export interface PathInfo {
+  kind: "file" | "directory" | "fifo" | "device" | "socket" | "other";
+  /** Size in bytes (of a regular file; 0 or meaningless for the others). */
+  size: number;
+}
+
 /** Read access to the file system, as the use cases need it. Paths are absolute or relative to the process's directory. */
 export interface FileSystem {
   /** The text of a UTF-8 file (bytes that are not UTF-8 become U+FFFD); rejects when it cannot be read. */
@@ -18,4 +25,8 @@ export interface FileSystem {
   exists(path: string): Promise<boolean>;
   /** The hex SHA-256 of a file's bytes; rejects when it cannot be read. */
   sha256(path: string): Promise<string>;
+  /** What is at the path (symbolic links followed), or undefined when nothing is. */
+  pathInfo(path: string): Promise<PathInfo | undefined>;
+  /** The canonical absolute path, every symbolic link resolved; rejects when it does not exist. */
+  realPath(path: string): Promise<string>;
 }

@@ -123,6 +123,13 @@ export interface TerraformCommand {
   stdout?: StdoutTarget;
   /** Called with each redacted line that goes to the log, as it arrives; must not throw. */
   onLine?: (line: OutputLine) => void;
+  /**
+   * Extra values to redact in everything that command's output produces (its log, its lines, the
+   * tails in its result), besides the credentials the runner redacts anyway: the values of the
+   * unit's sensitive variables and outputs. Values shorter than `MIN_SECRET_LENGTH`
+   * (core/run/redact.ts) cannot be redacted by value and are ignored. @default []
+   */
+  redact?: readonly string[];
 }
 
 /** How a command ended. */

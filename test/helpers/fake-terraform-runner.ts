@@ -1,5 +1,6 @@
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { createRedactor } from "../../src/core/run/redact.ts";
 import type { TerraformVersionInfo } from "../../src/core/run/terraform-version-check.ts";
 import type {
   StdoutTarget,
@@ -26,6 +27,8 @@ export interface FakeCall {
   stdout: StdoutTarget;
   /** 1 for the unit's first call of this subcommand, 2 for its second, and so on. */
   nth: number;
+  /** The values the command was asked to redact (`TerraformCommand.redact`). */
+  redact: readonly string[];
 }
 
 /** How a scripted command ends. */
@@ -240,6 +243,7 @@ export class FakeTerraformRunner implements TerraformRunner {
       dataDir: command.dataDir,
       logFile: command.logFile,
       stdout: command.stdout ?? "log",
+      redact: command.redact ?? [],
       nth: this.calls.filter((c) => c.unit === unit && c.command === subcommand).length + 1,
     };
     this.calls.push(call);
@@ -278,13 +282,17 @@ export class FakeTerraformRunner implements TerraformRunner {
       if (how === "done" && typeof call.stdout === "object") {
         await writeFile(call.stdout.file, stdout, { mode: 0o600 });
       }
+      // As the port says: stderr is redacted (the command's values too) and logged.
+      const stderr =
+        how === "interrupt" ? "Interrupt received. Stopping operation..." : (reply.stderr ?? "");
+      const redacted = createRedactor(command.redact ?? []).redactText(stderr);
+      if (redacted !== "") await appendFile(command.logFile, `${redacted}\n`);
       ended = true;
       return {
         exitCode: how === "kill" ? null : how === "interrupt" ? 1 : (reply.exitCode ?? 0),
         signal: how === "kill" ? "SIGKILL" : null,
         stdout: how === "done" && call.stdout === "capture" ? stdout : "",
-        stderr:
-          how === "interrupt" ? "Interrupt received. Stopping operation..." : (reply.stderr ?? ""),
+        stderr: redacted,
         stdoutBytes: stdout.length,
         interrupted,
         durationMs: 1,

@@ -59,16 +59,13 @@ export const APP_PROD = "app/prod/us-east-1";
 export const ALL_UNITS = [APP_DEV, APP_PROD, NETWORK_DEV, NETWORK_PROD, WEB_DEV];
 
 export const parser: HclParser = await createTreeSitterHclParser();
-/** A configuration directory with its generated files written by `crossform generate`. */
-const template = await makeTempDir("run-template");
-{
-  await writeFile(join(template, "crossform.yaml"), CONFIG);
-  for (const [name, code] of Object.entries(STACKS)) {
-    await mkdir(join(template, "stacks", name), { recursive: true });
-    await writeFile(join(template, "stacks", name, "main.tf"), code);
-  }
+
+/** Loads the configuration in `dir` and writes its generated files, as `crossform generate` does. */
+export async function loadAndGenerate(
+  dir: string,
+): Promise<{ loaded: LoadedConfig; files: { path: string }[] }> {
   const fs = new NodeFileSystem();
-  const loaded = await loadConfig(fs, { cwd: template });
+  const loaded = await loadConfig(fs, { cwd: dir });
   assert.ok(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.diagnostics));
   const generated = await generate(
     loaded,
@@ -79,7 +76,19 @@ const template = await makeTempDir("run-template");
     generated.diagnostics.filter((d) => d.severity === "error"),
     [],
   );
-  assert.ok(generated.files.some((f) => f.path === "stacks/app/crossform_remote_state.tf"));
+  return { loaded, files: generated.files };
+}
+
+/** A configuration directory with its generated files written by `crossform generate`. */
+const template = await makeTempDir("run-template");
+{
+  await writeFile(join(template, "crossform.yaml"), CONFIG);
+  for (const [name, code] of Object.entries(STACKS)) {
+    await mkdir(join(template, "stacks", name), { recursive: true });
+    await writeFile(join(template, "stacks", name, "main.tf"), code);
+  }
+  const { files } = await loadAndGenerate(template);
+  assert.ok(files.some((f) => f.path === "stacks/app/crossform_remote_state.tf"));
 }
 
 /** A fresh copy of the template, loaded. */

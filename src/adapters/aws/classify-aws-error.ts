@@ -5,6 +5,7 @@
  */
 import { CrossformError } from "../../core/errors.ts";
 import type { AwsErrorCode } from "../../ports/aws.ts";
+import { NO_ANSWER } from "./answer-deadline.ts";
 
 /** Where an AWS call was made, for messages and hints. */
 export interface AwsCallContext {
@@ -84,6 +85,7 @@ const THROTTLED = new Set([
   "EC2ThrottledException",
 ]);
 const NETWORK_NAMES = new Set([
+  NO_ANSWER,
   "TimeoutError",
   "RequestTimeout",
   "RequestTimeoutException",
@@ -297,10 +299,13 @@ export function classifyAwsError(error: unknown, context: AwsCallContext): Cross
   const detail =
     raw === "" || raw === name || raw === "UnknownError" ? "" : `: ${redactSecrets(raw)}`;
   const where = subject(context);
-  return new CrossformError(
-    code,
-    "external",
-    `${context.operation}${where === "" ? "" : ` ${where}`} failed: ${name}${detail}`,
-    { hint: awsErrorHint(code, context, attemptsOf(error)) },
-  );
+  const call = `${context.operation}${where === "" ? "" : ` ${where}`}`;
+  if (name === NO_ANSWER) {
+    return new CrossformError(code, "external", `${call} failed: ${raw}`, {
+      hint: "the endpoint accepted the connection but sent no answer: check the network, HTTPS_PROXY and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set; if it is only slow, raise aws.request_timeout in crossform.yaml",
+    });
+  }
+  return new CrossformError(code, "external", `${call} failed: ${name}${detail}`, {
+    hint: awsErrorHint(code, context, attemptsOf(error)),
+  });
 }

@@ -8,6 +8,9 @@
  * - endpoints from `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`, which the SDK reads itself;
  * - the SDK's adaptive retry mode: jittered exponential backoff for throttling and transient
  *   network errors, and a client-side token bucket that slows a client down once it is throttled;
+ * - a connection timeout per attempt, and one deadline per call for its answer, retries
+ *   included (answer-deadline.ts): a hung endpoint fails the call with the endpoint named, and
+ *   the operator is told while it waits;
  * - one keep-alive socket pool shared by every client.
  * Credentials are never written and never logged; no SDK logger is configured.
  */
@@ -21,6 +24,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { STSClientConfig } from "@aws-sdk/client-sts";
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { durationSeconds } from "../../core/config/durations.ts";
+import { DEFAULTS } from "../../core/config/normalize-defaults.ts";
 import { CrossformError } from "../../core/errors.ts";
 import type {
   AccountTarget,
@@ -34,6 +39,8 @@ import type {
   S3Api,
   StsApi,
 } from "../../ports/aws.ts";
+import { addAnswerDeadline } from "./answer-deadline.ts";
+import type { WaitingNotice } from "./answer-deadline.ts";
 import { awsCall } from "./aws-call.ts";
 import type { AwsCallScope } from "./aws-call.ts";
 import {
@@ -89,6 +96,18 @@ export interface SdkAwsSessionsOptions {
   maxSockets?: number;
   /** Replaces the HTTP transport of every client (a scripted transport in tests). */
   requestHandler?: AwsRequestHandler;
+  /**
+   * Seconds to wait for a connection to an AWS endpoint, per attempt (`aws.connect_timeout`).
+   * @default 10
+   */
+  connectTimeoutSeconds?: number;
+  /**
+   * Seconds one AWS call waits for an answer, its retries included (`aws.request_timeout`); then
+   * it fails with "no answer from <endpoint> in N s". @default 30
+   */
+  requestTimeoutSeconds?: number;
+  /** Told while a call waits for an answer (a progress line). */
+  onWaiting?: (notice: WaitingNotice) => void;
   /** Replaces the base credential chain. */
   baseCredentials?: CredentialProvider;
   /**
@@ -104,6 +123,9 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 const CHAINED_SESSION_SECONDS = 3600;
 const DEFAULT_DURATION_SECONDS = 3600;
 const DEFAULT_MAX_ATTEMPTS = 5;
+/** `aws.connect_timeout` and `aws.request_timeout` when not written (docs/config.md). */
+const DEFAULT_CONNECT_TIMEOUT_SECONDS = durationSeconds(DEFAULTS.awsConnectTimeout);
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = durationSeconds(DEFAULTS.awsRequestTimeout);
 
 type SdkClient =
   STSClient | S3Client | DynamoDBClient | IAMClient | OrganizationsClient | CloudFormationClient;
@@ -204,8 +226,12 @@ export class SdkAwsSessions implements AwsSessions {
   readonly #clients = new Map<string, AwsClients>();
   readonly #sdkClients = new Map<string, SdkClient>();
   #baseIdentity: Promise<BaseIdentity> | undefined;
+  readonly #requestTimeoutSeconds: number;
+  readonly #onWaiting: ((notice: WaitingNotice) => void) | undefined;
 
   constructor(options: SdkAwsSessionsOptions) {
+    this.#requestTimeoutSeconds = options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
+    this.#onWaiting = options.onWaiting;
     this.#profile = options.profile;
     this.#region = options.region;
     // The SDK's own variables win over crossform's defaults: AWS_MAX_ATTEMPTS, AWS_RETRY_MODE.
@@ -234,18 +260,20 @@ export class SdkAwsSessions implements AwsSessions {
       this.#requestHandler = {
         httpAgent: this.#agents.http,
         httpsAgent: this.#agents.https,
-        connectionTimeout: 10_000,
-        requestTimeout: 60_000,
+        connectionTimeout:
+          (options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS) * 1000,
+        // The call's deadline (answer-deadline.ts) fails the call first; this ends the socket of
+        // the attempt it gave up on.
+        requestTimeout: this.#requestTimeoutSeconds * 1000 + 1000,
         throwOnRequestTimeout: true,
       };
     }
+    // The credential providers' own clients (SSO, web identity, profiles) get the same timeouts.
     const chain =
       options.baseCredentials ??
       fromNodeProviderChain({
         ...(this.#profile !== undefined ? { profile: this.#profile } : {}),
-        ...(options.requestHandler !== undefined
-          ? { clientConfig: { requestHandler: options.requestHandler } }
-          : {}),
+        clientConfig: { requestHandler: this.#requestHandler },
       });
     this.#base = {
       key: "base",
@@ -409,10 +437,7 @@ export class SdkAwsSessions implements AwsSessions {
   #profileCredentials(target: AccountTarget, profile: string): CredentialProvider {
     const provider = fromIni({
       profile,
-      clientConfig: {
-        region: target.region,
-        ...(this.#agents === undefined ? { requestHandler: this.#requestHandler } : {}),
-      },
+      clientConfig: { region: target.region, requestHandler: this.#requestHandler },
     });
     const scope: AwsCallScope = {
       identity: "profile",
@@ -465,6 +490,12 @@ export class SdkAwsSessions implements AwsSessions {
         credentials: identity.credentials,
         ...this.#retry,
         requestHandler: this.#requestHandler,
+      });
+      const account = identity.scope.account;
+      addAnswerDeadline(client, {
+        timeoutSeconds: this.#requestTimeoutSeconds,
+        onWaiting: this.#onWaiting,
+        about: account === undefined ? `in ${region}` : `for account ${account} in ${region}`,
       });
       this.#sdkClients.set(key, client);
     }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { DirectoryEntry, FileSystem } from "../../ports/file-system.ts";
+import type { DirectoryEntry, FileSystem, PathInfo } from "../../ports/file-system.ts";
 
 /** The FileSystem port (read side) on node:fs. */
 export class NodeFileSystem implements FileSystem {
@@ -35,6 +35,29 @@ export class NodeFileSystem implements FileSystem {
     } catch {
       return false;
     }
+  }
+
+  /** What is at the path, symbolic links followed; undefined when nothing (or a dangling link). */
+  async pathInfo(path: string): Promise<PathInfo | undefined> {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) return undefined;
+    const kind: PathInfo["kind"] = info.isFile()
+      ? "file"
+      : info.isDirectory()
+        ? "directory"
+        : info.isFIFO()
+          ? "fifo"
+          : info.isCharacterDevice() || info.isBlockDevice()
+            ? "device"
+            : info.isSocket()
+              ? "socket"
+              : "other";
+    return { kind, size: info.size };
+  }
+
+  /** The canonical path, symbolic links resolved. */
+  realPath(path: string): Promise<string> {
+    return realpath(path);
   }
 
   /** The hex SHA-256 of the file's bytes. */

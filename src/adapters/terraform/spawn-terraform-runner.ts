@@ -144,7 +144,7 @@ export class SpawnTerraformRunner implements TerraformRunner {
       cwd: command.cwd,
       env,
       logFile: command.logFile,
-      redactor: createRedactor(this.secrets),
+      redactor: createRedactor([...this.secrets, ...(command.redact ?? [])]),
       ...(command.stdout === undefined ? {} : { stdout: command.stdout }),
       ...(command.onLine === undefined ? {} : { onLine: command.onLine }),
     });

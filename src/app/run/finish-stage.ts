@@ -40,7 +40,7 @@ export async function finishStage(session: RunSession): Promise<RunResult> {
   return {
     report,
     recordDir: session.recordDir,
-    diagnostics: [...session.diagnostics, ...ledger.problems],
+    diagnostics: session.secrets.value([...session.diagnostics, ...ledger.problems]),
     exit,
   };
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Diagnostic } from "../../core/errors.ts";
 import { CrossformError } from "../../core/errors.ts";
 import { verifySelectionForUnits } from "../../core/identity/verify-selection.ts";
+import { ignoredVariables } from "../../core/run/child-env.ts";
 import { checkTerraformVersion } from "../../core/run/terraform-version-check.ts";
 import type { Unit } from "../../core/units/units.ts";
 import { computeGeneratedFiles } from "../generate.ts";
@@ -37,6 +38,7 @@ export async function preflightStage(
   units: readonly Unit[],
   options: RunOptions,
 ): Promise<Preflight | Stop> {
+  noticeIgnoredEnvironment(deps, loaded, options);
   const warnings = await gitignoreWarnings(deps, loaded);
   const withWarnings = (s: Stop): Stop => stop(s.exit, [...warnings, ...s.diagnostics]);
   const fresh = await generatedFilesFresh(deps, loaded);
@@ -52,6 +54,25 @@ export async function preflightStage(
   const sets = await prepareProviderSets(deps, loaded, [...units], fresh.providerStacks);
   if (sets.diagnostics.length > 0) return withWarnings(stop("problems", sets.diagnostics));
   return { terraformVersion: version, groups: sets.groups, warnings };
+}
+
+/**
+ * One notice naming the operator's variables the terraform processes will not see (decision
+ * 0020), before anything runs: an exported `TF_WORKSPACE` or `TF_CLI_ARGS` is not silently lost.
+ */
+function noticeIgnoredEnvironment(
+  deps: Pick<RunDeps, "events">,
+  loaded: LoadedConfig,
+  options: RunOptions,
+): void {
+  const ignored = ignoredVariables(options.environment ?? {}, loaded.config.base.profile);
+  if (ignored.length === 0) return;
+  deps.events?.emit({
+    type: "message",
+    code: "run.environment-ignored",
+    level: "info",
+    text: `the terraform processes do not see ${ignored.join(", ")} from this environment (crossform builds their environment: docs/contract.md section 5)`,
+  });
 }
 
 async function gitignoreWarnings(

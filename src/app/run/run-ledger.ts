@@ -22,6 +22,11 @@ export interface LedgerDeps {
   journals: JournalFiles;
   clock: Clock;
   events?: EventSink;
+  /**
+   * Redacts the run's secrets from a journal entry or a report before it leaves the ledger.
+   * @default no redaction
+   */
+  scrub?: <T>(value: T) => T;
 }
 
 /** The system's error code (`ENOSPC`, `EROFS`, ...) of an error or of its cause. */
@@ -100,8 +105,9 @@ export class RunLedger {
     const record = this.records.get(unitId);
     if (!record) return Promise.resolve();
     const at = this.deps.clock.now();
-    applyUnitEvent(record, event, at);
-    const entry = { type: "unit", at: new Date(at).toISOString(), unit: unitId, ...event };
+    const scrubbed = this.scrub(event);
+    applyUnitEvent(record, scrubbed, at);
+    const entry = { type: "unit", at: new Date(at).toISOString(), unit: unitId, ...scrubbed };
     return this.append(entry as JournalEntry, options.durable === true);
   }
 
@@ -134,15 +140,17 @@ export class RunLedger {
 
   /** The report of the run as the ledger has it now. */
   report(): RunReport {
-    return reportFromLedger({
-      header: this.header,
-      records: this.records,
-      summaries: this.summaries,
-      outputs: this.outputs,
-      waves: this.waves,
-      interrupted: this.interruptedBy !== undefined,
-      finishedAt: this.now(),
-    });
+    return this.scrub(
+      reportFromLedger({
+        header: this.header,
+        records: this.records,
+        summaries: this.summaries,
+        outputs: this.outputs,
+        waves: this.waves,
+        interrupted: this.interruptedBy !== undefined,
+        finishedAt: this.now(),
+      }),
+    );
   }
 
   /**
@@ -151,18 +159,20 @@ export class RunLedger {
    */
   planReport(unitIds?: readonly string[]): RunReport {
     const wanted = unitIds === undefined ? undefined : new Set(unitIds);
-    return reportFromLedger({
-      header: {
-        ...this.header,
-        command: "plan",
-        units: this.header.units.filter((u) => wanted === undefined || wanted.has(u.id)),
-      },
-      records: this.records,
-      summaries: this.summaries,
-      waves: this.waves,
-      interrupted: false,
-      finishedAt: this.now(),
-    });
+    return this.scrub(
+      reportFromLedger({
+        header: {
+          ...this.header,
+          command: "plan",
+          units: this.header.units.filter((u) => wanted === undefined || wanted.has(u.id)),
+        },
+        records: this.records,
+        summaries: this.summaries,
+        waves: this.waves,
+        interrupted: false,
+        finishedAt: this.now(),
+      }),
+    );
   }
 
   /** Writes the journal's last line (the run's exit) and closes it. */
@@ -187,6 +197,10 @@ export class RunLedger {
     const warning = recordWriteWarning(path, error);
     this.failures.push(warning);
     return warning;
+  }
+
+  private scrub<T>(value: T): T {
+    return this.deps.scrub ? this.deps.scrub(value) : value;
   }
 
   private now(): string {

@@ -32,7 +32,7 @@ export interface ConfirmRequest {
   reason?: string;
   /**
    * Asked again for a unit planned again during the apply: exactly what its new plan does beyond
-   * the approved one (docs/decisions/0020-one-approval-per-run.md).
+   * the approved one (docs/decisions/0023-one-approval-per-run.md).
    */
   excess?: ReplanExcess[];
 }
@@ -102,6 +102,11 @@ export interface RunOptions {
   maxUnits?: number;
   /** `apply --run <id>`: apply the saved plans of that run. */
   fromRun?: string;
+  /**
+   * The operator's environment (the CLI passes `process.env`): the `TF_VAR_*` values terraform
+   * reads, to redact those of sensitive variables. @default {}
+   */
+  environment?: Readonly<Record<string, string | undefined>>;
   /** The operator's name, for `{user}` in session names and the report. */
   user: string;
   /** Cancellation (Ctrl-C): no new unit starts, running children are interrupted. */

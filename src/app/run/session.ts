@@ -23,6 +23,7 @@ import {
   runDir,
   unitRecordDir,
 } from "./run-records.ts";
+import { RunSecrets } from "./run-secrets.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
 import { stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
@@ -43,6 +44,8 @@ export interface RunSession {
   /** Provider-set groups (preflight). */
   readonly groups: Map<string, string>;
   readonly ledger: RunLedger;
+  /** The values to redact, per unit and for the whole run. */
+  readonly secrets: RunSecrets;
   /** The context of every unit's terraform steps. */
   readonly ctx: UnitStepContext;
   /** Aborted by the first stop request. */
@@ -155,7 +158,19 @@ export async function openSession(
     preflight.terraformVersion,
     startedAt,
   );
-  const ledger = await RunLedger.open(deps, join(recordDir, JOURNAL_FILE), header);
+  // Before any unit's terraform starts: its first command may print a sensitive value.
+  const { secrets, warnings: secretWarnings } = await RunSecrets.collect(
+    deps,
+    loaded.config,
+    loaded.dir,
+    units,
+    options.environment ?? {},
+  );
+  const ledger = await RunLedger.open(
+    { ...deps, scrub: (value) => secrets.value(value) },
+    join(recordDir, JOURNAL_FILE),
+    header,
+  );
   const abort = new AbortController();
   const forward = (): void => abort.abort();
   if (options.signal?.aborted) abort.abort();
@@ -173,6 +188,7 @@ export async function openSession(
     terraformVersion: preflight.terraformVersion,
     lockTimeoutSeconds: options.lockTimeoutSeconds ?? loaded.config.run.lockTimeoutSeconds,
     user: options.user,
+    secrets,
     signal: abort.signal,
     running,
     onKilled: (child) => killed.push(child),
@@ -198,10 +214,11 @@ export async function openSession(
     terraformVersion: preflight.terraformVersion,
     groups: preflight.groups,
     ledger,
+    secrets,
     ctx,
     signal: abort.signal,
     killed,
-    diagnostics: [...preflight.warnings],
+    diagnostics: [...preflight.warnings, ...secretWarnings],
     planMode:
       options.command === "destroy"
         ? "destroy"

@@ -23,6 +23,7 @@ import {
   bindingProblem,
   init,
   isFailure,
+  learnSavedPlanSecrets,
   outputUnit,
   planUnit,
   prepare,
@@ -174,7 +175,9 @@ export class UnitRunner {
       await this.keepSavedSummary(workspace, savedDir);
       const initFailure = await init(this.session.ctx, workspace, this.log);
       if (initFailure) return this.fail(initFailure);
-      const outcome = await this.applyPlanned(undefined, join(savedDir, "plan.tfplan"), workspace);
+      const planFile = join(savedDir, "plan.tfplan");
+      await learnSavedPlanSecrets(this.session.ctx, workspace, planFile, this.log);
+      const outcome = await this.applyPlanned(undefined, planFile, workspace);
       if (outcome.status === "succeeded") this.label = "applied the saved plan";
       return outcome;
     });
@@ -290,9 +293,12 @@ export class UnitRunner {
     });
   }
 
-  /** Records a failure and returns the scheduler's outcome. */
+  /**
+   * Records a failure and returns the scheduler's outcome, its text redacted of the run's secrets
+   * (it goes to the progress lines, the journal and the reports).
+   */
   private async fail(failure: StepFailure): Promise<ExecuteOutcome> {
-    const { event, outcome } = failureOf(failure);
+    const { event, outcome } = failureOf(this.session.secrets.value(failure));
     await this.session.ledger.record(this.unit.id, event);
     return outcome;
   }

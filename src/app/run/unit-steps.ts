@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import type { Config } from "../../core/config/model.ts";
 import { sessionName } from "../../core/generate/unit-inputs.ts";
 import {
+  outputSensitiveStrings,
   planSensitiveStrings,
   summarizeOutputs,
   summarizePlan,
@@ -36,6 +37,7 @@ import type {
   UnitWorkspace,
 } from "../../ports/terraform-runner.ts";
 import { loadBinding, writeJson } from "./run-records.ts";
+import type { RunSecrets } from "./run-secrets.ts";
 import { unitShellCommand } from "./unit-commands.ts";
 import type { PlanBinding } from "./run-records.ts";
 
@@ -49,6 +51,11 @@ export interface UnitStepContext {
   terraformVersion: string;
   lockTimeoutSeconds: number;
   user: string;
+  /**
+   * The run's secrets: each command redacts its unit's values, and what a plan or an output shows
+   * to be sensitive is learned for the commands after it. @default none
+   */
+  secrets?: RunSecrets;
   /** Aborted on Ctrl-C: the running child gets one interrupt. */
   signal: AbortSignal;
   /** Aborted to kill (the third Ctrl-C, or the end of the grace period): the running child is killed. */
@@ -107,12 +114,14 @@ async function run(
   logFile: string,
   stdout: "log" | "capture" = "log",
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string; interrupted: boolean }> {
+  const redact = ctx.secrets?.valuesFor(workspace.unitId) ?? [];
   const child: TerraformProcess = ctx.runner.start({
     args,
     cwd: workspace.stackDir,
     dataDir: workspace.dataDir,
     logFile,
     stdout,
+    ...(redact.length > 0 ? { redact } : {}),
   });
   const onAbort = (): void => {
     child.interrupt("SIGINT");
@@ -274,6 +283,9 @@ export async function planUnit(
     logFile,
     (code) => code === 0 || code === 2,
   );
+  // Terraform writes the plan file (which holds the variables' values) even for a plan that
+  // failed or was interrupted: private whatever the outcome.
+  if (await ctx.fs.exists(planFile)) await ctx.writer.setMode(planFile, 0o600);
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during plan" };
   if (result.exitCode !== 0 && result.exitCode !== 2) {
     if (REMOTE_STATE_MISSING.test(result.stderr)) {
@@ -287,7 +299,6 @@ export async function planUnit(
       }
     );
   }
-  await ctx.writer.setMode(planFile, 0o600);
   const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
   if (shown.interrupted) return { kind: "interrupted", reason: "interrupted during show" };
   if (shown.exitCode !== 0)
@@ -295,11 +306,14 @@ export async function planUnit(
       kind: "failed",
       message: terraformFailureMessage("terraform show -json", shown.stderr),
     };
-  const summary = summarizePlan(shown.stdout);
+  const sensitive = planSensitiveStrings(shown.stdout);
+  // The apply of this plan, and the units that read this one's outputs, redact these too.
+  ctx.secrets?.learn(unit.id, sensitive);
+  const summary = ctx.secrets?.value(summarizePlan(shown.stdout)) ?? summarizePlan(shown.stdout);
   await writeJson(ctx.writer, join(dir, "summary.json"), summary);
   // Terraform's plan text can show a sensitive value through an attribute it does not mark
   // (terraform_data's `output`, copied from a sensitive `input`): scrub the log by value.
-  const scrubber = createScrubber(planSensitiveStrings(shown.stdout));
+  const scrubber = createScrubber(sensitive);
   if (await ctx.fs.exists(logFile)) {
     const logged = await ctx.fs.readText(logFile);
     const scrubbed = scrubber.text(logged);
@@ -317,6 +331,28 @@ export async function planUnit(
   await writeJson(ctx.writer, join(dir, "binding.json"), binding);
   const addresses = plannedAddresses(shown.stdout);
   return { workspace, planFile, summary, addresses, hasChanges, binding };
+}
+
+/**
+ * Learns what a saved plan of an earlier run holds that is sensitive (its values, the prior
+ * state's sensitive outputs and attributes) before it is applied: that run's secrets died with
+ * its process, and the apply's error text can show them. A `show -json` that fails teaches
+ * nothing; the apply then reports the problem itself.
+ */
+export async function learnSavedPlanSecrets(
+  ctx: UnitStepContext,
+  workspace: UnitWorkspace,
+  planFile: string,
+  logFile: string,
+): Promise<void> {
+  if (!ctx.secrets) return;
+  const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
+  if (shown.exitCode !== 0 || shown.interrupted) return;
+  try {
+    ctx.secrets.learn(workspace.unitId, planSensitiveStrings(shown.stdout));
+  } catch {
+    // Not a plan document: nothing to learn.
+  }
 }
 
 /** Applies a saved plan; never retried. Terraform's "Saved plan is stale" becomes `stale: re-plan`. */
@@ -394,7 +430,9 @@ export async function outputUnit(
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during output" };
   if (result.exitCode !== 0)
     return { kind: "failed", message: terraformFailureMessage("terraform output", result.stderr) };
-  return summarizeOutputs(result.stdout);
+  ctx.secrets?.learn(workspace.unitId, outputSensitiveStrings(result.stdout));
+  const outputs = summarizeOutputs(result.stdout);
+  return ctx.secrets?.value(outputs) ?? outputs;
 }
 
 /** Why a saved plan may not be applied to its unit, or undefined when its binding holds. */

@@ -16,12 +16,13 @@ import {
 } from "../../formatters/bootstrap.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import {
+  awsBaseOf,
   buildAdapters,
   configLocation,
+  currentUser,
   formatOf,
   usageError,
   withCommonOptions,
-  currentUser,
 } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -108,7 +109,7 @@ export const registerBootstrap: RegisterCommand = (program, io, setExit) => {
       setExit(ExitCode.BadInput);
       return;
     }
-    const aws = adapters.aws(loaded.config.base);
+    const aws = adapters.aws(awsBaseOf(loaded.config));
     try {
       const selection = { selectors, targets: options.target ?? [] };
       if (options.emit !== undefined) {
@@ -132,6 +133,8 @@ export const registerBootstrap: RegisterCommand = (program, io, setExit) => {
         stream: io.stderr,
         verb: options.dryRun ? "checking" : "bootstrapping",
       });
+      // The same sessions; calls that wait long for an answer are told on the view from now on.
+      adapters.aws(awsBaseOf(loaded.config), view);
       let report: BootstrapReport;
       try {
         report = await bootstrap({ aws, events: view }, loaded.config, loaded.units, {

@@ -29,6 +29,7 @@ import type { HeldView } from "../held-view.ts";
 import type { Adapters } from "../context.ts";
 import type { Prompter } from "../../ports/prompter.ts";
 import {
+  awsBaseOf,
   buildAdapters,
   configLocation,
   currentUser,
@@ -208,7 +209,7 @@ async function execute(
       verb: `${command === "output" ? "reading" : "running"}`,
     }),
   );
-  const aws = adapters.aws(config.base);
+  const aws = adapters.aws(awsBaseOf(config), view);
   // One shared provider plugin cache (created by the run after its preflight); units of one
   // provider set init one at a time until it is warm.
   const pluginCacheDir = pluginCacheDirOf(loaded.dir);
@@ -248,6 +249,7 @@ async function execute(
     ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
     user: currentUser(io.env),
+    environment: io.env,
     signal: controller.signal,
     kill: kill.signal,
   };

@@ -11,12 +11,13 @@ import { shardFlag } from "../shard-flag.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import { formatVerify, formatVerifyJson } from "../../formatters/verify.ts";
 import {
+  awsBaseOf,
   buildAdapters,
   configLocation,
+  currentUser,
   formatOf,
   usageError,
   withCommonOptions,
-  currentUser,
 } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -102,8 +103,8 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
     const profiles = viaProfiles
       ? await checkProfiles(config, adapters, profilesEnvironment(io.env))
       : undefined;
-    const aws = adapters.aws(config.base);
     const view = createProgressView({ stream: io.stderr, verb: "verifying" });
+    const aws = adapters.aws(awsBaseOf(config), view);
     let report: VerifyReport;
     try {
       report = await verify(

@@ -1,9 +1,6 @@
-/** The AWS partition of a region: `aws`, `aws-cn` or `aws-us-gov`. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
+import { partitionOf } from "../aws-regions.ts";
+
+export { partitionOf } from "../aws-regions.ts";
 
 /** A role name becomes `arn:<partition>:iam::<account id>:role/<name>`; an ARN stays as it is. */
 export function roleArnFor(role: string, accountId: string, region: string): string {

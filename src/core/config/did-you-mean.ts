@@ -27,8 +27,11 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   let bestDistance = Number.POSITIVE_INFINITY;
   const lower = input.toLowerCase();
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
     const limit = Math.max(1, Math.floor(Math.max(input.length, candidate.length) / 3));
+    // The distance is at least the difference in length: a value far longer than any candidate
+    // (a pasted file) costs nothing instead of a table of its length times the candidate's.
+    if (Math.abs(input.length - candidate.length) > limit) continue;
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

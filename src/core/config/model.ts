@@ -2,6 +2,7 @@
  * The normalized configuration: every default applied, every role an ARN, every selector resolved
  * to account names. Everything after parsing works on this model only.
  */
+import type { AwsSettings } from "./normalize-aws.ts";
 import type { ConfigLocator } from "./parse-config.ts";
 
 /** User variables of a unit, as they go into its tfvars. */
@@ -120,4 +121,6 @@ export interface Config {
   };
   ci: { roleArn: string | undefined; sessionDurationSeconds: number | undefined };
   profiles: { prefix: string };
+  /** Timeouts of crossform's own AWS calls. */
+  aws: AwsSettings;
 }

@@ -17,6 +17,8 @@ export const DEFAULTS = {
   runKeep: 50,
   adminRole: "OrganizationAccountAccessRole",
   noncurrentVersionDays: 90,
+  awsConnectTimeout: "10s",
+  awsRequestTimeout: "30s",
 } as const;
 
 /** The lowest Terraform/OpenTofu version with `use_lockfile` in the S3 backend. */

@@ -3,6 +3,7 @@
  * targets checked against the accounts and the other stacks, its path relative, and no cycle in
  * `depends_on`.
  */
+import { quote } from "../excerpt.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import type { Account, Stack } from "./model.ts";
 import { namesHint } from "./normalize-context.ts";
@@ -130,15 +131,9 @@ export function normalizeStacks(
       defaultTags: s.default_tags ?? {},
       targetVars,
     });
-    if (s.path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(s.path)) {
-      ctx.error(
-        "config/absolute-path",
-        ["stacks", name, "path"],
-        `stack ${name}: path "${s.path}" is absolute`,
-        "write the path relative to crossform.yaml so the repository works on every machine",
-      );
-    }
+    checkStackPath(ctx, name, s.path);
   }
+  checkSharedPaths(ctx, stacks);
   const cycle = findCycle(stacks);
   if (cycle) {
     ctx.error(
@@ -150,6 +145,66 @@ export function normalizeStacks(
   }
 
   return stacks;
+}
+
+/** Directories crossform never treats as a stack: git's own, and crossform's records. */
+export const RESERVED_DIRECTORIES = [".git", ".crossform"];
+
+/**
+ * A stack's path must stay inside the configuration's directory (crossform generates files into
+ * it), outside `.git` and `.crossform/`. This is the check on the text; symbolic links are
+ * followed when the configuration is loaded (`app/stack-paths.ts`).
+ */
+function checkStackPath(ctx: NormalizeContext, name: string, path: string): void {
+  const where = ["stacks", name, "path"];
+  if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\")) {
+    ctx.error(
+      "config/absolute-path",
+      where,
+      `stack ${name}: path ${quote(path)} is absolute`,
+      "write the path relative to crossform.yaml so the repository works on every machine",
+    );
+    return;
+  }
+  const normalized = normalizeRelativePath(path);
+  if (normalized === ".." || normalized.startsWith("../")) {
+    ctx.error(
+      "config/path-outside",
+      where,
+      `stack ${name}: path ${quote(path)} leads outside the directory of crossform.yaml`,
+      "keep every stack inside the directory of crossform.yaml (crossform writes generated files into it); move crossform.yaml up, or the stack in",
+    );
+    return;
+  }
+  const reserved = normalized
+    .split("/")
+    .find((part) => RESERVED_DIRECTORIES.includes(part.toLowerCase()));
+  if (reserved !== undefined) {
+    ctx.error(
+      "config/path-reserved",
+      where,
+      `stack ${name}: path ${quote(path)} is inside ${reserved}, which belongs to ${reserved.toLowerCase() === ".git" ? "git" : "crossform's run records"}`,
+      "point the stack at its own directory of Terraform code",
+    );
+  }
+}
+
+/** Two stacks on one directory would generate the same files with different contents. */
+function checkSharedPaths(ctx: NormalizeContext, stacks: ReadonlyMap<string, Stack>): void {
+  const byPath = new Map<string, string>();
+  for (const [name, stack] of stacks) {
+    const first = byPath.get(stack.path);
+    if (first === undefined) {
+      byPath.set(stack.path, name);
+      continue;
+    }
+    ctx.error(
+      "config/shared-stack-path",
+      ["stacks", name, "path"],
+      `stacks ${first} and ${name} have the same path ${quote(stack.path)}`,
+      "give each stack a directory of its own: crossform generates each stack's provider, variables and per-unit files there",
+    );
+  }
 }
 
 function normalizeRelativePath(path: string): string {

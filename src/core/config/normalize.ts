@@ -7,6 +7,7 @@ import type { Diagnostic } from "../errors.ts";
 import { durationSeconds } from "./durations.ts";
 import type { Config } from "./model.ts";
 import { normalizeAccounts } from "./normalize-accounts.ts";
+import { normalizeAws } from "./normalize-aws.ts";
 import { normalizeContext } from "./normalize-context.ts";
 import { DEFAULTS } from "./normalize-defaults.ts";
 import { normalizeStacks } from "./normalize-stacks.ts";
@@ -42,6 +43,7 @@ export function normalizeConfig(
   const waves = normalizeWaves(ctx, written, accounts, resolve);
   const { state, sessionName } = normalizeState(ctx, written, accounts);
   const { binary, version } = normalizeTerraform(ctx, written, state.lock);
+  const aws = normalizeAws(ctx, written);
   if (ctx.errors.length > 0) return { ok: false, diagnostics: ctx.errors };
   const config: Config = {
     file,
@@ -93,6 +95,7 @@ export function normalizeConfig(
         : undefined,
     },
     profiles: { prefix: written.profiles?.prefix ?? "" },
+    aws,
   };
   return { ok: true, config, warnings: [] };
 }

@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml"
 import type { Document, Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import type { Diagnostic, SourcePosition } from "../errors.ts";
+import { codeSpan, quote, shorten } from "../excerpt.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { configSchema } from "./schema.ts";
 import type { WrittenConfig } from "./schema.ts";
@@ -38,7 +39,7 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
       severity: "error",
       code: duplicate ? "config/duplicate-key" : "config/yaml-syntax",
       message: duplicate
-        ? `duplicate key \`${keyTextAt(text, error.pos[0])}\`: map keys must be unique`
+        ? `duplicate key ${codeSpan(keyTextAt(text, error.pos[0]))}: map keys must be unique`
         : firstLine(error.message),
       hint: duplicate
         ? "remove one of the two entries: a key may appear once in a mapping"
@@ -54,8 +55,8 @@ export function parseConfig(text: string, file: string): ParseConfigResult {
       diagnostics.push({
         severity: "error",
         code: "config/yaml-syntax",
-        message: `alias *${node.source} refers to no anchor defined before it`,
-        hint: `define the anchor &${node.source} before this alias, or write the value out`,
+        message: `alias *${shorten(node.source)} refers to no anchor defined before it`,
+        hint: `define the anchor &${shorten(node.source)} before this alias, or write the value out`,
         position: { file, line: pos.line, column: pos.col },
       });
     },
@@ -173,7 +174,11 @@ function describePath(path: ConfigPath): string {
   if (path.length === 0) return "the top level";
   return path
     .map((segment, i) =>
-      typeof segment === "number" ? `[${segment}]` : i === 0 ? segment : `.${segment}`,
+      typeof segment === "number"
+        ? `[${segment}]`
+        : i === 0
+          ? shorten(segment)
+          : `.${shorten(segment)}`,
     )
     .join("");
 }
@@ -181,7 +186,7 @@ function describePath(path: ConfigPath): string {
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return quote(value);
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   return String(value);
@@ -262,7 +267,7 @@ function issueToDiagnostics(
       return {
         severity: "error" as const,
         code: "config/unknown-key",
-        message: `unknown key \`${key}\` in ${where}`,
+        message: `unknown key ${codeSpan(key)} in ${where}`,
         hint: suggestion
           ? `did you mean \`${suggestion}\`?`
           : allowed.length > 0
@@ -280,7 +285,7 @@ function issueToDiagnostics(
       {
         severity: "error",
         code: "config/invalid-name",
-        message: `invalid name \`${key}\` in ${describePath(parentPath)}`,
+        message: `invalid name ${codeSpan(key)} in ${describePath(parentPath)}`,
         hint: "names start with a lowercase letter and use lowercase letters, digits, '_' and '-' (at most 63 characters)",
         position: locator.positionOf(path, { key: true }),
       },

@@ -18,9 +18,12 @@ const accountId = z
   .regex(/^\d{12}$/, { error: "expected exactly 12 digits" })
   .describe('The 12-digit AWS account id, as a quoted string (`"012345678901"`).');
 
+// Checked against the list of AWS regions after parsing (core/config/check-regions.ts), with the
+// closest name when it is unknown.
 const region = z
   .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: "expected an AWS region name such as us-east-1" });
+  .min(1, { error: "expected an AWS region name such as us-east-1" })
+  .describe("An AWS region, such as us-east-1; an unknown one is an error (docs/config.md).");
 
 const role = z
   .string()
@@ -259,6 +262,19 @@ const ci = z.strictObject({
   session_duration: duration.optional(),
 });
 
+const aws = z.strictObject({
+  connect_timeout: duration
+    .optional()
+    .describe(
+      "How long crossform's own AWS calls wait for a connection, per attempt (1s to 10m). @default 10s",
+    ),
+  request_timeout: duration
+    .optional()
+    .describe(
+      'How long one of crossform\'s own AWS calls waits for an answer, retries included (1s to 1h); then it fails with "no answer from <endpoint>". @default 30s',
+    ),
+});
+
 const profiles = z.strictObject({
   prefix: z.string().optional().describe('Prefix of generated AWS CLI profile names. @default ""'),
 });
@@ -281,6 +297,9 @@ export const configSchema = z
     bootstrap: bootstrap.optional(),
     ci: ci.optional(),
     profiles: profiles.optional(),
+    aws: aws
+      .optional()
+      .describe("Timeouts of crossform's own AWS calls (verify, bootstrap, discover, preflight)."),
   })
   .describe(
     "crossform configuration (https://github.com/crossform/crossform/blob/main/docs/config.md)",

@@ -29,6 +29,9 @@ export const EVENT_CODES = {
   "run.provisional-summary": "what was running when the stop was requested",
   "run.record-write-failed": "a file of the run record could not be written; the run goes on",
   "run.lock-released": "a killed terraform's state lock was found released",
+  "run.environment-ignored":
+    "variables of the operator's environment that the terraform processes will not see",
+  "aws.waiting": "an AWS call has had no answer for a while: which endpoint, and for how long",
 } as const;
 
 /** A registered event code. */

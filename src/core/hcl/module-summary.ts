@@ -7,7 +7,7 @@ import {
   referenceText,
   stringValue,
 } from "./syntax-queries.ts";
-import type { HclAttribute, HclBlock, HclFile, HclRange } from "./syntax.ts";
+import type { HclAttribute, HclBlock, HclExpression, HclFile, HclRange } from "./syntax.ts";
 
 /** Where something was declared. */
 export interface DeclarationSite {
@@ -83,6 +83,10 @@ export interface BackendSummary extends DeclarationSite {
 export interface VariableSummary extends DeclarationSite {
   name: string;
   hasDefault: boolean;
+  /** True when the block sets `sensitive = true` (a literal). */
+  sensitive: boolean;
+  /** The `default` expression, when there is one (read its literals with `literalLeaves`). */
+  defaultExpression?: HclExpression;
 }
 
 /** An `output` block. */
@@ -247,9 +251,13 @@ function summarizeBlock(file: string, block: HclBlock, summary: ModuleSummary): 
       return;
     case "variable":
       if (first !== undefined) {
+        const defaultAttribute = findAttribute(block.body, "default");
+        const sensitive = findAttribute(block.body, "sensitive");
         summary.variables.push({
           name: first,
-          hasDefault: findAttribute(block.body, "default") !== undefined,
+          hasDefault: defaultAttribute !== undefined,
+          sensitive: sensitive !== undefined && literalValue(sensitive.expression) === true,
+          ...(defaultAttribute ? { defaultExpression: defaultAttribute.expression } : {}),
           ...site,
         });
       }

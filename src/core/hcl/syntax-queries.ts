@@ -50,6 +50,44 @@ export function literalValue(expression: HclExpression): string | number | boole
 }
 
 /**
+ * Every literal a value is made of: the strings, numbers and bools of a literal, of the items of a
+ * tuple and of the values of an object (keys left out), and the literal text of a template or
+ * heredoc. Computed parts (references, calls, interpolations) contribute nothing.
+ */
+export function literalLeaves(expression: HclExpression): (string | number | boolean)[] {
+  const leaves: (string | number | boolean)[] = [];
+  const walk = (node: HclExpression): void => {
+    switch (node.kind) {
+      case "string":
+      case "number":
+      case "bool":
+        leaves.push(node.value);
+        return;
+      case "heredoc":
+      case "template": {
+        const whole = stringValue(node);
+        if (whole !== undefined) leaves.push(whole);
+        else for (const part of node.parts) if (part.kind === "literal") leaves.push(part.value);
+        return;
+      }
+      case "tuple":
+        node.items.forEach(walk);
+        return;
+      case "object":
+        for (const item of node.items) walk(item.value);
+        return;
+      case "parentheses":
+        walk(node.expression);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(expression);
+  return leaves;
+}
+
+/**
  * The text of a static reference such as `aws.west`, `var.tags["env"]` or `module.net.ids[0]`.
  * A string (how JSON syntax writes references) and a template made of one interpolation count too.
  * Undefined when the expression is not a static reference.

@@ -407,12 +407,8 @@ export function planHasChanges(summary: PlanSummary): boolean {
   );
 }
 
-/**
- * Summarizes `terraform output -json` (text or parsed): one entry per output, sorted by name,
- * sensitive values as `(sensitive)` (redact.ts `SENSITIVE`) (Terraform prints them in clear text there), and any
- * copy of a sensitive string in another output scrubbed too.
- */
-export function summarizeOutputs(input: unknown): OutputValue[] {
+/** `terraform output -json` (text or parsed) as its object of outputs. */
+function outputsObject(input: unknown): Record<string, unknown> {
   let outputs = input;
   if (typeof input === "string") {
     try {
@@ -434,11 +430,26 @@ export function summarizeOutputs(input: unknown): OutputValue[] {
       { hint: "run terraform output -json by hand and check its output" },
     );
   }
+  return outputs;
+}
+
+/** Every string of the outputs `terraform output -json` (text or parsed) marks sensitive. */
+export function outputSensitiveStrings(input: unknown): Set<string> {
   const secrets = new Set<string>();
-  for (const output of Object.values(outputs)) {
+  for (const output of Object.values(outputsObject(input))) {
     if (isRecord(output) && output.sensitive === true) collectStrings(output.value, secrets);
   }
-  const scrubber = createScrubber(secrets);
+  return secrets;
+}
+
+/**
+ * Summarizes `terraform output -json` (text or parsed): one entry per output, sorted by name,
+ * sensitive values as `(sensitive)` (redact.ts `SENSITIVE`) (Terraform prints them in clear text there), and any
+ * copy of a sensitive string in another output scrubbed too.
+ */
+export function summarizeOutputs(input: unknown): OutputValue[] {
+  const outputs = outputsObject(input);
+  const scrubber = createScrubber(outputSensitiveStrings(outputs));
   return Object.keys(outputs)
     .sort()
     .map((name) => {

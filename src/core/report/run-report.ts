@@ -287,6 +287,17 @@ export function wavesFromSchedule(waves: readonly WaveResult[]): WaveReport[] {
   }));
 }
 
+/** The total each status counts in. */
+const STATUS_TOTALS = {
+  succeeded: "succeeded",
+  failed: "failed",
+  blocked: "blocked",
+  skipped: "skipped",
+  "not-started": "not_started",
+  interrupted: "interrupted",
+  "needs-replan": "needs_replan",
+} as const satisfies Record<UnitStatus, keyof RunTotals>;
+
 /** Totals over `units`. */
 export function runTotals(units: readonly UnitReport[]): RunTotals {
   const totals: RunTotals = {
@@ -302,29 +313,7 @@ export function runTotals(units: readonly UnitReport[]): RunTotals {
     ...emptyCounts(),
   };
   for (const unit of units) {
-    switch (unit.status) {
-      case "succeeded":
-        totals.succeeded += 1;
-        break;
-      case "failed":
-        totals.failed += 1;
-        break;
-      case "blocked":
-        totals.blocked += 1;
-        break;
-      case "skipped":
-        totals.skipped += 1;
-        break;
-      case "not-started":
-        totals.not_started += 1;
-        break;
-      case "interrupted":
-        totals.interrupted += 1;
-        break;
-      case "needs-replan":
-        totals.needs_replan += 1;
-        break;
-    }
+    totals[STATUS_TOTALS[unit.status]] += 1;
     if (unit.has_changes) totals.with_changes += 1;
     // A failed apply's plan was not (or not wholly) applied: only finished units add to the counts.
     if (unit.status !== "succeeded") continue;

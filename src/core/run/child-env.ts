@@ -2,6 +2,7 @@
  * The environment of every terraform child (docs/contract.md section 5): built from an allow-list of the
  * operator's environment, never inherited whole, so that nothing in the operator's shell
  * (`TF_CLI_ARGS=-lock=false`, `TF_WORKSPACE`, a stray `AWS_PROFILE`) can change what a unit does.
+ * What is dropped is named once per run ({@link ignoredVariables}, decision 0020).
  */
 import { CrossformError } from "../errors.ts";
 
@@ -54,6 +55,11 @@ const ALWAYS_ALLOWED = new Set([
   "TF_PLUGIN_CACHE_DIR",
   // Terraform's update check: an operator who turned it off keeps it off (decision 0013).
   "CHECKPOINT_DISABLE",
+  // How terraform reaches and trusts what it downloads (decision 0020): the CAs of a TLS-inspecting
+  // proxy, the SSH agent of `git::ssh://` module sources.
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "SSH_AUTH_SOCK",
   "AWS_CONFIG_FILE",
   "AWS_SHARED_CREDENTIALS_FILE",
   "AWS_CA_BUNDLE",
@@ -61,8 +67,12 @@ const ALWAYS_ALLOWED = new Set([
   "AWS_DEFAULT_REGION",
 ]);
 
-/** Prefixes passed through whatever the credentials are. */
-const ALWAYS_ALLOWED_PREFIXES = ["LC_", "AWS_ENDPOINT_URL"];
+/**
+ * Prefixes passed through whatever the credentials are: the stack's input variables (`TF_VAR_`,
+ * the way to hand a secret to terraform without committing it; `TF_VAR_crossform_*` excepted) and
+ * the registry tokens of private modules and providers (`TF_TOKEN_`); decision 0020.
+ */
+const ALWAYS_ALLOWED_PREFIXES = ["LC_", "AWS_ENDPOINT_URL", "TF_VAR_", "TF_TOKEN_"];
 
 /** The default credential chain's names: passed only without `base.profile`. */
 const DEFAULT_CHAIN = new Set([
@@ -141,11 +151,15 @@ export function buildChildEnv(options: ChildEnvOptions): Record<string, string> 
   return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The families of variables that terraform, its AWS provider, git or TLS read. */
+const NOTICED_PREFIXES = ["TF_", "AWS_", "GIT_", "SSH_", "SSL_"];
+
 /**
- * Names of the operator's `TF_*` and `AWS_*` variables that the child will not see, sorted: worth
- * one notice per run, so that an operator who exported `TF_WORKSPACE` or `AWS_PROFILE` learns that
- * crossform ignored it. Credentials dropped because of `base.profile` are included; the two names
- * crossform always sets itself (`TF_IN_AUTOMATION`, `TF_INPUT`) are not.
+ * Names of the operator's variables that terraform, its AWS provider, git or TLS would read
+ * (`TF_*`, `AWS_*`, `GIT_*`, `SSH_*`, `SSL_*`) and that the child will not see, sorted: one notice
+ * per run names them, so that an operator who exported `TF_WORKSPACE` or `AWS_PROFILE` learns
+ * that crossform ignored it (decision 0020). Credentials dropped because of `base.profile` are
+ * included; the two names crossform always sets itself (`TF_IN_AUTOMATION`, `TF_INPUT`) are not.
  */
 export function ignoredVariables(
   parent: EnvironmentVariables,
@@ -156,7 +170,7 @@ export function ignoredVariables(
     .filter(
       ([name, value]) =>
         value !== undefined &&
-        (name.startsWith("TF_") || name.startsWith("AWS_")) &&
+        NOTICED_PREFIXES.some((prefix) => name.startsWith(prefix)) &&
         name !== "TF_IN_AUTOMATION" &&
         name !== "TF_INPUT" &&
         !allowed(name, withProfile),

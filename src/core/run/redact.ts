@@ -7,6 +7,12 @@
  * Redaction works on complete lines: a stream is split into lines first, so a token split across
  * two chunks of a pipe is still seen whole. A value found by a pattern (a session token in an STS
  * response, say) is remembered and redacted wherever it appears later in the same run.
+ *
+ * Values known in advance (the values of sensitive variables, sensitive outputs: see
+ * `app/run/run-secrets.ts`) are redacted by value, in each of the forms they take in text: as
+ * written, URL-encoded, escaped inside a JSON string, and, for a value holding whitespace or line
+ * breaks (which terraform may wrap or split over lines), each of its pieces of
+ * {@link MIN_SECRET_LENGTH} or more characters.
  */
 
 /** What a redacted value is replaced with. */
@@ -27,12 +33,19 @@ const SECRET_VARIABLES = [
   "AWS_CONTAINER_AUTHORIZATION_TOKEN",
 ];
 
-/** The credential values of an environment (the base keys, a session token), to redact by value. */
+/** Prefixes of environment names whose values are credentials: terraform's registry tokens. */
+const SECRET_PREFIXES = ["TF_TOKEN_"];
+
+/**
+ * The credential values of an environment (the base keys, a session token, registry tokens), to
+ * redact by value.
+ */
 export function secretValuesOf(env: Readonly<Record<string, string | undefined>>): string[] {
   const values: string[] = [];
-  for (const name of SECRET_VARIABLES) {
-    const value = env[name];
-    if (value !== undefined && value !== "") values.push(value);
+  for (const [name, value] of Object.entries(env)) {
+    const secret =
+      SECRET_VARIABLES.includes(name) || SECRET_PREFIXES.some((p) => name.startsWith(p));
+    if (secret && value !== undefined && value !== "") values.push(value);
   }
   return values;
 }
@@ -55,6 +68,21 @@ export interface Redactor {
   lineStream(): RedactingLineStream;
   /** Redacts `value` wherever it appears from now on (ignored below {@link MIN_SECRET_LENGTH}). */
   addSecret(value: string): void;
+}
+
+/** `value` (any JSON-like data) with every string in it redacted by `redactor`; keys are kept. */
+export function redactValue<T>(value: T, redactor: Pick<Redactor, "redactText">): T {
+  const walk = (item: unknown): unknown => {
+    if (typeof item === "string") return redactor.redactText(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (typeof item === "object" && item !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(item)) out[key] = walk(inner);
+      return out;
+    }
+    return item;
+  };
+  return walk(value) as T;
 }
 
 // XML elements of STS and container-credential responses that hold secrets.
@@ -97,23 +125,52 @@ function learnable(value: string): boolean {
   return value.length >= MIN_SECRET_LENGTH && !/^\**$/.test(value) && !value.includes(REDACTED);
 }
 
+/** Whether `value` can be redacted by value: long enough, and not part of the redaction mark. */
+export function redactableByValue(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && !REDACTED.includes(value);
+}
+
+/**
+ * The forms a secret takes in text, each to be redacted: itself, URL-encoded, escaped inside a JSON
+ * string, and, when it holds whitespace, each of its whitespace-separated pieces long enough to be
+ * redacted on its own (terraform wraps long messages at spaces, and a multi-line value reaches a
+ * line-by-line redactor one line at a time). Empty when the value is too short.
+ */
+export function secretForms(value: string): string[] {
+  if (!redactableByValue(value)) return [];
+  const forms = new Set<string>([
+    value,
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+  ]);
+  if (/\s/.test(value)) {
+    for (const piece of value.split(/\s+/)) if (redactableByValue(piece)) forms.add(piece);
+  }
+  return [...forms].filter(redactableByValue);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** Creates a redactor that also removes each of `secrets` (exact values) wherever it appears. */
 export function createRedactor(secrets: readonly string[] = []): Redactor {
-  // Longest first, so that a secret containing another is replaced whole.
-  let known: string[] = [];
+  const known = new Set<string>();
+  // One alternation, longest first (so that a secret containing another is replaced whole),
+  // rebuilt when a secret is added: one native scan per line however many secrets there are.
+  let matcher: RegExp | undefined;
   const addSecret = (value: string): void => {
-    if (value.length < MIN_SECRET_LENGTH || REDACTED.includes(value)) return;
-    const forms = [value];
-    const encoded = encodeURIComponent(value);
-    if (encoded !== value) forms.push(encoded);
     let changed = false;
-    for (const form of forms) {
-      if (!known.includes(form)) {
-        known.push(form);
+    for (const form of secretForms(value)) {
+      if (!known.has(form)) {
+        known.add(form);
         changed = true;
       }
     }
-    if (changed) known = known.sort((a, b) => b.length - a.length);
+    if (changed) {
+      const sorted = [...known].sort((a, b) => b.length - a.length);
+      matcher = new RegExp(sorted.map(escapeRegExp).join("|"), "g");
+    }
   };
   for (const secret of secrets) addSecret(secret);
 
@@ -137,11 +194,8 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
       })
       .replace(KEY_ID, (_m, prefix: string) => `${prefix}${REDACTED}`);
 
-  const redactKnown = (line: string): string => {
-    let out = line;
-    for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
-  };
+  const redactKnown = (line: string): string =>
+    matcher === undefined ? line : line.replace(matcher, REDACTED);
 
   /** Redacts a line; `carry.open` names an XML element whose value continues on later lines. */
   const redact = (line: string, carry: { open: string | undefined }): string => {

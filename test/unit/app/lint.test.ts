@@ -135,6 +135,8 @@ test("a file that cannot be read is one finding, and the run goes on", async () 
     listDir: (path: string) => fs.listDir(path),
     exists: (path: string) => fs.exists(path),
     sha256: (path: string) => fs.sha256(path),
+    pathInfo: (path: string) => fs.pathInfo(path),
+    realPath: (path: string) => fs.realPath(path),
   };
   const result = await lint({ fs: failing, parser: adapters.parser }, { cwd: root });
   assert.ok(result.ok);

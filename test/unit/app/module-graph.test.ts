@@ -11,7 +11,7 @@ import {
   isTerraformFileName,
   requiresAws,
 } from "../../../src/app/module-graph.ts";
-import type { DirectoryEntry, FileSystem } from "../../../src/ports/file-system.ts";
+import type { DirectoryEntry, FileSystem, PathInfo } from "../../../src/ports/file-system.ts";
 import type { HclParser } from "../../../src/ports/hcl-parser.ts";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/hcl/", import.meta.url));
@@ -58,6 +58,17 @@ class InMemoryFileSystem implements FileSystem {
 
   async sha256(_path: string): Promise<string> {
     throw new Error("the module graph reads text only");
+  }
+
+  async pathInfo(path: string): Promise<PathInfo | undefined> {
+    const target = resolve(path);
+    if (this.files.has(target)) return { kind: "file", size: this.files.get(target)?.length ?? 0 };
+    return (await this.exists(path)) ? { kind: "directory", size: 0 } : undefined;
+  }
+
+  async realPath(path: string): Promise<string> {
+    if (!(await this.exists(path))) throw new Error(`ENOENT: no such file ${path}`);
+    return resolve(path);
   }
 }
 

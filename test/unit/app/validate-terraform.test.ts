@@ -47,6 +47,8 @@ const fs: FileSystem = {
   exists: () => Promise.resolve(true),
   // stacks/a and stacks/b have one lock file; every other stack its own.
   sha256: (path) => Promise.resolve(/\/stacks\/[ab]\//.test(path) ? "lock ab" : `lock of ${path}`),
+  pathInfo: () => Promise.resolve({ kind: "directory", size: 0 }),
+  realPath: (path) => Promise.resolve(path),
 };
 const writer: FileWriter = {
   writeAtomic: () => Promise.resolve({ changed: false }),
@@ -79,13 +81,19 @@ describe("validateTerraform (with a scripted terraform)", () => {
     );
     runner.stacksWithLockFile.add("a");
     const events: ProgressEvent[] = [];
+    const config = loaded([
+      "  a: { path: stacks/a, accounts: [dev, prod] }",
+      "  also-a: { path: stacks/also-a, accounts: [dev] }",
+      "  c: { path: stacks/c, accounts: [dev, prod] }",
+    ]);
+    // Two stacks on one directory are a configuration error; a library caller may still build
+    // such a configuration, and the directory is validated once.
+    const alsoA = config.config.stacks.get("also-a");
+    assert.ok(alsoA);
+    alsoA.path = "stacks/a";
     const report = await validateTerraform(
       { runner, fs, writer, events: { emit: (e) => events.push(e) } },
-      loaded([
-        "  a: { path: stacks/a, accounts: [dev, prod] }",
-        "  also-a: { path: stacks/a, accounts: [dev] }",
-        "  c: { path: stacks/c, accounts: [dev, prod] }",
-      ]),
+      config,
       { parallel: 4 },
     );
     assert.equal(report.valid, true);

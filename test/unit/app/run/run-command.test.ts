@@ -425,22 +425,29 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
       return { h, plan, runId, apply, later: () => h.runner.calls.slice(callsBefore) };
     }
 
-    test("saved plans whose binding holds are applied as they are, without planning again", async () => {
+    test("saved plans whose binding holds are applied as they are, without planning again; their secrets are read first", async () => {
       const { h, runId, apply, later } = await planned(false);
       const result = await apply();
       assert.equal(exitCodeOf(result.exit), 0, JSON.stringify(result.report?.units));
       assert.deepEqual(Object.values(statuses(result)), Array(5).fill("succeeded"));
+      // `show -json` of the saved plan, for its sensitive values, then its apply.
       assert.deepEqual(
         later()
           .filter((c) => c.command !== "init")
           .map((c) => `${c.unit} ${c.command}`),
-        [`${APP_DEV} apply`, `${APP_PROD} apply`],
+        [`${APP_DEV} show`, `${APP_DEV} apply`, `${APP_PROD} show`, `${APP_PROD} apply`],
       );
+      const saved = join(
+        h.loaded.dir,
+        ".crossform/runs",
+        runId,
+        "units/app/dev/us-east-1/plan.tfplan",
+      );
+      const shown = later().find((c) => c.unit === APP_DEV && c.command === "show");
+      assert.equal(shown?.args.at(-1), saved);
       const applied = later().find((c) => c.unit === APP_DEV && c.command === "apply");
-      assert.equal(
-        applied?.args.at(-1),
-        join(h.loaded.dir, ".crossform/runs", runId, "units/app/dev/us-east-1/plan.tfplan"),
-      );
+      assert.equal(applied?.args.at(-1), saved);
+      assert.ok(applied?.redact.includes(SENSITIVE_VALUE), "the saved plan's secret is redacted");
       assert.equal(unit(result, APP_DEV).has_changes, true);
       assert.equal(unit(result, APP_DEV).summary?.add, 1);
       assert.equal(unit(result, NETWORK_DEV).has_changes, false);

@@ -29,6 +29,13 @@ const ALLOWED = {
   AWS_CA_BUNDLE: "/etc/ssl/ca.pem",
   AWS_REGION: "eu-west-1",
   AWS_DEFAULT_REGION: "eu-west-1",
+  // The stack's inputs and how terraform reaches and trusts its downloads (decision 0020).
+  TF_VAR_region: "us-west-2",
+  TF_VAR_db_password: "from-a-secret-store",
+  TF_TOKEN_app_terraform_io: "registry-token",
+  SSL_CERT_FILE: "/etc/ssl/corporate.pem",
+  SSL_CERT_DIR: "/etc/ssl/certs",
+  SSH_AUTH_SOCK: "/tmp/agent",
 };
 
 /** The default credential chain's variables: passed only without base.profile. */
@@ -67,9 +74,9 @@ const DROPPED = {
 /** Variables outside the allow-list: dropped too. */
 const UNLISTED = {
   EDITOR: "vim",
-  SSH_AUTH_SOCK: "/tmp/agent",
   GITHUB_TOKEN: "ghp_secret",
-  TF_VAR_region: "us-west-2",
+  GIT_SSH_COMMAND: "ssh -i key",
+  SSH_AGENT_PID: "42",
   TF_IN_AUTOMATION_EXTRA: "x",
   ALL_PROXY: "socks5://proxy",
   AWS_SECURITY_TOKEN: "legacy",
@@ -178,10 +185,12 @@ test("the environment's keys are sorted, so that logs and tests see one order", 
   assert.deepEqual(keys, [...keys].sort());
 });
 
-test("ignoredVariables names the operator's TF_* and AWS_* variables the child will not see", () => {
+test("ignoredVariables names the operator's TF_*, AWS_*, GIT_*, SSH_* and SSL_* variables the child will not see", () => {
   assert.deepEqual(ignoredVariables(PARENT, undefined), [
     "AWS_MAX_ATTEMPTS",
     "AWS_SECURITY_TOKEN",
+    "GIT_SSH_COMMAND",
+    "SSH_AGENT_PID",
     "TF_CLI_ARGS",
     "TF_CLI_ARGS_apply",
     "TF_CLI_ARGS_plan",
@@ -193,7 +202,6 @@ test("ignoredVariables names the operator's TF_* and AWS_* variables the child w
     "TF_LOG_PROVIDER",
     "TF_VAR_crossform_account_id",
     "TF_VAR_crossform_role_arn",
-    "TF_VAR_region",
     "TF_WORKSPACE",
   ]);
   const withProfile = ignoredVariables(CHAIN, "base");

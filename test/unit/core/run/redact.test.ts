@@ -4,6 +4,8 @@ import {
   createRedactor,
   MIN_SECRET_LENGTH,
   REDACTED,
+  redactValue,
+  secretForms,
   secretValuesOf,
 } from "../../../../src/core/run/redact.ts";
 
@@ -121,6 +123,35 @@ test("exact secret values are redacted anywhere, also URL-encoded; short ones ar
   assert.ok("test".length < MIN_SECRET_LENGTH);
 });
 
+test("a secret is redacted in each form text gives it: JSON-escaped, regex characters, and a wrapped multi-word value piece by piece", () => {
+  const quoted = 'pa"ss\\word(1)+[x]*';
+  const phrase = "correct-horse battery-staple-long";
+  const redactor = createRedactor([quoted, phrase]);
+  assert.equal(
+    redactor.redactLine(`{"db_password":${JSON.stringify(quoted)}} raw ${quoted}.`),
+    `{"db_password":"${REDACTED}"} raw ${REDACTED}.`,
+  );
+  // Terraform wraps long messages at spaces: the value arrives split over two lines.
+  assert.equal(
+    redactor.redactLine(`Error running command 'echo correct-horse`),
+    `Error running command 'echo ${REDACTED}`,
+  );
+  assert.equal(
+    redactor.redactLine(`│ battery-staple-long': exit status 1`),
+    `│ ${REDACTED}': exit status 1`,
+  );
+  assert.deepEqual(secretForms("short"), [], "too short to redact: no forms at all");
+  assert.deepEqual(secretForms("abc defghijkl"), ["abc defghijkl", "abc%20defghijkl", "defghijkl"]);
+});
+
+test("redactValue redacts every string of a value, keys kept, other leaves untouched", () => {
+  const redactor = createRedactor([SECRET]);
+  assert.deepEqual(
+    redactValue({ [SECRET]: [`x ${SECRET}`, 3, true, null, { m: SECRET }] }, redactor),
+    { [SECRET]: [`x ${REDACTED}`, 3, true, null, { m: REDACTED }] },
+  );
+});
+
 test("a token seen in an STS response is redacted later wherever it appears, on any stream", () => {
   const redactor = createRedactor();
   const stderr = redactor.lineStream();
@@ -173,9 +204,10 @@ test("line ends: CRLF lines lose their CR; an unterminated last line comes out a
   );
 });
 
-test("secretValuesOf takes the credential variables of an environment", () => {
+test("secretValuesOf takes the credential variables of an environment, terraform's registry tokens too", () => {
   assert.deepEqual(
     secretValuesOf({
+      TF_TOKEN_app_terraform_io: "registry-token-value",
       AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
       AWS_SECRET_ACCESS_KEY: SECRET,
       AWS_SESSION_TOKEN: TOKEN,
@@ -184,6 +216,6 @@ test("secretValuesOf takes the credential variables of an environment", () => {
       AWS_SECURITY_TOKEN: "",
       HOME: "/root",
     }),
-    ["AKIAIOSFODNN7EXAMPLE", SECRET, TOKEN, "container-token-value"],
+    ["registry-token-value", "AKIAIOSFODNN7EXAMPLE", SECRET, TOKEN, "container-token-value"],
   );
 });

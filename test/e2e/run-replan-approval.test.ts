@@ -37,6 +37,20 @@ function env(): NodeJS.ProcessEnv {
   return terraformEnv(emulatorCliEnv(moto.env, { home, root }));
 }
 
+/** `apply --target prod --approve prod --format json` in CI. */
+function ciApplyProd(): Promise<CliResult> {
+  return crossform(
+    "apply",
+    "--target",
+    "prod",
+    "--allow-dirty",
+    "--approve",
+    "prod",
+    "--format",
+    "json",
+  );
+}
+
 /** The CLI in CI: no terminal, CI=true. */
 function crossform(...args: string[]): Promise<CliResult> {
   return runBuiltCli(args, { cwd: dir, env: env() });
@@ -164,16 +178,7 @@ test("one approval per run, with real terraform", async (t) => {
     "CI: a prod network change that changes app's plan once network applied: one run under --approve prod",
     async () => {
       await prodNetwork('{ cidr_prefix: "10.100" }');
-      const result = await crossform(
-        "apply",
-        "--target",
-        "prod",
-        "--allow-dirty",
-        "--approve",
-        "prod",
-        "--format",
-        "json",
-      );
+      const result = await ciApplyProd();
       assert.equal(result.code, 0, showResult(result));
       const report = reportOf(result);
       const app = report.units.find((u) => u.id === "app/prod/us-east-1");
@@ -206,16 +211,7 @@ test("one approval per run, with real terraform", async (t) => {
     "CI: a resource app's approved plan did not show stops app as needs re-plan, naming it; the next run applies it",
     async () => {
       await prodNetwork('{ cidr_prefix: "10.200", subnet_count: 3 }');
-      const stopped = await crossform(
-        "apply",
-        "--target",
-        "prod",
-        "--allow-dirty",
-        "--approve",
-        "prod",
-        "--format",
-        "json",
-      );
+      const stopped = await ciApplyProd();
       assert.equal(stopped.code, 1, showResult(stopped));
       const app = reportOf(stopped).units.find((u) => u.id === "app/prod/us-east-1");
       assert.equal(app?.status, "needs-replan");

@@ -1,6 +1,6 @@
 /**
  * What a re-planned unit's new plan does beyond the approved one, one line a resource: what the
- * operator is asked about again during an apply (docs/decisions/0023-one-approval-per-run.md).
+ * operator is asked about again during an apply (docs/decisions/0029-one-approval-per-run.md).
  */
 import type { ReplanExcess } from "../core/run/replan-scope.ts";
 

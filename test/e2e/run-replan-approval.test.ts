@@ -1,5 +1,5 @@
 // One approval per run, with the built CLI, real terraform and one moto_server
-// (docs/decisions/0023-one-approval-per-run.md): app reads network's outputs in dev, staging and
+// (docs/decisions/0029-one-approval-per-run.md): app reads network's outputs in dev, staging and
 // prod (an approval account). A first apply in a terminal, every app blocked behind its network,
 // asks once. A prod network change that changes app's plan once network applied is applied in one
 // run: under --approve prod in CI, after one question in a terminal. A change that gives app a

@@ -4,7 +4,7 @@
  * plan stays within the approved one (core/run/replan-scope.ts): no question, in a terminal or in
  * CI. Beyond it, a terminal asks again and shows exactly the difference; a run that cannot ask
  * goes ahead only under `--auto-approve` in an ordinary account, and otherwise stops the unit as
- * `needs re-plan` naming the difference (docs/decisions/0023-one-approval-per-run.md).
+ * `needs re-plan` naming the difference (docs/decisions/0029-one-approval-per-run.md).
  */
 import { approvalAccountsOf } from "../../core/run/approvals.ts";
 import { describeReplanExcess, replanExcess } from "../../core/run/replan-scope.ts";

@@ -32,7 +32,7 @@ export interface ConfirmRequest {
   reason?: string;
   /**
    * Asked again for a unit planned again during the apply: exactly what its new plan does beyond
-   * the approved one (docs/decisions/0023-one-approval-per-run.md).
+   * the approved one (docs/decisions/0029-one-approval-per-run.md).
    */
   excess?: ReplanExcess[];
 }

@@ -84,7 +84,7 @@ export async function selectStage(
 
 /**
  * A destroy of units that unselected units depend on is refused, naming them: they would be left
- * reading a state that no longer exists (docs/decisions/0024-destroy-dependents.md).
+ * reading a state that no longer exists (docs/decisions/0030-destroy-dependents.md).
  */
 function dependentsLeft(loaded: LoadedConfig, units: Unit[]): Stop | undefined {
   const left = unselectedDependents(loaded.units, units);

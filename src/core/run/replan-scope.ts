@@ -1,6 +1,6 @@
 /**
  * What an approval covers when a unit is planned again during an apply
- * (docs/decisions/0023-one-approval-per-run.md). The operator approved the plan the confirmation
+ * (docs/decisions/0029-one-approval-per-run.md). The operator approved the plan the confirmation
  * showed: every resource address it holds (those it changes and those it leaves as they are), and
  * which of them it destroys or replaces. A re-plan stays within that approval while it touches
  * only those addresses and destroys or replaces nothing the approved plan did not; the values may

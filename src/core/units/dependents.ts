@@ -1,7 +1,7 @@
 /**
  * The units that read a unit's state (its `depends_on` dependents, transitively). A `destroy`
  * that removes a unit while one of them stays would leave that dependent reading a state that no
- * longer exists, and its resources built on what was destroyed (docs/decisions/0024-destroy-dependents.md).
+ * longer exists, and its resources built on what was destroyed (docs/decisions/0030-destroy-dependents.md).
  */
 import type { Unit, UnitSet } from "./units.ts";
 

@@ -1,6 +1,6 @@
 /**
  * The run's one approval and the units planned again during an apply
- * (docs/decisions/0023-one-approval-per-run.md), on the run harness's fake terraform: a re-plan
+ * (docs/decisions/0029-one-approval-per-run.md), on the run harness's fake terraform: a re-plan
  * that stays within the approved plan (the same addresses, no new destroy or replace) is applied
  * without a question, in a terminal and in CI; one that goes beyond it is asked again showing
  * exactly the difference, or, when nobody can be asked, stops as `needs re-plan` unless

@@ -25,7 +25,7 @@ export interface GeneratedRepository {
 }
 
 /** Mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

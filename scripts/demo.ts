@@ -1,33 +1,49 @@
 // `npm run demo`: the quickstart (examples/quickstart) against a local AWS API emulator, as
-// docs/contract.md section 8 orders it. It runs the built CLI (dist/), real terraform and moto_server;
-// it writes only under examples/quickstart/.crossform/ and never reads or changes the user's AWS
-// configuration (its own AWS_CONFIG_FILE and credentials file live under .crossform/demo/).
+// docs/contract.md section 8 orders it. It runs the built CLI (dist/), real terraform with the real
+// hashicorp/aws provider and moto_server; it writes only under examples/quickstart/.crossform/ and
+// never reads or changes the user's AWS or Terraform configuration (its own AWS_CONFIG_FILE,
+// credentials file and TF_CLI_CONFIG_FILE live under .crossform/demo/).
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pluginCacheDirOf } from "../src/app/run/run-records.ts";
+import type { Config } from "../src/core/config/model.ts";
 import { readConfigText } from "../src/core/config/read-config.ts";
 import { parseRunReport } from "../src/core/report/run-report.ts";
 import type { UnitReport } from "../src/core/report/run-report.ts";
 import type { Unit } from "../src/core/units/units.ts";
+import { AccountResources } from "../test/helpers/account-resources.ts";
+import type { Tags } from "../test/helpers/account-resources.ts";
 import { startMoto } from "../test/helpers/moto.ts";
 import type { MotoServer } from "../test/helpers/moto.ts";
-import { editStateOutput } from "./demo-state.ts";
+import { readInventory } from "../test/helpers/quickstart-inventory.ts";
+import {
+  BASE_REGIONS,
+  describeInventory,
+  expectedInventory,
+  inventoryProblems,
+} from "./demo-inventory.ts";
+import { PROVIDER_MIRROR_ENV } from "../test/helpers/provider-mirror.ts";
+import { checkProviderInstall, providerSource } from "./demo-provider.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const quickstart = join(root, "examples", "quickstart");
 const cli = join(root, "dist", "cli", "main.js");
 const crossformDir = join(quickstart, ".crossform");
 const demoDir = join(crossformDir, "demo");
-/** The role bootstrap goes through, and the demo's out-of-band edit too. */
+/** The demo's own Terraform CLI configuration: where providers come from. */
+const cliConfigPath = join(demoDir, "terraformrc");
+/** The role bootstrap goes through, and the demo's read-back and out-of-band change too. */
 const ADMIN_ROLE = "OrganizationAccountAccessRole";
-/** The unit whose state the demo edits behind crossform's back, and the output it changes. */
+/** The unit whose resource the demo changes behind crossform's back, and how. */
 const EDITED_UNIT = "network/dev/us-east-1";
-const EDITED_OUTPUT = "cidr_block";
+const EDITED_PARAMETER = "/quickstart/network/cidr_block";
+const EDITED_RESOURCE = "aws_ssm_parameter.cidr_block";
 const EDITED_VALUE = "10.99.0.0/16";
-const STEP_COUNT = 11;
+const STEP_COUNT = 13;
 
 /** A failure the demo explains in one line and exits 1 for. */
 class DemoError extends Error {}
@@ -122,14 +138,14 @@ function childEnv(server: MotoServer): NodeJS.ProcessEnv {
     ...server.env,
     AWS_CONFIG_FILE: join(demoDir, "aws", "config"),
     AWS_SHARED_CREDENTIALS_FILE: join(demoDir, "aws", "credentials"),
-    TF_CLI_CONFIG_FILE: join(demoDir, "terraformrc"),
+    TF_CLI_CONFIG_FILE: cliConfigPath,
     CHECKPOINT_DISABLE: "1",
   };
 }
 
 /** Removes what earlier demos left in examples/quickstart/.crossform (and nothing outside it). */
 async function cleanPreviousRuns(): Promise<void> {
-  const leftovers = ["demo", "units", "runs"].map((name) => join(crossformDir, name));
+  const leftovers = ["demo", "units", "runs", "providers"].map((name) => join(crossformDir, name));
   const present = leftovers.filter((path) => existsSync(path));
   for (const path of leftovers) await rm(path, { recursive: true, force: true });
   say(
@@ -140,8 +156,6 @@ async function cleanPreviousRuns(): Promise<void> {
 }
 
 async function prepareDemoDir(server: MotoServer): Promise<void> {
-  await mkdir(crossformDir, { recursive: true, mode: 0o700 });
-  await chmod(crossformDir, 0o700);
   await mkdir(join(demoDir, "aws"), { recursive: true, mode: 0o700 });
   await writeFile(
     join(demoDir, "aws", "config"),
@@ -155,7 +169,51 @@ async function prepareDemoDir(server: MotoServer): Promise<void> {
       `aws_secret_access_key = ${server.env.AWS_SECRET_ACCESS_KEY}\n`,
     { mode: 0o600 },
   );
-  await writeFile(join(demoDir, "terraformrc"), "", { mode: 0o600 });
+}
+
+/**
+ * Writes the demo's Terraform CLI configuration and installs the provider the quickstart's lock
+ * files pin into crossform's plugin cache, before anything else runs; stops the demo when it
+ * cannot be installed, saying why.
+ */
+async function checkProvider(): Promise<void> {
+  await mkdir(demoDir, { recursive: true, mode: 0o700 });
+  await chmod(crossformDir, 0o700);
+  const source = providerSource(process.env);
+  if ("problem" in source) throw new DemoError(source.problem);
+  await writeFile(cliConfigPath, source.cliConfig, { mode: 0o600 });
+  say(`the aws provider comes from ${source.description}`);
+  say(
+    `  the demo's Terraform CLI configuration is ${display(cliConfigPath)}; ~/.terraformrc is not read`,
+  );
+  const env: NodeJS.ProcessEnv = { TF_CLI_CONFIG_FILE: cliConfigPath, CHECKPOINT_DISABLE: "1" };
+  for (const name of [
+    "PATH",
+    "HOME",
+    "TMPDIR",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "NO_PROXY",
+    "no_proxy",
+  ]) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  const checked = await checkProviderInstall({
+    lockFile: join(quickstart, "stacks", "network", ".terraform.lock.hcl"),
+    dir: join(demoDir, "provider-check"),
+    pluginCacheDir: pluginCacheDirOf(quickstart),
+    env,
+  });
+  if (!checked.ok) {
+    throw new DemoError(
+      `the hashicorp/aws provider cannot be installed from ${source.description}, so nothing was run:\n${checked.reason}\n` +
+        `set ${PROVIDER_MIRROR_ENV} to a Terraform filesystem mirror holding registry.terraform.io/hashicorp/aws/5.100.0 (terraform providers mirror writes one), or run the demo where registry.terraform.io can be reached`,
+    );
+  }
+  say(
+    `installed ${checked.providers.join(", ")} into ${display(pluginCacheDirOf(quickstart))}, the plugin cache crossform's units link from`,
+  );
 }
 
 /**
@@ -201,6 +259,33 @@ function recordPaths(id: string): string[] {
   return ["run.json", "report.md", "report.json", "report.html"].map((f) => display(join(dir, f)));
 }
 
+/** The default tags of a stack's resources: defaults < account < stack (no account sets any). */
+function tagsOf(config: Config, stack: string): Tags {
+  const account = [...config.accounts.values()][0];
+  return { ...account?.defaultTags, ...config.stacks.get(stack)?.defaultTags };
+}
+
+/** Reads every account (and the base identity's own) through its own session and checks it. */
+async function readBack(server: MotoServer, config: Config, units: Unit[]): Promise<void> {
+  const accounts = [...config.accounts.values()].map((a) => ({
+    name: a.name,
+    id: a.id,
+    regions: a.regions,
+  }));
+  accounts.push({ name: "base", id: "base", regions: BASE_REGIONS });
+  const held = await readInventory(server.env, accounts, ADMIN_ROLE);
+  const ids = new Map([...config.accounts.values()].map((a) => [a.name, a.id]));
+  for (const line of describeInventory(held)) say(line);
+  const zone = String(config.stacks.get("dns")?.vars.zone ?? "");
+  const problems = inventoryProblems(expectedInventory(config, units, zone), held, ids, (stack) =>
+    tagsOf(config, stack),
+  );
+  expect(
+    problems.length === 0,
+    `the accounts do not hold what the quickstart creates:\n  ${problems.join("\n  ")}`,
+  );
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   if (!existsSync(cli)) {
@@ -213,12 +298,23 @@ async function main(): Promise<void> {
   if (!read.ok) {
     throw new DemoError("examples/quickstart/crossform.yaml is invalid; see crossform validate");
   }
+  const { config } = read;
   const units = read.units.units;
   const edited = units.find((u: Unit) => u.id === EDITED_UNIT);
   if (!edited) throw new DemoError(`examples/quickstart has no unit ${EDITED_UNIT}`);
+  const devId = config.accounts.get(edited.account)?.id ?? "";
 
-  say(`==> start: examples/quickstart, ${units.length} units, against a local AWS API emulator`);
+  say(
+    `==> start: examples/quickstart, ${units.length} units with the real hashicorp/aws provider, against a local AWS API emulator`,
+  );
   await cleanPreviousRuns();
+
+  heading(
+    "check that the aws provider can be installed",
+    "before anything runs: the provider the stacks' .terraform.lock.hcl pins, installed once into the plugin cache every unit links from",
+  );
+  await checkProvider();
+
   try {
     moto = await startMoto();
   } catch (error) {
@@ -236,7 +332,7 @@ async function main(): Promise<void> {
 
   heading(
     "validate the configuration, offline",
-    "accounts, stacks, dependencies, waves and the state layout; one line per wave",
+    "accounts, stacks, dependencies, waves, the state layout and the stacks' code; one line per wave",
   );
   await crossform(["validate"], env);
 
@@ -260,7 +356,7 @@ async function main(): Promise<void> {
 
   heading(
     "plan everything",
-    "nothing exists yet: network plans its changes; app reads network's state, which does not exist yet, so app is blocked",
+    "nothing exists yet: network and dns plan their resources; app reads network's state, which does not exist yet, so app is blocked",
   );
   const firstPlan = await crossform(["plan"], env);
   const blocked = (await reportUnits(firstPlan)).filter((u) => u.status === "blocked");
@@ -285,26 +381,31 @@ async function main(): Promise<void> {
   );
 
   heading(
+    "read every resource back through its own account's session",
+    `a session of ${ADMIN_ROLE} in each account lists what is there, with the default tags crossform.yaml gives; the base identity's own account must hold nothing`,
+  );
+  await readBack(server, config, units);
+
+  heading(
     "plan again: nothing to do",
     "--detailed-exitcode follows terraform: 0 no changes, 1 error, 2 changes",
   );
   await crossform(["plan", "--detailed-exitcode"], env, [0]);
 
   heading(
-    `change ${EDITED_UNIT}'s state behind crossform's back`,
-    "as a console click or a stray `terraform state push` would: read the state object, change an output, bump serial, write it back",
+    `change ${EDITED_RESOURCE} of ${EDITED_UNIT} behind crossform's back`,
+    `as a console click would: through a session of ${edited.account}, the Parameter Store entry ${EDITED_PARAMETER} gets another value`,
   );
-  const edit = await editStateOutput(
-    server.env,
-    edited.state,
-    ADMIN_ROLE,
-    EDITED_OUTPUT,
-    EDITED_VALUE,
-  );
-  say(
-    `s3://${edited.state.bucket}/${edited.state.key} (account ${edited.state.accountName}, ${edited.state.accountId}): ` +
-      `output ${edit.output} ${JSON.stringify(edit.before)} -> ${JSON.stringify(edit.after)}, serial ${edit.serialBefore} -> ${edit.serialAfter}`,
-  );
+  const dev = await AccountResources.open(server.env, devId, ADMIN_ROLE);
+  try {
+    const before = (await dev.parameters(edited.region)).find((p) => p.name === EDITED_PARAMETER);
+    await dev.putParameter(edited.region, EDITED_PARAMETER, EDITED_VALUE);
+    say(
+      `${EDITED_PARAMETER} in ${edited.account} (${dev.accountId}), ${edited.region}: ${JSON.stringify(before?.value)} -> ${JSON.stringify(EDITED_VALUE)}`,
+    );
+  } finally {
+    dev.close();
+  }
 
   heading(
     "look for drift",
@@ -315,8 +416,8 @@ async function main(): Promise<void> {
   expect(
     drifted.length === 1 &&
       drifted[0]?.id === EDITED_UNIT &&
-      drifted[0].outputs_changed.some((o) => o.name === EDITED_OUTPUT),
-    `drift should find the edited output ${EDITED_OUTPUT} of ${EDITED_UNIT} alone; it found ${drifted.map((u) => u.id).join(", ") || "nothing"}`,
+      drifted[0].drifted.map((d) => d.address).join() === EDITED_RESOURCE,
+    `drift should find ${EDITED_RESOURCE} of ${EDITED_UNIT} alone; it found ${drifted.map((u) => `${u.id} (${u.drifted.map((d) => d.address).join(", ")})`).join(", ") || "nothing"}`,
   );
 
   heading("the recorded runs", "every run command leaves a record; `crossform runs` lists them");
@@ -344,13 +445,16 @@ async function main(): Promise<void> {
   say(
     `  the first plan showed app blocked until network had state; apply applied all ${units.length};`,
   );
-  say("  the second plan found nothing to do (exit 0);");
-  say(`  drift caught the out-of-band edit of ${EDITED_UNIT} (exit 2).`);
   say(
-    `written: ${display(join(crossformDir, "runs"))} (run records), ${display(join(crossformDir, "units"))} (per-unit working and data directories), ${display(demoDir)} (the demo's AWS config)`,
+    "  every resource was read back in its own account, with its default tags; the base identity's account held nothing;",
+  );
+  say("  the second plan found nothing to do (exit 0);");
+  say(`  drift caught the out-of-band change of ${EDITED_RESOURCE} in ${EDITED_UNIT} (exit 2).`);
+  say(
+    `written: ${display(join(crossformDir, "runs"))} (run records), ${display(join(crossformDir, "units"))} (per-unit working and data directories), ${display(join(crossformDir, "plugin-cache"))} (the provider, linked), ${display(demoDir)} (the demo's AWS and Terraform configuration)`,
   );
   say(
-    `the buckets, roles and states lived in the emulator and are gone when it stops (${seconds} s)`,
+    `the resources, buckets, roles and states lived in the emulator and are gone when it stops (${seconds} s)`,
   );
 }
 

@@ -1,12 +1,14 @@
 // What `npm test` needs from the machine, checked before anything runs (the `pretest` script).
-// Terraform, moto_server and the AWS CLI must already be there: the tests never skip a real part,
-// so their absence stops the run with the install command. Debian's chromium (the browser tests)
+// Terraform, moto_server, the AWS CLI and a filesystem mirror of the real hashicorp/aws provider
+// must already be there: the tests never skip a real part, so their absence stops the run with
+// what to do. Debian's chromium (the browser tests)
 // and rsync (gitlab-ci-local, the GitLab pipeline test) are installed with apt-get when they are
 // missing and this process may install packages (root, or sudo without a password); otherwise the
 // run stops with the exact command to run.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { findProviderMirror, mirrorProblem } from "../test/helpers/provider-mirror.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -45,6 +47,10 @@ const tools: [string, string][] = [
 for (const [tool, install] of tools) {
   if (!onPath(tool)) problems.push(`'${tool}' is not on the PATH; install it: ${install}`);
 }
+
+// The real aws provider, without the registry: CROSSFORM_TF_PROVIDER_MIRROR, or a mirror found under /.
+const mirrorProblemText = mirrorProblem(findProviderMirror());
+if (mirrorProblemText !== undefined) problems.push(mirrorProblemText);
 
 const packages: string[] = [];
 if (!executable(CHROMIUM)) packages.push("chromium");

@@ -148,10 +148,13 @@ export type { RunReportFormat } from "./formatters/run-report-formats.ts";
 export { formatRunHtml } from "./formatters/run-html.ts";
 export type { Clock } from "./ports/clock.ts";
 export type {
+  EndedCommand,
+  RecordWriteProblem,
   TerraformCommand,
   TerraformProcess,
   TerraformResult,
   TerraformRunner,
+  UnitLocation,
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "./ports/terraform-runner.ts";
@@ -161,13 +164,35 @@ export { GitCliStatus } from "./adapters/git/git-cli-status.ts";
 export type { GitStatus } from "./ports/git.ts";
 export type { SpawnTerraformRunnerOptions } from "./adapters/terraform/spawn-terraform-runner.ts";
 
+// Reading `terraform show -json <planfile>` output into a plan summary.
+export {
+  decodePlanText,
+  planHasChanges,
+  planStatus,
+  summarizePlan,
+} from "./core/plan/plan-summary.ts";
+export type {
+  AttributeChange,
+  OutputChangeSummary,
+  PlanStatus,
+  PlanSummary,
+  ResourceAction,
+  ResourceChangeSummary,
+} from "./core/plan/plan-summary.ts";
+
 // Lint: the multi-account pitfalls, in any Terraform repository.
 export { lint } from "./app/lint.ts";
 export type { LintAdapters, LintRequest, LintResult } from "./app/lint.ts";
 export { lintRules } from "./core/lint/registry.ts";
+export type { LintFinding, LintReport } from "./core/lint/engine.ts";
+export type { LintRule, RuleMeta } from "./core/lint/rule.ts";
+export { createLintSourceReader } from "./adapters/hcl/lint-source-reader.ts";
+export type { LintSourceReader } from "./ports/lint-source-reader.ts";
 export { formatLintJson } from "./formatters/lint-json.ts";
 export { formatLintPretty } from "./formatters/lint-pretty.ts";
+export type { LintPrettyOptions } from "./formatters/lint-pretty.ts";
 export { formatLintSarif } from "./formatters/lint-sarif.ts";
+export type { LintSarifOptions } from "./formatters/lint-sarif.ts";
 
 // CI pipelines: the GitHub Actions workflow and the GitLab CI jobs of a configuration.
 export { ciPipeline } from "./app/ci.ts";

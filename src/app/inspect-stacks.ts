@@ -2,16 +2,19 @@
  * Reads each stack's Terraform code (root and local modules) and derives what generation needs:
  * whether the aws provider is required, whether the root has a backend block of its own. Finds
  * the code-level configuration errors `validate` reports: a missing stack directory, a backend
- * of another type, registry modules without `providers:`, user variables the stack never declares.
+ * of another type, registry modules without `providers:`, user variables the stack never declares,
+ * and code that clashes with the generated providers or reaches a multi-account stack's default.
  */
 import { join, relative } from "node:path";
 import type { Diagnostic } from "../core/errors.ts";
+import { wiresAws } from "../core/generate/generate-files.ts";
 import type { StackCodeFacts } from "../core/generate/generate-files.ts";
 import type { FileSystem } from "../ports/file-system.ts";
 import type { HclParser } from "../ports/hcl-parser.ts";
 import type { LoadedConfig } from "./load-config.ts";
 import { awsRequirement, backendBlock, buildModuleGraph } from "./module-graph.ts";
 import type { ModuleGraph } from "./module-graph.ts";
+import { providerWiringDiagnostics } from "./provider-wiring-checks.ts";
 
 /** The facts of every stack, and the problems found. */
 export interface StackInspection {
@@ -91,7 +94,19 @@ export async function inspectStacks(
         position: config.locator.positionOf(["stacks", stack.name]),
       });
     }
-    facts.set(stack.name, { requiresAws: aws.required, hasBackendBlock: backend.kind === "s3" });
+    const fact = { requiresAws: aws.required, hasBackendBlock: backend.kind === "s3" };
+    facts.set(stack.name, fact);
+    if (wiresAws(stack, fact)) {
+      diagnostics.push(
+        ...providerWiringDiagnostics({
+          config,
+          stack,
+          units: loaded.units.units.filter((u) => u.stack === stack.name),
+          graph,
+          base: loaded.dir,
+        }),
+      );
+    }
 
     // User variables must be declared by the stack, or Terraform ignores them with a warning.
     const root = graph.modules.find((m) => m.dir === graph.root);

@@ -1,24 +1,32 @@
 /**
- * The lint use case: finds every directory with Terraform files under the given paths, parses them,
- * arranges them as roots and reusable modules with their local calls, adds the units of
- * crossform.yaml when there is one, and runs the lint rules. Works with or without a crossform.yaml.
+ * The lint use case: finds the Terraform, Terragrunt and `.tfbackend` files under the given paths,
+ * reads their facts (in worker threads when the adapters offer a reader), arranges them as roots and
+ * reusable modules with their local calls and Terragrunt units, adds the units of crossform.yaml when
+ * there is one, runs the lint rules, and applies or writes a baseline. Works with or without a
+ * crossform.yaml. Paths in the report are relative to the repository root (the git top level, else
+ * the crossform.yaml directory or the path given), whatever the working directory.
  */
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../core/errors.ts";
 import { CrossformError } from "../core/errors.ts";
-import { GENERATED_HEADER } from "../core/generate/hcl-writer.ts";
-import { summarizeModule } from "../core/hcl/module-summary.ts";
-import type { HclFile } from "../core/hcl/syntax.ts";
-import { runLint } from "../core/lint/engine.ts";
+import { stackAliases } from "../core/generate/unit-inputs.ts";
+import type { BackendFile } from "../core/lint/backend-file.ts";
+import { applyBaseline, formatBaseline, parseBaseline } from "../core/lint/baseline.ts";
+import { runLint, SYNTAX_ERROR_ID } from "../core/lint/engine.ts";
 import type { LintReport } from "../core/lint/engine.ts";
+import { lintSourceKind, readLintSource, unreadableFile } from "../core/lint/file-facts.ts";
+import type { LintSourceRead } from "../core/lint/file-facts.ts";
 import { lintRules } from "../core/lint/registry.ts";
+import { buildLintRepository } from "../core/lint/repository-model.ts";
 import type {
   LintConfigFacts,
-  LintModule,
-  LintModuleCall,
+  LintFile,
   LintRepository,
   LintRule,
+  LintSetting,
+  LintStack,
 } from "../core/lint/rule.ts";
+import type { TerragruntConfigFile } from "../core/lint/terragrunt.ts";
 import { checkReservedVars } from "../core/config/check-vars.ts";
 import type { Config } from "../core/config/model.ts";
 import { normalizeConfig } from "../core/config/normalize.ts";
@@ -26,18 +34,39 @@ import { parseConfig } from "../core/config/parse-config.ts";
 import { expandUnits } from "../core/units/units.ts";
 import type { UnitSet } from "../core/units/units.ts";
 import type { FileSystem } from "../ports/file-system.ts";
+import type { FileWriter } from "../ports/file-writer.ts";
 import type { HclParser } from "../ports/hcl-parser.ts";
+import type { LintSourceReader, LintSourceRequest } from "../ports/lint-source-reader.ts";
 import { CONFIG_FILE_NAME, findConfigFile } from "./load-config.ts";
 import type { LoadConfigOptions } from "./load-config.ts";
-import { isTerraformFileName } from "./module-graph.ts";
 
-/** Directories never searched: Terraform's and crossform's working data, dependencies, hidden ones. */
-const SKIPPED_DIRECTORIES = new Set([".terraform", ".crossform", "node_modules"]);
+/**
+ * Directories never searched: version control, Terraform's, Terragrunt's and crossform's working
+ * data, dependencies, editor settings. Other hidden directories are searched: live repositories
+ * keep roots in directories such as `.settings/`.
+ */
+const SKIPPED_DIRECTORIES = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  ".terraform",
+  ".terragrunt-cache",
+  ".terragrunt-stack",
+  ".crossform",
+  ".external_modules",
+  ".idea",
+  ".vscode",
+  "node_modules",
+]);
 
 /** What the lint use case needs. */
 export interface LintAdapters {
   fs: FileSystem;
   parser: HclParser;
+  /** Reads many files at once (worker threads); without it, files are read one by one with `fs` and `parser`. */
+  reader?: LintSourceReader;
+  /** Writes the baseline file; needed for `writeBaseline` only. */
+  writer?: FileWriter;
 }
 
 /** What to lint. */
@@ -46,26 +75,49 @@ export interface LintRequest extends LoadConfigOptions {
   paths?: string[];
   /** The rules to run. @default every rule of the registry */
   rules?: readonly LintRule[];
+  /** Run only these rules (ids; `--rule`); the syntax-error finding stays unless disabled. */
+  only?: string[];
+  /** Turn these rules off (ids; `--disable`), `syntax-error` included. */
+  disable?: string[];
+  /** A baseline file, relative to `cwd`: the findings it lists are left out of the report. */
+  baseline?: string;
+  /** Write today's findings to `baseline` (then nothing is left out as new). @default false */
+  writeBaseline?: boolean;
 }
 
 /** A lint run's result: a report, or the problems of a crossform.yaml that could not be read. */
 export type LintResult =
-  | { ok: true; report: LintReport; config?: string }
+  | {
+      ok: true;
+      report: LintReport;
+      /** The absolute directory the report's paths are relative to. */
+      root: string;
+      /** crossform.yaml, relative to the working directory, when one was read. */
+      config?: string;
+      /** The baseline file written, relative to the working directory, when `writeBaseline`. */
+      baselineWritten?: string;
+    }
   | { ok: false; diagnostics: Diagnostic[]; config: string };
 
 /** Lints the Terraform code under the requested paths. */
 export async function lint(adapters: LintAdapters, request: LintRequest): Promise<LintResult> {
   const cwd = resolve(request.cwd);
-  const display = (path: string): string => {
+  const fromCwd = (path: string): string => {
     const shown = relative(cwd, path);
     if (shown === "") return ".";
     return isAbsolute(shown) ? shown : shown.split(sep).join("/");
   };
   const loaded = await readOptionalConfig(adapters.fs, request);
   if (loaded !== undefined && !loaded.ok) {
-    return { ok: false, diagnostics: loaded.diagnostics, config: display(loaded.path) };
+    return { ok: false, diagnostics: loaded.diagnostics, config: fromCwd(loaded.path) };
   }
-  const directories = new Map<string, string[]>();
+  const rules = request.rules ?? lintRules;
+  const settings = ruleSettings(
+    rules,
+    loaded?.ok === true ? loaded.config.lint.rules : {},
+    request,
+  );
+  const paths: string[] = [];
   for (const path of request.paths ?? ["."]) {
     const absolute = resolve(cwd, path);
     if (!(await adapters.fs.exists(absolute))) {
@@ -73,69 +125,255 @@ export async function lint(adapters: LintAdapters, request: LintRequest): Promis
         hint: "name a directory (or a .tf file) inside the repository",
       });
     }
-    await collect(adapters.fs, absolute, directories);
+    paths.push(absolute);
   }
-  const modules: LintModule[] = [];
-  const calls: LintModuleCall[] = [];
-  const called = new Set<string>();
-  const stackDirs = new Map<string, { name: string; accountCount: number }>();
-  if (loaded?.ok === true) {
-    for (const stack of loaded.config.stacks.values()) {
-      stackDirs.set(resolve(loaded.dir, stack.path), {
-        name: stack.name,
-        accountCount: accountCount(loaded.units, stack.name),
+  const root = await repositoryRoot(
+    adapters.fs,
+    paths,
+    loaded?.ok === true ? loaded.dir : undefined,
+  );
+  const toRepo = (path: string): string => {
+    const shown = relative(root, path);
+    return shown === "" ? "." : shown.split(sep).join("/");
+  };
+  const requests: LintSourceRequest[] = [];
+  for (const path of paths) await collect(adapters.fs, path, toRepo, requests);
+  const enabled = rules.filter((rule) => settings[rule.meta.id] !== "off");
+  const reads = await readSources(adapters, dedupe(requests), enabled);
+  const repository = assemble(reads, loaded, toRepo);
+  let report = runLint(repository, rules, {
+    settings,
+    failLevel: loaded?.ok === true ? loaded.config.lint.failLevel : "error",
+  });
+  report = { ...report, warnings: runWarnings(report, repository, paths.map(fromCwd)) };
+  const result: LintResult = { ok: true, report, root };
+  if (loaded?.ok === true) result.config = fromCwd(loaded.path);
+  if (request.baseline === undefined) {
+    if (request.writeBaseline === true) {
+      throw new CrossformError("usage", "user", "--write-baseline needs --baseline <file>", {
+        hint: "name the file to write, e.g. `crossform lint --baseline lint-baseline.json --write-baseline`",
       });
     }
+    return result;
   }
-  const absoluteDirs = [...directories.keys()].sort();
-  const summaries = new Map<string, LintModule>();
-  for (const dir of absoluteDirs) {
-    const files: HclFile[] = [];
-    const generatedFiles: string[] = [];
-    for (const name of directories.get(dir) ?? []) {
-      const path = join(dir, name);
-      let text: string;
-      try {
-        text = await adapters.fs.readText(path);
-      } catch (error) {
-        files.push(unreadableFile(display(path), error));
-        continue;
-      }
-      if (text.startsWith(GENERATED_HEADER)) {
-        generatedFiles.push(name);
-        continue;
-      }
-      files.push(adapters.parser.parse(display(path), text));
+  const baselinePath = resolve(cwd, request.baseline);
+  if (request.writeBaseline === true) {
+    if (adapters.writer === undefined)
+      throw new CrossformError(
+        "lint/no-writer",
+        "internal",
+        "writing a baseline needs a file writer",
+      );
+    const text = formatBaseline(report);
+    await adapters.writer.writeAtomic(baselinePath, text);
+    result.baselineWritten = fromCwd(baselinePath);
+    result.report = applyBaseline(report, parseBaseline(text, request.baseline));
+    return result;
+  }
+  let text: string;
+  try {
+    text = await adapters.fs.readText(baselinePath);
+  } catch {
+    throw new CrossformError(
+      "lint/baseline-not-found",
+      "user",
+      `the baseline ${request.baseline} cannot be read`,
+      { hint: "write it first with `crossform lint --baseline <file> --write-baseline`" },
+    );
+  }
+  result.report = applyBaseline(report, parseBaseline(text, request.baseline));
+  return result;
+}
+
+/** Each rule's setting: crossform.yaml's `lint.rules`, then `only` and `disable`. */
+function ruleSettings(
+  rules: readonly LintRule[],
+  configured: Record<string, LintSetting>,
+  request: LintRequest,
+): Record<string, LintSetting> {
+  const ids = rules.map((rule) => rule.meta.id);
+  const known = (id: string, allowSyntax: boolean): void => {
+    if (ids.includes(id) || (allowSyntax && id === SYNTAX_ERROR_ID)) return;
+    throw new CrossformError("lint/unknown-rule", "user", `there is no lint rule ${id}`, {
+      hint: `the rules are: ${[...ids, ...(allowSyntax ? [SYNTAX_ERROR_ID] : [])].sort().join(", ")}`,
+    });
+  };
+  const settings: Record<string, LintSetting> = { ...configured };
+  if (request.only !== undefined && request.only.length > 0) {
+    for (const id of request.only) known(id, false);
+    for (const id of ids) if (!request.only.includes(id)) settings[id] = "off";
+  }
+  for (const id of request.disable ?? []) {
+    known(id, true);
+    settings[id] = "off";
+  }
+  return settings;
+}
+
+/**
+ * The directory report paths are relative to: the git top level above the first path, else the
+ * crossform.yaml directory when it holds every path, else the path given (the deepest directory
+ * holding them all).
+ */
+async function repositoryRoot(
+  fs: FileSystem,
+  paths: string[],
+  configDir: string | undefined,
+): Promise<string> {
+  const dirs: string[] = [];
+  for (const path of paths) {
+    const listable = await fs.listDir(path).then(
+      () => true,
+      () => false,
+    );
+    dirs.push(listable ? path : dirname(path));
+  }
+  const first = dirs[0] as string;
+  for (let dir = first; ; dir = dirname(dir)) {
+    if (await fs.exists(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  if (configDir !== undefined && dirs.every((dir) => isInside(configDir, dir))) return configDir;
+  return dirs.reduce((common, dir) => {
+    let current = common;
+    while (!isInside(current, dir)) current = dirname(current);
+    return current;
+  }, first);
+}
+
+function isInside(parent: string, path: string): boolean {
+  const shown = relative(parent, path);
+  return shown === "" || (!shown.startsWith("..") && !isAbsolute(shown));
+}
+
+/** Adds every Terraform, Terragrunt and `.tfbackend` file under `path`, directories in name order. */
+async function collect(
+  fs: FileSystem,
+  path: string,
+  toRepo: (path: string) => string,
+  out: LintSourceRequest[],
+): Promise<void> {
+  const pending = [path];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const current = pending.pop() as string;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    let entries;
+    try {
+      entries = await fs.listDir(current);
+    } catch {
+      // A file given as a path: lint its directory.
+      const name = current.slice(dirname(current).length + 1);
+      if (lintSourceKind(name) !== undefined) pending.push(dirname(current));
+      continue;
     }
-    const summary = summarizeModule(files);
-    for (const call of summary.moduleCalls) {
-      if (call.sourceKind !== "local" || call.source === undefined) continue;
-      const target = resolve(dir, call.source);
-      if (!directories.has(target) || target === dir) continue;
-      called.add(target);
-      calls.push({ from: display(dir), to: display(target), call });
+    for (const entry of entries) {
+      const kind = entry.isFile ? lintSourceKind(entry.name) : undefined;
+      if (kind === undefined) continue;
+      const file = join(current, entry.name);
+      out.push({ path: file, display: toRepo(file), kind });
     }
-    const module: LintModule = { dir: display(dir), role: "root", files, summary, generatedFiles };
-    const stack = stackDirs.get(dir);
-    if (stack !== undefined) module.stack = stack;
-    summaries.set(dir, module);
+    const subdirectories = entries
+      .filter((entry) => entry.isDirectory && !SKIPPED_DIRECTORIES.has(entry.name))
+      .map((entry) => join(current, entry.name))
+      .reverse();
+    pending.push(...subdirectories);
   }
-  for (const [dir, module] of summaries) {
-    if (!stackDirs.has(dir) && called.has(dir)) module.role = "module";
-    modules.push(module);
+}
+
+/** Each file once (overlapping paths), in path order. */
+function dedupe(requests: LintSourceRequest[]): LintSourceRequest[] {
+  const byDisplay = new Map(requests.map((request) => [request.display, request]));
+  return [...byDisplay.values()].sort((a, b) =>
+    a.display < b.display ? -1 : a.display > b.display ? 1 : 0,
+  );
+}
+
+/** Reads the files: through the adapters' reader when the rules are the registry's, else here. */
+async function readSources(
+  adapters: LintAdapters,
+  requests: LintSourceRequest[],
+  rules: readonly LintRule[],
+): Promise<LintSourceRead[]> {
+  const registry = new Set<LintRule>(lintRules);
+  if (adapters.reader !== undefined && rules.every((rule) => registry.has(rule))) {
+    return adapters.reader.read(
+      requests,
+      rules.filter((rule) => rule.collect !== undefined).map((rule) => rule.meta.id),
+    );
   }
-  const repository: LintRepository = { modules, calls };
-  let settings = {};
-  let failLevel: "error" | "warn" = "error";
-  if (loaded?.ok === true) {
-    repository.config = configFacts(loaded.config, loaded.units, display(loaded.path), loaded.text);
-    settings = loaded.config.lint.rules;
-    failLevel = loaded.config.lint.failLevel;
+  const parse = (path: string, text: string) => adapters.parser.parse(path, text);
+  const reads: LintSourceRead[] = [];
+  for (const request of requests) {
+    let text: string;
+    try {
+      text = await adapters.fs.readText(request.path);
+    } catch (error) {
+      if (request.kind === "terraform")
+        reads.push({ kind: "terraform", file: unreadableFile(request.display, reasonOf(error)) });
+      continue;
+    }
+    reads.push(readLintSource(request.kind, request.display, text, parse, rules));
   }
-  const report = runLint(repository, request.rules ?? lintRules, { settings, failLevel });
-  return loaded?.ok === true
-    ? { ok: true, report, config: display(loaded.path) }
-    : { ok: true, report };
+  return reads;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The repository model from what was read and the crossform.yaml. */
+function assemble(
+  reads: LintSourceRead[],
+  loaded: OptionalConfig | undefined,
+  toRepo: (path: string) => string,
+): LintRepository {
+  const terraform: LintFile[] = [];
+  const terragrunt: TerragruntConfigFile[] = [];
+  const backends: BackendFile[] = [];
+  const generated: string[] = [];
+  for (const read of reads) {
+    if (read.kind === "terraform") terraform.push(read.file);
+    else if (read.kind === "terragrunt") terragrunt.push(read.file);
+    else if (read.kind === "tfbackend") backends.push(read.file);
+    else generated.push(read.path);
+  }
+  if (loaded?.ok !== true)
+    return buildLintRepository({ terraform, generated, terragrunt, backends });
+  const stacks = new Map<string, LintStack>();
+  for (const stack of loaded.config.stacks.values()) {
+    const units = loaded.units.units.filter((unit) => unit.stack === stack.name);
+    const accounts = new Set(units.flatMap((unit) => unit.targets.map((target) => target.account)));
+    const [first] = units;
+    stacks.set(toRepo(resolve(loaded.dir, stack.path)), {
+      name: stack.name,
+      mode: stack.mode,
+      accountCount: accounts.size,
+      aliases: first === undefined ? [] : [...stackAliases(loaded.config, stack, first).keys()],
+    });
+  }
+  return buildLintRepository({
+    terraform,
+    generated,
+    terragrunt,
+    backends,
+    stacks,
+    config: configFacts(loaded, toRepo(loaded.path)),
+  });
+}
+
+/** Notes about the run: a tree where no Terraform file was read passes silently otherwise. */
+function runWarnings(report: LintReport, repository: LintRepository, paths: string[]): string[] {
+  if (report.fileCount > 0) return [];
+  const units = repository.terragruntUnits;
+  const where = paths.join(", ");
+  if (units.length === 0)
+    return [`no Terraform file (.tf, .tf.json) was found under ${where}: nothing was linted`];
+  const remote = units.filter((unit) => unit.remoteSource !== undefined).length;
+  return [
+    `no Terraform file (.tf, .tf.json) was found under ${where}, only ${units.length} Terragrunt unit${units.length === 1 ? "" : "s"}${remote > 0 ? ` (${remote} with a remote terraform.source)` : ""}: lint the repository holding the modules they deploy as well, with this one, e.g. \`crossform lint <live dir> <modules dir>\``,
+  ];
 }
 
 type OptionalConfig =
@@ -181,78 +419,17 @@ async function readOptionalConfig(
   return { ok: true, config: normalized.config, units, path, dir: dirname(path), text };
 }
 
-/** Adds every directory under `path` that holds Terraform files, with their names sorted. */
-async function collect(
-  fs: FileSystem,
-  path: string,
-  directories: Map<string, string[]>,
-): Promise<void> {
-  const pending = [path];
-  const seen = new Set<string>();
-  while (pending.length > 0) {
-    const current = pending.pop() as string;
-    if (seen.has(current)) continue;
-    seen.add(current);
-    let entries;
-    try {
-      entries = await fs.listDir(current);
-    } catch {
-      // A file given as a path: lint its directory.
-      if (isTerraformFileName(current.slice(dirname(current).length + 1))) {
-        pending.push(dirname(current));
-      }
-      continue;
-    }
-    const names = entries
-      .filter((entry) => entry.isFile && isTerraformFileName(entry.name))
-      .map((entry) => entry.name)
-      .sort();
-    if (names.length > 0) directories.set(current, names);
-    for (const entry of entries) {
-      if (!entry.isDirectory || entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name))
-        continue;
-      pending.push(join(current, entry.name));
-    }
-  }
-}
-
-function accountCount(units: UnitSet, stack: string): number {
-  const accounts = new Set<string>();
-  for (const unit of units.units) {
-    if (unit.stack !== stack) continue;
-    for (const target of unit.targets) accounts.add(target.account);
-  }
-  return accounts.size;
-}
-
-function configFacts(config: Config, units: UnitSet, file: string, text: string): LintConfigFacts {
-  const position = config.locator.positionOf(["state", "key"]);
+function configFacts(loaded: Extract<OptionalConfig, { ok: true }>, file: string): LintConfigFacts {
+  const position = loaded.config.locator.positionOf(["state", "key"]);
   return {
     file,
-    text,
-    units: units.units.map((unit) => ({
+    text: loaded.text,
+    units: loaded.units.units.map((unit) => ({
       id: unit.id,
       bucket: unit.state.bucket,
       key: unit.state.key,
     })),
     stateKeyLocation: { file, line: position.line, column: position.column },
-    thirdPartyAccounts: config.lint.thirdPartyAccounts,
-  };
-}
-
-/** A file that could not be read, as a file with one syntax error at its start: lint goes on. */
-function unreadableFile(path: string, error: unknown): HclFile {
-  const start = { line: 1, column: 1, offset: 0 };
-  const range = { start, end: start };
-  const reason = error instanceof Error ? error.message : String(error);
-  return {
-    path,
-    format: path.endsWith(".json") ? "json" : "hcl",
-    text: "",
-    range,
-    blocks: [],
-    attributes: [],
-    comments: [],
-    errors: [{ kind: "invalid", message: `cannot read ${path}: ${reason}`, range }],
+    thirdPartyAccounts: loaded.config.lint.thirdPartyAccounts,
   };
 }

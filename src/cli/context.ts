@@ -9,7 +9,6 @@ import { Option } from "commander";
 import { NodeFileSystem } from "../adapters/fs/node-file-system.ts";
 import { AtomicFileWriter } from "../adapters/fs/atomic-write.ts";
 import { createTreeSitterHclParser } from "../adapters/hcl/tree-sitter-hcl-parser.ts";
-import { SdkAwsSessions } from "../adapters/aws/sdk-aws-sessions.ts";
 import type { LoadConfigOptions } from "../app/load-config.ts";
 import { CrossformError } from "../core/errors.ts";
 import type { Diagnostic } from "../core/errors.ts";
@@ -91,8 +90,19 @@ export interface Adapters {
   aws(base: AwsBase, events?: EventSink): RunAwsSessions;
 }
 
+/** What {@link buildAdapters} prepares. */
+export interface AdapterOptions {
+  /**
+   * Whether the command may call AWS. The AWS SDK is loaded only then: it is about 30 MB of a
+   * process that never uses it otherwise (`lint`, docs/performance.md). @default true
+   */
+  aws?: boolean;
+}
+
 /** Builds the adapters; the HCL parser loads its grammar once. */
-export async function buildAdapters(): Promise<Adapters> {
+export async function buildAdapters(options: AdapterOptions = {}): Promise<Adapters> {
+  const sdk =
+    options.aws === false ? undefined : await import("../adapters/aws/sdk-aws-sessions.ts");
   let sessions: { key: string; value: RunAwsSessions } | undefined;
   let listener: EventSink | undefined;
   return {
@@ -100,12 +110,18 @@ export async function buildAdapters(): Promise<Adapters> {
     writer: new AtomicFileWriter(),
     parser: await createTreeSitterHclParser(),
     aws(base, events) {
+      if (sdk === undefined)
+        throw new CrossformError(
+          "internal",
+          "internal",
+          "this command was built without AWS access",
+        );
       listener = events;
       const key = `${base.profile ?? ""}@${base.region}/${base.connectTimeoutSeconds}/${base.requestTimeoutSeconds}`;
       if (sessions?.key !== key) {
         sessions = {
           key,
-          value: new SdkAwsSessions({
+          value: new sdk.SdkAwsSessions({
             profile: base.profile,
             region: base.region,
             ...(base.connectTimeoutSeconds === undefined

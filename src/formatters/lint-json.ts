@@ -1,11 +1,14 @@
 /**
  * A lint report as a stable, versioned JSON document. Version 1 shape:
- * `{ version, failLevel, failed, fileCount, suppressed, counts: { error, warn }, rules: [{ id,
- * description, defaultSeverity, helpUri }], findings: [{ ruleId, severity, file, line, column,
- * endLine, endColumn, message, hint }] }`; findings sorted by file, line, column, rule id.
+ * `{ version, failLevel, failed, fileCount, filesWithFindings, suppressed, baselined, warnings,
+ * counts: { error, warn, byRule: { <rule-id>: n } }, rules: [{ id, description, defaultSeverity,
+ * helpUri }], findings: [{ ruleId, severity, file, line, column, endLine, endColumn, message, hint,
+ * fingerprint }] }`; findings sorted by file, line, column, rule id; `file` relative to the
+ * repository root. Fields are only ever added within a version.
  */
 import type { LintReport } from "../core/lint/engine.ts";
 import { SYNTAX_ERROR_ID } from "../core/lint/engine.ts";
+import { countFindings } from "../core/lint/report-counts.ts";
 import { ruleHelpUri } from "../core/lint/rule-docs.ts";
 
 /** The version of the JSON shape; bumped on any incompatible change. */
@@ -13,14 +16,17 @@ export const LINT_JSON_VERSION = 1;
 
 /** Renders the report as JSON; ends with a newline. */
 export function formatLintJson(report: LintReport): string {
-  const errors = report.findings.filter((finding) => finding.severity === "error").length;
+  const counts = countFindings(report);
   const document = {
     version: LINT_JSON_VERSION,
     failLevel: report.failLevel,
     failed: report.failed,
     fileCount: report.fileCount,
+    filesWithFindings: counts.filesWithFindings,
     suppressed: report.suppressed,
-    counts: { error: errors, warn: report.findings.length - errors },
+    baselined: report.baselined,
+    warnings: report.warnings,
+    counts: { error: counts.error, warn: counts.warn, byRule: Object.fromEntries(counts.byRule) },
     rules: report.rules.map((rule) => ({
       id: rule.id,
       description: rule.description,
@@ -37,6 +43,7 @@ export function formatLintJson(report: LintReport): string {
       endColumn: finding.endColumn,
       message: finding.message,
       hint: finding.hint,
+      fingerprint: finding.fingerprint,
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -1,9 +1,12 @@
 /**
  * A lint report as SARIF 2.1.0 (for GitHub code scanning and other viewers): one run, one
- * `rules[]` entry per rule with its help URI, results with relative POSIX URIs and UTF-16 columns.
+ * `rules[]` entry per rule with its help URI, results with URIs relative to the repository root
+ * (`%SRCROOT%`), UTF-16 columns, and `partialFingerprints` that survive line shifts, so that code
+ * scanning tells a moved finding from a new one.
  */
 import type { LintReport, LintFinding } from "../core/lint/engine.ts";
 import { SYNTAX_ERROR_ID } from "../core/lint/engine.ts";
+import { FINGERPRINT_VERSION } from "../core/lint/fingerprint.ts";
 import type { LintSeverity } from "../core/lint/rule.ts";
 import { ruleHelpUri } from "../core/lint/rule-docs.ts";
 
@@ -11,7 +14,15 @@ import { ruleHelpUri } from "../core/lint/rule-docs.ts";
 export interface LintSarifOptions {
   /** crossform's version, recorded as the tool's version when given. */
   toolVersion?: string;
+  /**
+   * The repository root as a `file:` URI ending in `/`, recorded as `%SRCROOT%` so that viewers
+   * can open the files; the results' URIs are relative to it either way.
+   */
+  rootUri?: string;
 }
+
+/** The key of crossform's fingerprint in `partialFingerprints`. */
+export const SARIF_FINGERPRINT_KEY = `crossform/v${FINGERPRINT_VERSION}`;
 
 /** Renders the report as a SARIF 2.1.0 log; ends with a newline. */
 export function formatLintSarif(report: LintReport, options: LintSarifOptions = {}): string {
@@ -34,6 +45,9 @@ export function formatLintSarif(report: LintReport, options: LintSarifOptions = 
             })),
           },
         },
+        ...(options.rootUri === undefined
+          ? {}
+          : { originalUriBaseIds: { [SRCROOT]: { uri: options.rootUri } } }),
         columnKind: "utf16CodeUnits",
         results: report.findings.map((finding) => result(finding, ruleIndex.get(finding.ruleId))),
       },
@@ -51,7 +65,7 @@ function result(finding: LintFinding, index: number | undefined) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: relativeUri(finding.file) },
+          artifactLocation: { uri: relativeUri(finding.file), uriBaseId: SRCROOT },
           region: {
             startLine: finding.line,
             startColumn: finding.column,
@@ -64,8 +78,11 @@ function result(finding: LintFinding, index: number | undefined) {
         },
       },
     ],
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
   };
 }
+
+const SRCROOT = "%SRCROOT%";
 
 function level(severity: LintSeverity): "error" | "warning" {
   return severity === "error" ? "error" : "warning";

@@ -9,7 +9,7 @@
  * only what the report holds is rendered (values already redacted: `(sensitive)`).
  */
 import { KNOWN_AFTER_APPLY, SENSITIVE } from "../core/plan/redact.ts";
-import { emptyCounts } from "../core/report/run-report.ts";
+import { emptyCounts, workingTreeApply } from "../core/report/run-report.ts";
 import type {
   ReportOutputChange,
   ReportResourceChange,
@@ -415,9 +415,11 @@ function metadata(report: RunReport): string {
     fact("duration", e(formatDuration(r.duration_ms))),
     fact(
       "git commit",
-      r.git_commit !== undefined
-        ? `<code title="${e(r.git_commit)}">${e(r.git_commit.slice(0, 12))}</code>`
-        : "-",
+      `${
+        r.git_commit !== undefined
+          ? `<code title="${e(r.git_commit)}">${e(r.git_commit.slice(0, 12))}</code>`
+          : "-"
+      }${workingTreeApply(report) ? " (working tree, --allow-dirty)" : ""}`,
     ),
     fact("terraform", r.terraform_version !== undefined ? e(r.terraform_version) : "-"),
     fact("selection", selection.length > 0 ? `<code>${e(selection.join(" "))}</code>` : "-"),

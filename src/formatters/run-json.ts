@@ -110,6 +110,7 @@ export function formatRunJson(report: RunReport): string {
       duration_ms: r.duration_ms,
       user: r.user ?? null,
       git_commit: r.git_commit ?? null,
+      source: r.source ?? null,
       terraform_version: r.terraform_version ?? null,
       selection: {
         stacks: [...r.selection.stacks],

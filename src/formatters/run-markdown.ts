@@ -7,7 +7,7 @@
  * comment limit, saying so.
  */
 import { KNOWN_AFTER_APPLY, SENSITIVE } from "../core/plan/redact.ts";
-import { emptyCounts } from "../core/report/run-report.ts";
+import { emptyCounts, workingTreeApply } from "../core/report/run-report.ts";
 import type {
   ReportOutputChange,
   ReportResourceChange,
@@ -257,7 +257,11 @@ function facts(report: RunReport): string {
     `**${plural(report.totals.units, "unit")}**${report.totals.units > 0 ? `: ${statusCounts(report)}` : ""}`,
     `run ${code(r.id)}`,
   ];
-  if (r.git_commit) parts.push(`commit ${code(r.git_commit.slice(0, 12))}`);
+  if (r.git_commit)
+    parts.push(
+      `commit ${code(r.git_commit.slice(0, 12))}${workingTreeApply(report) ? " with the working tree's changes (--allow-dirty)" : ""}`,
+    );
+  else if (workingTreeApply(report)) parts.push("working tree (--allow-dirty)");
   if (r.terraform_version) parts.push(`terraform ${r.terraform_version}`);
   parts.push(formatDuration(r.duration_ms));
   return parts.join(" · ");

@@ -1,4 +1,8 @@
-/** What the run commands ask of git: whether the working tree holds changes not committed. */
+/**
+ * What the run commands ask of git: whether the working tree holds changes not committed, which
+ * files changed since a ref, the commit HEAD names, and a checkout of that commit for an apply
+ * (docs/decisions/0028-apply-runs-the-commit.md).
+ */
 export interface GitStatus {
   /**
    * The state of the working tree that holds `dir`: `outside` when `dir` is in no git repository;
@@ -12,4 +16,17 @@ export interface GitStatus {
    * not ignore). Rejects with a user error when `dir` is outside git or `ref` is unknown.
    */
   changedSince(dir: string, ref: string): Promise<string[]>;
+  /**
+   * The commit HEAD names in the repository holding `dir`, and the root of its working tree
+   * (absolute); undefined outside git or before the first commit.
+   */
+  head(dir: string): Promise<{ commit: string; root: string } | undefined>;
+  /**
+   * A checkout of `commit` of the repository holding `dir`: its files as committed (symbolic links
+   * as links, executable bits kept, git's filters applied; a submodule as a link to its checkout in
+   * the working tree), in a directory under `cacheDir` made once per commit, reused, and never
+   * changed afterwards; the operator's index and working tree are not touched. Resolves with that
+   * directory (the repository's root as of the commit); rejects with `run/commit-checkout-failed`.
+   */
+  checkoutCommit(dir: string, commit: string, cacheDir: string): Promise<string>;
 }

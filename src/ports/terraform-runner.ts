@@ -1,7 +1,10 @@
 /**
  * The one way use cases reach terraform (or tofu): prepare a unit's own working and data
- * directories (docs/contract.md section 4), then start commands in them, each in its own process group
- * with the environment of docs/contract.md section 5, its output redacted into the unit's log.
+ * directories (docs/contract.md section 4), then start commands in them with the environment of
+ * docs/contract.md section 5, their output redacted into the unit's log. Each command runs in a
+ * session and process group of its own, through a relay that outlives crossform
+ * (docs/decisions/0027-terraform-outlives-crossform.md): a crossform that is killed, runs out of
+ * memory or loses its terminal never takes a running terraform with it.
  *
  * Build the argv with `core/run/terraform-args.ts`; the runner adds nothing to it.
  */
@@ -19,6 +22,12 @@ export interface UnitWorkspaceSpec {
   stackPath: string;
   /** Stem of the unit's files: `backends/<stem>.s3.tfbackend`, `targets/<stem>.tfvars.json`. */
   fileStem: string;
+  /**
+   * The root of a checkout of the commit the run runs (an apply): the unit's files are read there,
+   * at the stack's place relative to the repository root, instead of the working tree.
+   * @default undefined: the working tree
+   */
+  sourceRoot?: string;
 }
 
 /** A unit's prepared directories; every path is absolute. */
@@ -34,13 +43,16 @@ export interface UnitWorkspace {
    * entries link to the stack's files. `errored.tfstate` lands here, never in the user's tree.
    */
   stackDir: string;
-  /** The stack's directory in the user's tree. */
+  /**
+   * The stack's directory in the tree the unit runs: the user's working tree, or the checkout of the
+   * commit an apply runs (`UnitWorkspaceSpec.sourceRoot`).
+   */
   realStackDir: string;
   /** `.crossform/units/<stack>/<account>/<region>/data`: the unit's `TF_DATA_DIR`. */
   dataDir: string;
-  /** The unit's backend file (in the user's tree), for `-backend-config`. */
+  /** The unit's backend file (in the tree the unit runs), for `-backend-config`. */
   backendFile: string;
-  /** The unit's variables file (in the user's tree), for `-var-file`. */
+  /** The unit's variables file (in the tree the unit runs), for `-var-file`. */
   varFile: string;
   /** Where Terraform writes the state it failed to save: `<stackDir>/errored.tfstate`. */
   erroredStateFile: string;
@@ -51,6 +63,25 @@ export interface UnitWorkspace {
    * the reason, for the unit's log. Undefined when it was kept or new.
    */
   dataDirRebuilt: string | undefined;
+}
+
+/** Where a unit's directories are, prepared or not (every path absolute). */
+export type UnitLocation = Pick<
+  UnitWorkspace,
+  "unitId" | "workRoot" | "stackDir" | "dataDir" | "erroredStateFile"
+>;
+
+/**
+ * How a command ended that no crossform waited for (crossform died while it ran): what its relay
+ * wrote next to its log when terraform exited.
+ */
+export interface EndedCommand {
+  exitCode: number | null;
+  signal: string | null;
+  /** ISO 8601. */
+  endedAt: string;
+  /** The stop signal its process group received, if any. */
+  interruptedBy?: string;
 }
 
 /** Which stack to prepare a scratch copy of, for `crossform validate --terraform`. */
@@ -92,7 +123,10 @@ export interface StackWorkspace {
 export type StdoutTarget =
   /** Into the unit's log (redacted) and to `onLine`; its tail in the result. */
   | "log"
-  /** Kept whole and unredacted in the result's `stdout`, not logged: `output -json`. */
+  /**
+   * Kept whole and unredacted in the result's `stdout`, not logged: `output -json`, `show -json`.
+   * It passes through a 0600 file next to the log, removed once read.
+   */
   | "capture"
   /**
    * Streamed unredacted to this file (created 0600, replaced), not logged, not held in memory:
@@ -100,10 +134,17 @@ export type StdoutTarget =
    */
   | { file: string };
 
-/** One line of a command's output, already redacted. */
+/** One line the unit's log gained while a command ran (its output, already redacted). */
 export interface OutputLine {
-  stream: "stdout" | "stderr";
   text: string;
+}
+
+/** A record file a command's output could not be written to: the command ran all the same. */
+export interface RecordWriteProblem {
+  path: string;
+  /** The system's error code (`ENOSPC`, `EROFS`, ...), when known. */
+  code?: string;
+  message: string;
 }
 
 /** A terraform command to start. */
@@ -121,8 +162,17 @@ export interface TerraformCommand {
   logFile: string;
   /** @default "log" */
   stdout?: StdoutTarget;
-  /** Called with each redacted line that goes to the log, as it arrives; must not throw. */
+  /**
+   * Called with each line the log gains while the command runs (crossform follows the file, a few
+   * times a second); must not throw.
+   */
   onLine?: (line: OutputLine) => void;
+  /**
+   * Awaited once the command's process group exists (its pid known) and before terraform starts:
+   * the run journals the process there, so that no terraform runs that its journal does not name.
+   * A rejection does not stop the command.
+   */
+  beforeStart?: (pid: number) => Promise<void>;
   /**
    * Extra values to redact in everything that command's output produces (its log, its lines, the
    * tails in its result), besides the credentials the runner redacts anyway: the values of the
@@ -151,11 +201,20 @@ export interface TerraformResult {
   interrupted: boolean;
   /** Wall time from start to exit, in milliseconds. */
   durationMs: number;
+  /**
+   * Record files that could not be written (the log on a full or read-only disk): the command ran,
+   * its record is incomplete. Empty when everything was written.
+   */
+  writeProblems: readonly RecordWriteProblem[];
 }
 
 /** A started command: its process group can be interrupted once, or killed. */
 export interface TerraformProcess {
-  /** Process id, which is also the process group id; undefined when it could not start. */
+  /**
+   * Process id of the leader of the command's session and process group (its relay, which lives
+   * exactly as long as terraform does): what the run journal records, and what a later run checks
+   * to tell whether the command still runs. Undefined when it could not start.
+   */
   readonly pid: number | undefined;
   /**
    * Sends one graceful stop (SIGINT unless told otherwise) to the whole process group: Terraform
@@ -181,8 +240,15 @@ export interface TerraformRunner {
    * files added to or removed from the user's tree; files terraform wrote (`errored.tfstate`) stay.
    */
   prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace>;
+  /** Where a unit's directories are, without creating or changing anything. */
+  locateUnit(spec: UnitWorkspaceSpec): Promise<UnitLocation>;
+  /**
+   * How the last command that logged into `logFile` ended when no crossform read its end (its
+   * status is still next to the log); undefined when it did not end, or was read.
+   */
+  endedCommand(logFile: string): Promise<EndedCommand | undefined>;
   /** Creates or refreshes a stack's scratch directories for `terraform validate`. */
   prepareStack(spec: StackWorkspaceSpec): Promise<StackWorkspace>;
-  /** Starts a command (argv only, never a shell) in its own process group. */
+  /** Starts a command (argv only, never a shell) in its own session and process group. */
   start(command: TerraformCommand): TerraformProcess;
 }

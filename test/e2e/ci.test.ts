@@ -1,8 +1,10 @@
 // `crossform ci github|gitlab` as a user runs it: the built CLI writes the pipelines of the
-// quickstart (in a git repository, under live/); GitHub's own workflow parser reads the workflow;
-// gitlab-ci-local lists and validates the GitLab jobs and runs two merge-request plan jobs and the
-// note job with its shell executor against moto_server, the base role assumed through web
-// identity from the job's ID token, as on GitLab. The committed examples must be current.
+// quickstart's nine units (test/fixtures/run/builtin-quickstart: the quickstart's accounts and
+// stacks made of built-in resources, in a git repository, under live/); GitHub's own workflow
+// parser reads the workflow; gitlab-ci-local lists and validates the GitLab jobs and runs two
+// merge-request plan jobs and the note job with its shell executor against moto_server, the base
+// role assumed through web identity from the job's ID token, as on GitLab. The committed examples
+// (examples/quickstart/ci/) must be current.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -20,7 +22,7 @@ import { makeTempDir } from "../helpers/temp-dir.ts";
 import { terraformEnv } from "../helpers/terraform.ts";
 
 const checkout = fileURLToPath(new URL("../..", import.meta.url));
-const quickstart = join(checkout, "examples/quickstart");
+const quickstart = join(checkout, "test/fixtures/run/builtin-quickstart");
 
 const root = await makeTempDir("ci");
 const repo = join(root, "repo");

@@ -1,11 +1,14 @@
-// The quickstart's committed generated files, run by real terraform against real moto_server:
-// every unit initialises against its own account's bucket, applies, and its state lands there.
+// The quickstart's committed generated files, run by plain terraform (as `crossform explain`
+// prints it, no crossform in between) with the real hashicorp/aws provider from the filesystem
+// mirror, against real moto_server: every unit initialises against its own account's bucket, a
+// unit applies into its own account, and the guards in the generated files refuse a wrong
+// account: a backend whose allowed_account_ids misses the role's account, and a generated
+// provider alias edited to assume another account's role.
 import assert from "node:assert/strict";
-import { cp, readFile, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
-import { readConfigText } from "../../src/core/config/read-config.ts";
 import type { Config } from "../../src/core/config/model.ts";
 import type { Unit } from "../../src/core/units/units.ts";
 import {
@@ -16,10 +19,12 @@ import {
 } from "../helpers/aws-accounts.ts";
 import type { StateBucket } from "../helpers/aws-accounts.ts";
 import { runBuiltCli } from "../helpers/cli.ts";
+import { copyExample } from "../helpers/example-copy.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
+import { isEmpty, readInventory } from "../helpers/quickstart-inventory.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
-import { runTerraform, terraformEnv } from "../helpers/terraform.ts";
+import { providerTerraformEnv, runTerraform } from "../helpers/terraform.ts";
 import type { TerraformResult } from "../helpers/terraform.ts";
 
 const quickstart = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
@@ -28,12 +33,10 @@ const STACK_ORDER = ["network", "app", "dns"] as const;
 /** The parts of a Terraform state file this test reads. */
 interface TerraformState {
   outputs: Record<string, { value: unknown }>;
-  resources: { type: string; name: string; instances: { attributes: { input?: unknown } }[] }[];
 }
 
 let moto: MotoServer | undefined;
 let buckets: StateBucket[] = [];
-const states = new Map<string, TerraformState>();
 
 function show(result: TerraformResult): string {
   return `exit ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
@@ -47,22 +50,19 @@ function unitsOf(stack: string): Unit[] {
   return units.filter((u) => u.stack === stack);
 }
 
-function accountId(name: string): string {
-  const id = config.accounts.get(name)?.id;
-  assert.ok(id, `account ${name} is in the quickstart's crossform.yaml`);
-  return id;
-}
-
-/** The child environment: the emulator's endpoint and keys, no user AWS files, a data dir of its own. */
-function unitEnv(server: MotoServer, unit: Unit): NodeJS.ProcessEnv {
-  return terraformEnv({
+/**
+ * The child environment: the emulator's endpoint and keys, no user AWS files, the provider from
+ * the mirror, a data dir of its own.
+ */
+function unitEnv(server: MotoServer, unit: Unit, dataDir = unit.id): NodeJS.ProcessEnv {
+  return providerTerraformEnv({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TMPDIR: process.env.TMPDIR,
     ...server.env,
     AWS_CONFIG_FILE: join(work, ".aws", "config"),
     AWS_SHARED_CREDENTIALS_FILE: join(work, ".aws", "credentials"),
-    TF_DATA_DIR: join(work, ".crossform", "test-data", unit.id),
+    TF_DATA_DIR: join(work, ".crossform", "test-data", dataDir),
   });
 }
 
@@ -71,16 +71,24 @@ function runningMoto(): MotoServer {
   return moto;
 }
 
+function initArgs(backendFile: string): string[] {
+  return [
+    "init",
+    "-no-color",
+    "-reconfigure",
+    "-input=false",
+    "-lockfile=readonly",
+    `-backend-config=${backendFile}`,
+  ];
+}
+
 // At the top of the file, so that the copy lives until the file's last test ends.
 const work = await makeTempDir("quickstart");
-await cp(quickstart, work, {
-  recursive: true,
-  filter: (source) => ![".crossform", ".terraform"].includes(basename(source)),
-});
-const read = readConfigText(await readFile(join(work, "crossform.yaml"), "utf8"), "crossform.yaml");
-assert.ok(read.ok, "the quickstart's crossform.yaml is valid");
-const config: Config = read.config;
-const units: Unit[] = read.units.units;
+const example = await copyExample(quickstart, work);
+const config: Config = example.config;
+const units: Unit[] = example.units;
+const accountId = example.accountId;
+const unitNamed = example.unit;
 
 after(async () => {
   await moto?.stop();
@@ -130,128 +138,69 @@ test("crossform generate changes nothing on the committed tree, twice", async ()
   );
 });
 
-test("every unit initialises against its own account's bucket, and network, app, dns apply", async (t) => {
+test("every unit initialises against its own account's bucket with the locked provider", async () => {
   moto = await startMoto();
   const server = moto;
   buckets = await createStateBuckets(server.env, units);
   assert.equal(buckets.length, 5, "one bucket per account and region");
-
-  // Units of one stack share its directory: run them one after the other; stacks in parallel.
-  await t.test("terraform init of every unit", async () => {
-    await Promise.all(
-      STACK_ORDER.map(async (stack) => {
-        for (const unit of unitsOf(stack)) {
-          const result = await runTerraform(
-            [
-              "init",
-              "-no-color",
-              "-reconfigure",
-              "-input=false",
-              "-lockfile=readonly",
-              `-backend-config=backends/${unit.fileStem}.s3.tfbackend`,
-            ],
-            { cwd: stackDir(unit), env: unitEnv(server, unit) },
-          );
-          assert.equal(result.code, 0, `init ${unit.id}: ${show(result)}`);
-          assert.match(result.stdout, /Successfully configured the backend "s3"/);
-        }
-      }),
-    );
-  });
-
-  const applyStack = async (stack: string): Promise<void> => {
-    for (const unit of unitsOf(stack)) {
-      const result = await runTerraform(
-        [
-          "apply",
-          "-no-color",
-          "-auto-approve",
-          "-input=false",
-          `-var-file=targets/${unit.fileStem}.tfvars.json`,
-        ],
-        { cwd: stackDir(unit), env: unitEnv(server, unit) },
-      );
-      assert.equal(result.code, 0, `apply ${unit.id}: ${show(result)}`);
-      assert.match(result.stdout, /Apply complete! Resources: [1-9]\d* added/);
-    }
-  };
-  await t.test("apply network and dns, then app", async () => {
-    await Promise.all([applyStack("network"), applyStack("dns")]);
-    await applyStack("app");
-  });
-
-  for (const unit of units) {
-    const text = await getStateObject(server.env, unit.state);
-    states.set(unit.id, JSON.parse(text) as TerraformState);
-  }
-});
-
-test("each state object lies in a bucket its own account owns, and nowhere else", async () => {
-  const server = runningMoto();
-  for (const bucket of buckets) {
-    const owned = await listOwnedBuckets(server.env, bucket.accountId);
-    assert.ok(owned.includes(bucket.bucket), `${bucket.bucket} is owned by ${bucket.accountId}`);
-    const expected = units
-      .filter((u) => u.state.bucket === bucket.bucket)
-      .map((u) => u.state.key)
-      .sort();
-    assert.deepEqual(await listStateObjects(server.env, bucket), expected, bucket.bucket);
-  }
-  for (const unit of units) {
-    // A multi-account unit's account is its home, which holds its state.
-    assert.equal(unit.state.accountId, accountId(unit.account), `${unit.id}: state account`);
-  }
-});
-
-test("crossform_account_id in each state is the account configured for the unit", () => {
-  for (const unit of units) {
-    const state = states.get(unit.id);
-    assert.ok(state, `state of ${unit.id} was read`);
-    assert.equal(state.outputs.account_id?.value, accountId(unit.account), unit.id);
-  }
-});
-
-test("each app state holds the network output it read through terraform_remote_state", () => {
-  for (const unit of unitsOf("app")) {
-    const network = states.get(`network/${unit.account}/${unit.region}`);
-    const app = states.get(unit.id);
-    assert.ok(network && app, `states of ${unit.id} and its network were read`);
-    const networkId = network.outputs.network_id?.value;
-    assert.equal(networkId, `net-${accountId(unit.account)}-${unit.region}`);
-    assert.equal(app.outputs.network_id?.value, networkId, unit.id);
-    const input = app.resources.find((r) => r.type === "terraform_data" && r.name === "app")
-      ?.instances[0]?.attributes.input as { value?: Record<string, unknown> } | undefined;
-    assert.equal(input?.value?.network_id, networkId, `${unit.id}: terraform_data.app.input`);
-    assert.equal(input?.value?.shared_account_id, accountId("shared"), unit.id);
-    // stacks.app.vars < stacks.app.targets.prod.vars
-    assert.equal(app.outputs.instance_count?.value, unit.account === "prod" ? 3 : 1, unit.id);
-  }
-});
-
-test("the dns state holds the prod account id for each of prod's regions", () => {
-  const dns = states.get("dns/shared/us-east-1");
-  assert.ok(dns, "the dns state was read");
-  const delegations = dns.outputs.delegations?.value as Record<
-    string,
-    { account_id: string; region: string }
-  >;
-  assert.deepEqual(
-    Object.fromEntries(
-      Object.entries(delegations).map(([alias, d]) => [alias, [d.account_id, d.region]]),
-    ),
-    {
-      prod_eu_west_1: [accountId("prod"), "eu-west-1"],
-      prod_us_east_1: [accountId("prod"), "us-east-1"],
-    },
+  // Units of one stack share its directory: one after the other; stacks in parallel.
+  await Promise.all(
+    STACK_ORDER.map(async (stack) => {
+      for (const unit of unitsOf(stack)) {
+        const result = await runTerraform(initArgs(`backends/${unit.fileStem}.s3.tfbackend`), {
+          cwd: stackDir(unit),
+          env: unitEnv(server, unit),
+        });
+        assert.equal(result.code, 0, `init ${unit.id}: ${show(result)}`);
+        assert.match(result.stdout, /Successfully configured the backend "s3"/);
+        assert.match(
+          result.stdout,
+          /Installed hashicorp\/aws v5\.100\.0|Using previously-installed hashicorp\/aws v5\.100\.0/,
+        );
+      }
+    }),
   );
-  const zone = dns.outputs.zone?.value as { account_id: string };
-  assert.equal(zone.account_id, accountId("shared"));
+});
+
+test("network/dev applies with plain terraform: its resources and its state land in dev, nowhere else", async () => {
+  const server = runningMoto();
+  const unit = unitNamed("network/dev/us-east-1");
+  const result = await runTerraform(
+    ["apply", "-no-color", "-auto-approve", "-input=false", `-var-file=targets/dev.tfvars.json`],
+    { cwd: stackDir(unit), env: unitEnv(server, unit) },
+  );
+  assert.equal(result.code, 0, `apply ${unit.id}: ${show(result)}`);
+  assert.match(result.stdout, /Apply complete! Resources: 2 added/);
+  const state = JSON.parse(await getStateObject(server.env, unit.state)) as TerraformState;
+  assert.equal(state.outputs.account_id?.value, accountId("dev"));
+  assert.equal(state.outputs.cidr_block?.value, "10.0.0.0/16");
+  const accounts = [...config.accounts.values()].map((a) => ({
+    name: a.name,
+    id: a.id,
+    regions: a.regions,
+  }));
+  const held = await readInventory(server.env, [
+    ...accounts,
+    { name: "base", id: "base", regions: ["us-east-1"] },
+  ]);
+  for (const account of held) {
+    if (account.name === "dev") {
+      assert.deepEqual(
+        [account.parameters["us-east-1"]?.map((p) => p.name), account.buckets.map((b) => b.name)],
+        [
+          ["/quickstart/network/cidr_block"],
+          [`quickstart-artifacts-${accountId("dev")}-us-east-1`],
+        ],
+      );
+    } else {
+      assert.ok(isEmpty(account), `${account.name} holds nothing: ${JSON.stringify(account)}`);
+    }
+  }
 });
 
 test("a backend whose allowed_account_ids misses the role's account makes terraform init fail", async () => {
   const server = runningMoto();
-  const unit = units.find((u) => u.id === "network/dev/us-east-1");
-  assert.ok(unit);
+  const unit = unitNamed("network/dev/us-east-1");
   const committed = await readFile(
     join(stackDir(unit), "backends", `${unit.fileStem}.s3.tfbackend`),
     "utf8",
@@ -263,18 +212,45 @@ test("a backend whose allowed_account_ids misses the role's account makes terraf
     wrongFile,
     committed.replace(guard, `allowed_account_ids = ["${accountId("staging")}"]`),
   );
-  const env = { ...unitEnv(server, unit), TF_DATA_DIR: join(work, ".crossform", "wrong-account") };
-  const result = await runTerraform(
-    ["init", "-no-color", "-reconfigure", "-input=false", `-backend-config=${wrongFile}`],
-    { cwd: stackDir(unit), env },
-  );
+  const result = await runTerraform(initArgs(wrongFile), {
+    cwd: stackDir(unit),
+    env: unitEnv(server, unit, "wrong-backend"),
+  });
   assert.notEqual(result.code, 0, show(result));
   assert.match(result.stderr, new RegExp(`AWS account ID not allowed: ${accountId("dev")}`));
-  // The guard stopped init before anything was written: dev's bucket still holds its two states.
+  // The guard stopped init before anything was written: dev's bucket holds network's state only.
   const devBucket = buckets.find((b) => b.accountId === accountId("dev"));
   assert.ok(devBucket);
-  assert.deepEqual(await listStateObjects(server.env, devBucket), [
-    "app/terraform.tfstate",
-    "network/terraform.tfstate",
-  ]);
+  assert.deepEqual(await listStateObjects(server.env, devBucket), ["network/terraform.tfstate"]);
+  assert.ok((await listOwnedBuckets(server.env, accountId("dev"))).includes(devBucket.bucket));
+});
+
+test("a generated provider alias edited to assume another account's role: terraform itself refuses the plan", async () => {
+  const server = runningMoto();
+  const unit = unitNamed("dns/shared/us-east-1");
+  const providers = join(stackDir(unit), "crossform_providers.tf");
+  const generated = await readFile(providers, "utf8");
+  const roleLine = "    role_arn     = var.crossform_ref_prod_us_east_1.role_arn\n";
+  assert.ok(generated.includes(roleLine), "aws.prod_us_east_1 assumes prod's role");
+  const sharedRole = `arn:aws:iam::${accountId("shared")}:role/TerraformDeploy`;
+  await writeFile(providers, generated.replace(roleLine, `    role_arn     = "${sharedRole}"\n`));
+  try {
+    const result = await runTerraform(
+      ["plan", "-no-color", "-input=false", "-var-file=targets/shared.tfvars.json"],
+      { cwd: stackDir(unit), env: unitEnv(server, unit) },
+    );
+    assert.equal(result.code, 1, show(result));
+    // The alias still allows prod only: the provider checks the identity the role gives it.
+    assert.match(result.stderr, new RegExp(`AWS account ID not allowed: ${accountId("shared")}`));
+    assert.match(
+      result.stderr,
+      /provider\["registry\.terraform\.io\/hashicorp\/aws"\]\.prod_us_east_1/,
+    );
+    const shared = await readInventory(server.env, [
+      { name: "shared", id: accountId("shared"), regions: ["us-east-1"] },
+    ]);
+    assert.ok(shared[0] && isEmpty(shared[0]), "the plan created nothing in shared");
+  } finally {
+    await writeFile(providers, generated);
+  }
 });

@@ -1,9 +1,10 @@
 // The HTML run report in a real browser (Debian's chromium through playwright-core): a generated
-// report of 200 units with every outcome, and the report of a real quickstart plan (the built CLI,
-// real terraform, moto_server) with planted sensitive values. Each cell is checked against the
-// JSON report's unit, the detail, the filters and the caution box are driven as a person would,
-// and the page may log no error and request nothing but its own file. Screenshots go to
-// test-artifacts/. A missing chromium fails the test: it is never skipped.
+// report of 200 units with every outcome, and the report of a real plan of the quickstart's nine
+// units (the built CLI, real terraform, moto_server, over test/fixtures/run/builtin-quickstart:
+// the quickstart's accounts and stacks made of built-in resources) with planted sensitive values.
+// Each cell is checked against the JSON report's unit, the detail, the filters and the caution box
+// are driven as a person would, and the page may log no error and request nothing but its own
+// file. Screenshots go to test-artifacts/. A missing chromium fails the test: it is never skipped.
 import assert from "node:assert/strict";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -24,7 +25,7 @@ import type { MotoServer } from "../helpers/moto.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { terraformEnv } from "../helpers/terraform.ts";
 
-const quickstart = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
+const quickstart = fileURLToPath(new URL("../fixtures/run/builtin-quickstart", import.meta.url));
 const artifacts = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const root = await makeTempDir("report-html");
 
@@ -231,7 +232,7 @@ test("a generated report of 200 units: cells, detail, filters and caution box in
   await page.close();
 });
 
-test("a real quickstart plan: --report run.html, --format html, the record's report.html and report --format html show the JSON report, and no secret", async () => {
+test("a real plan of the quickstart's units: --report run.html, --format html, the record's report.html and report --format html show the JSON report, and no secret", async () => {
   const work = join(root, "quickstart");
   const home = join(root, "home");
   await cp(quickstart, work, {
@@ -273,7 +274,7 @@ test("a real quickstart plan: --report run.html, --format html, the record's rep
     await readFile(join(work, "crossform.yaml"), "utf8"),
     "crossform.yaml",
   );
-  assert.ok(read.ok, "the quickstart's crossform.yaml is valid");
+  assert.ok(read.ok, "the fixture's crossform.yaml is valid");
 
   const moto: MotoServer = await startMoto();
   try {

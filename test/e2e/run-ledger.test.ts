@@ -1,15 +1,19 @@
 // The run ledger with the built CLI, real terraform and one moto_server: an apply stopped by a
 // foreign state lock reports every other unit as not applied, in the table and in every report;
-// a record directory that cannot be written still gets the whole summary printed; a crossform
-// killed with SIGKILL mid-apply leaves a journal from which `crossform runs` shows the run as
-// crashed and names the units it was applying.
+// a record directory that cannot be written (replaced by a file; read-only; a full disk, a small
+// tmpfs) still gets its units applied and the whole summary printed; a crossform killed with
+// SIGKILL mid-apply leaves a journal from which `crossform runs` shows the run as crashed and names
+// the units it was applying. The read-only and full-disk tests mount file systems: they run as root
+// (as the test machines do).
 import assert from "node:assert/strict";
-import { cp, readFile, readdir, rename, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { cp, mkdir, readFile, readdir, rename, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { parseRunReport } from "../../src/core/report/run-report.ts";
-import { putStateObject } from "../helpers/aws-accounts.ts";
+import { getStateObject, putStateObject } from "../helpers/aws-accounts.ts";
 import { emulatorCliEnv, runBuiltCli, showResult, startBuiltCli } from "../helpers/cli.ts";
 import type { CliResult, RunningCli } from "../helpers/cli.ts";
 import { startMoto } from "../helpers/moto.ts";
@@ -17,6 +21,7 @@ import type { MotoServer } from "../helpers/moto.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 import { terraformEnv } from "../helpers/terraform.ts";
 
+const exec = promisify(execFile);
 const fixture = fileURLToPath(new URL("../fixtures/run/interrupt/", import.meta.url));
 const root = await makeTempDir("run-ledger");
 const home = join(root, "home");
@@ -69,6 +74,42 @@ function waitingIn(account: string, dir: string) {
     );
 }
 
+/** `text` as a literal in a regular expression. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** An apply of dev and staging, non-interactive. */
+const APPLY_TWO = [
+  "apply",
+  "--all",
+  "--allow-dirty",
+  "--auto-approve",
+  "--approve",
+  "prod",
+  "--target",
+  "dev,staging",
+];
+
+/**
+ * Both units applied and the whole summary printed; each record file written after the disk
+ * failed is named in one warning with `error`, the unit's exit status among them (its result came
+ * from its relay's exit code); the last line says the record is incomplete.
+ */
+function assertAppliedDespite(result: CliResult, record: string, error: string): void {
+  assert.equal(result.code, 0, show(result));
+  assert.match(result.stdout, /slow\/dev\/us-east-1 .* applied/);
+  assert.match(result.stdout, /slow\/staging\/us-east-1 .* applied/);
+  assert.match(result.stdout, /2 units: 2 applied/);
+  for (const name of ["run.json", "report.md", "report.json", "report.html"]) {
+    const warning = `warning: could not write the run record ${escape(join(record, name))}: ${error}`;
+    assert.match(result.stderr, new RegExp(warning), name);
+  }
+  const status = escape(join(record, "units/slow/staging/us-east-1/log.status"));
+  assert.match(result.stderr, new RegExp(`warning: could not write the run record ${status}`));
+  assert.match(result.stderr, /recorded in .* \(incomplete: see the warnings above\)/);
+}
+
 /** Waits until `path` holds text matching `pattern`. */
 async function waitForFile(path: () => Promise<string>, pattern: RegExp, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -89,7 +130,7 @@ async function onlyRun(dir: string): Promise<string> {
   return join(dir, ".crossform", "runs", runs.split("\n")[0]!);
 }
 
-describe("the run ledger end to end", { concurrency: 3 }, () => {
+describe("the run ledger end to end", { concurrency: 5 }, () => {
   test("an apply stopped by a foreign state lock: every other unit is 'not started' (not applied) in the table, report.json, report.md, report.html and runs", async () => {
     const s = await scenario(1, (t) => t.replace('command: "sleep 60"', 'command: "true"'));
     const lockId = "0f0e0d0c-0b0a-4909-8807-060504030201";
@@ -272,6 +313,68 @@ describe("the run ledger end to end", { concurrency: 3 }, () => {
       } catch {
         // already gone
       }
+    }
+  });
+
+  test("6. a record directory made read-only mid-apply: the units apply, the whole summary prints, one warning names each path and EROFS", async () => {
+    const s = await scenario(4, waitingIn("staging", join(root, "s4")));
+    const cli = s.start(APPLY_TWO);
+    const record = await onlyRun(s.dir);
+    await waitForFile(
+      () => readFile(join(record, "units/slow/staging/us-east-1/log"), "utf8"),
+      /\(local-exec\): provisioner-waits/,
+    );
+    // A read-only bind mount over the record directory: what the run holds open (its journal,
+    // the running unit's log) goes on, every file opened from now on fails with EROFS.
+    await exec("mount", ["--bind", record, record]);
+    try {
+      await exec("mount", ["-o", "remount,bind,ro", record]);
+      await writeFile(join(s.dir, "go"), "");
+      const result = await cli.done;
+      assertAppliedDespite(result, record, "EROFS: read-only file system");
+      const journal = await readFile(join(record, "journal.jsonl"), "utf8");
+      assert.match(
+        journal.trim().split("\n").at(-1) ?? "",
+        /"type":"end","at":"[^"]+","exit":"ok"/,
+      );
+    } finally {
+      await exec("umount", [record]);
+    }
+  });
+
+  test("6. a record directory on a disk that fills up mid-apply (a 2 MB tmpfs): the units apply, the whole summary prints, one warning names each path and ENOSPC", async () => {
+    const s = await scenario(5, waitingIn("staging", join(root, "s5")));
+    const runs = join(s.dir, ".crossform", "runs");
+    await mkdir(runs, { recursive: true, mode: 0o700 });
+    await exec("mount", ["-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", runs]);
+    try {
+      const cli = s.start(APPLY_TWO);
+      const record = await onlyRun(s.dir);
+      await waitForFile(
+        () => readFile(join(record, "units/slow/staging/us-east-1/log"), "utf8"),
+        /\(local-exec\): provisioner-waits/,
+      );
+      // Fill the file system: head fails with ENOSPC once it is full.
+      await exec("sh", ["-c", `head -c 4000000 /dev/zero > '${join(runs, "filler")}'`]).catch(
+        () => undefined,
+      );
+      await writeFile(join(s.dir, "go"), "");
+      const result = await cli.done;
+      // A file that needs new blocks fails; appends that fit the last block of a file (the
+      // journal's lines, as often as not) still land.
+      assertAppliedDespite(result, record, "ENOSPC: no space left on device");
+      // The applies reached their states whatever the record's disk did.
+      for (const i of [0, 1]) {
+        const state = await getStateObject(moto.env, {
+          bucket: `run-interrupt-${s.ids[i]}-us-east-1`,
+          key: "slow/terraform.tfstate",
+          region: "us-east-1",
+          accountId: s.ids[i]!,
+        });
+        assert.match(state, /"terraform_data"/);
+      }
+    } finally {
+      await exec("umount", [runs]);
     }
   });
 });

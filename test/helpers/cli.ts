@@ -1,5 +1,8 @@
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { parseRunReport } from "../../src/core/report/run-report.ts";
+import type { RunReport, UnitReport } from "../../src/core/report/run-report.ts";
 
 /** Path of the built CLI, as users run it after `npm run build`. */
 export const builtCli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
@@ -57,6 +60,24 @@ export function emulatorCliEnv(
 /** A CLI result as text for assertion messages. */
 export function showResult(result: CliResult): string {
   return `exit ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+}
+
+/** The JSON report a run printed on stdout (`--format json`), checked against its schema. */
+export function jsonRunReport(result: CliResult): RunReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(result.stdout);
+  } catch {
+    assert.fail(`stdout is not a JSON report:\n${showResult(result)}`);
+  }
+  return parseRunReport(data, "stdout");
+}
+
+/** One unit of a run report, failing the test when it is not there. */
+export function unitOfReport(report: RunReport, id: string): UnitReport {
+  const unit = report.units.find((u) => u.id === id);
+  assert.ok(unit, `${id} is in the report of run ${report.run.id}`);
+  return unit;
 }
 
 /** A CLI run still going: signal it, watch its stderr as it comes, await its end. */

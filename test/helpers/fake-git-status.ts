@@ -1,3 +1,5 @@
+import { cp, mkdir, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { GitStatus } from "../../src/ports/git.ts";
 
 /** A {@link GitStatus} that answers what a test sets: by default a clean repository. */
@@ -13,6 +15,15 @@ export class FakeGitStatus implements GitStatus {
   changed: string[] = [];
   readonly refs: string[] = [];
 
+  /** What `head` answers; undefined = no commit. */
+  commit: string | undefined = undefined;
+  /**
+   * The tree `checkoutCommit` copies as the commit's files (default: the directory asked about,
+   * as it is when the checkout is made); each checkout asked for, in order.
+   */
+  committedTree: string | undefined = undefined;
+  readonly checkouts: { dir: string; commit: string; cacheDir: string }[] = [];
+
   async changedSince(_dir: string, ref: string) {
     this.refs.push(ref);
     return this.changed;
@@ -21,5 +32,21 @@ export class FakeGitStatus implements GitStatus {
   async status(dir: string) {
     this.asked.push(dir);
     return this.answer;
+  }
+
+  async head(dir: string) {
+    return this.commit === undefined ? undefined : { commit: this.commit, root: dir };
+  }
+
+  async checkoutCommit(dir: string, commit: string, cacheDir: string) {
+    this.checkouts.push({ dir, commit, cacheDir });
+    const target = join(cacheDir, commit);
+    await mkdir(target, { recursive: true });
+    const tree = this.committedTree ?? dir;
+    for (const name of await readdir(tree)) {
+      if (name !== ".crossform")
+        await cp(join(tree, name), join(target, name), { recursive: true });
+    }
+    return target;
   }
 }

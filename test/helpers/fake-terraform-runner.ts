@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { createRedactor } from "../../src/core/run/redact.ts";
 import type { TerraformVersionInfo } from "../../src/core/run/terraform-version-check.ts";
 import type {
+  EndedCommand,
   StdoutTarget,
   TerraformCommand,
   TerraformProcess,
@@ -10,6 +11,7 @@ import type {
   TerraformRunner,
   StackWorkspace,
   StackWorkspaceSpec,
+  UnitLocation,
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../src/ports/terraform-runner.ts";
@@ -58,6 +60,9 @@ export interface FakeInterrupt {
 
 /** Answers a call; undefined falls back to {@link defaultReply}. */
 export type FakeScript = (call: FakeCall) => FakeReply | undefined;
+
+/** The pid every fake command reports. */
+export const FAKE_PID = 4242;
 
 /** A secret that the default `show -json` document marks sensitive. */
 export const SENSITIVE_VALUE = "s3cr3t-token-value-0042";
@@ -180,8 +185,30 @@ export class FakeTerraformRunner implements TerraformRunner {
     return this.versionInfo;
   }
 
+  /** What `endedCommand` answers, by log file: commands that ended with no crossform waiting. */
+  readonly endedCommands = new Map<string, EndedCommand>();
+
+  async endedCommand(logFile: string): Promise<EndedCommand | undefined> {
+    return this.endedCommands.get(logFile);
+  }
+
+  async locateUnit(spec: UnitWorkspaceSpec): Promise<UnitLocation> {
+    const { unitId, workRoot, stackDir, dataDir, erroredStateFile } = this.paths(spec);
+    return { unitId, workRoot, stackDir, dataDir, erroredStateFile };
+  }
+
+  /** The specs of the units prepared, in order. */
+  readonly preparedSpecs: UnitWorkspaceSpec[] = [];
+
   async prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace> {
     this.prepared.push(spec.unitId);
+    this.preparedSpecs.push(spec);
+    const workspace = this.paths(spec);
+    this.unitsByDataDir.set(workspace.dataDir, spec.unitId);
+    return workspace;
+  }
+
+  private paths(spec: UnitWorkspaceSpec): UnitWorkspace {
     const unitDir = join(
       this.configDir,
       ".crossform",
@@ -192,9 +219,8 @@ export class FakeTerraformRunner implements TerraformRunner {
     );
     const workRoot = join(unitDir, "work");
     const stackDir = join(workRoot, spec.stackPath);
-    const realStackDir = join(this.configDir, spec.stackPath);
+    const realStackDir = join(spec.sourceRoot ?? this.configDir, spec.stackPath);
     const dataDir = join(unitDir, "data");
-    this.unitsByDataDir.set(dataDir, spec.unitId);
     return {
       unitId: spec.unitId,
       workRoot,
@@ -258,6 +284,7 @@ export class FakeTerraformRunner implements TerraformRunner {
     let stop: (how: "interrupt" | "kill") => void = () => {};
     const stopped = new Promise<"interrupt" | "kill">((resolve) => (stop = resolve));
     const run = async (): Promise<TerraformResult> => {
+      await command.beforeStart?.(FAKE_PID).catch(() => undefined);
       // As the port says: the log's directory is created 0700 when missing.
       await mkdir(dirname(command.logFile), { recursive: true, mode: 0o700 });
       await appendFile(command.logFile, `$ terraform ${command.args.join(" ")}\n`, {
@@ -296,11 +323,12 @@ export class FakeTerraformRunner implements TerraformRunner {
         stdoutBytes: stdout.length,
         interrupted,
         durationMs: 1,
+        writeProblems: [],
       };
     };
     const result = run();
     return {
-      pid: 4242,
+      pid: FAKE_PID,
       interrupt(signal = "SIGINT") {
         const sent = !ended && !interrupted;
         interrupts.push({ unit, command: subcommand, signal, sent });

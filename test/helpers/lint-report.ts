@@ -16,6 +16,7 @@ export function sampleLintReport(): LintReport {
           "the root live/b writes its state to s3://st/terraform.tfstate, as the root live/a does",
         hint: "give every root its own key",
         sourceLine: '    key    = "terraform.tfstate"',
+        fingerprint: "0a1b2c3d4e5f6071:0",
       },
       {
         ruleId: "missing-account-guard",
@@ -28,6 +29,7 @@ export function sampleLintReport(): LintReport {
         message: 'provider "aws" in live/b does not say which account it may touch',
         hint: "add `allowed_account_ids`",
         sourceLine: 'provider "aws" {',
+        fingerprint: "1a2b3c4d5e6f7081:0",
       },
       {
         ruleId: "syntax-error",
@@ -40,6 +42,7 @@ export function sampleLintReport(): LintReport {
         message: "missing `}` to close this block",
         hint: "fix the syntax",
         sourceLine: "  x = ",
+        fingerprint: "2a3b4c5d6e7f8091:0",
       },
     ],
     rules: [
@@ -50,6 +53,8 @@ export function sampleLintReport(): LintReport {
     failLevel: "error",
     fileCount: 5,
     suppressed: 1,
+    baselined: 0,
+    warnings: [],
     failed: true,
   };
 }

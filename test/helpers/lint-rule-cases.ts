@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { posix } from "node:path";
 import { before, describe, test } from "node:test";
 import { createTreeSitterHclParser } from "../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
-import { summarizeModule } from "../../src/core/hcl/module-summary.ts";
 import { runLint } from "../../src/core/lint/engine.ts";
 import type { LintReport } from "../../src/core/lint/engine.ts";
+import { lintSourceKind, readLintSource } from "../../src/core/lint/file-facts.ts";
+import { lintRules } from "../../src/core/lint/registry.ts";
+import { buildLintRepository } from "../../src/core/lint/repository-model.ts";
+import type { RepositoryFacts } from "../../src/core/lint/repository-model.ts";
 import type {
   LintConfigFacts,
-  LintModule,
-  LintModuleCall,
   LintRepository,
   LintRule,
   LintStack,
@@ -22,11 +23,12 @@ export interface TestModule {
   dir: string;
   /** Default: `module` when another test module calls it, else `root`. */
   role?: ModuleRole;
-  /** File name -> text. */
+  /** File name -> text: `.tf`, `.tf.json`, Terragrunt `.hcl` and `.tfbackend` files. */
   files: Record<string, string>;
   /** Names of crossform-generated files present in the directory. */
   generated?: string[];
-  stack?: LintStack;
+  /** The crossform stack deployed from the directory (mode `per-account` and no aliases unless given). */
+  stack?: Pick<LintStack, "name" | "accountCount"> & Partial<LintStack>;
 }
 
 /** A repository for a rule test. */
@@ -49,42 +51,51 @@ export interface RuleCase {
   expected: ExpectedFinding[];
 }
 
-/** Builds the repository model the app would build, from in-memory files. */
-export function buildRepository(parser: HclParser, input: TestRepository): LintRepository {
-  const dirs = new Set(input.modules.map((module) => module.dir));
-  const calls: LintModuleCall[] = [];
-  const modules: LintModule[] = input.modules.map((entry) => {
-    const files = Object.entries(entry.files)
+/**
+ * Builds the repository model the app builds, from in-memory files: each file read with the same
+ * per-file stage (`readLintSource`), the model assembled by `buildLintRepository`.
+ */
+export function buildRepository(
+  parser: HclParser,
+  input: TestRepository,
+  rules: readonly LintRule[] = lintRules,
+): LintRepository {
+  const reads = input.modules.flatMap((entry) =>
+    Object.entries(entry.files)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, text]) => parser.parse(posix.join(entry.dir, name), text));
-    const summary = summarizeModule(files);
-    for (const call of summary.moduleCalls) {
-      if (call.sourceKind !== "local" || call.source === undefined) continue;
-      const to = posix.normalize(posix.join(entry.dir, call.source));
-      if (dirs.has(to)) calls.push({ from: entry.dir, to, call });
-    }
-    const module: LintModule = {
-      dir: entry.dir,
-      role: entry.role ?? "root",
-      files,
-      summary,
-      generatedFiles: entry.generated ?? [],
-    };
-    if (entry.stack !== undefined) module.stack = entry.stack;
-    return module;
-  });
-  const called = new Set(calls.map((call) => call.to));
-  for (const [index, module] of modules.entries()) {
-    if (input.modules[index]?.role === undefined && called.has(module.dir)) module.role = "module";
+      .flatMap(([name, text]) => {
+        const kind = lintSourceKind(name);
+        if (kind === undefined) return [];
+        const path = posix.join(entry.dir, name);
+        return [readLintSource(kind, path, text, (p, t) => parser.parse(p, t), rules)];
+      }),
+  );
+  const stacks = new Map<string, LintStack>();
+  for (const entry of input.modules) {
+    if (entry.stack !== undefined)
+      stacks.set(entry.dir, { mode: "per-account", aliases: [], ...entry.stack });
   }
-  const repository: LintRepository = { modules, calls };
-  if (input.config !== undefined) repository.config = input.config;
+  const facts: RepositoryFacts = {
+    terraform: reads.flatMap((read) => (read.kind === "terraform" ? [read.file] : [])),
+    generated: input.modules.flatMap((entry) =>
+      (entry.generated ?? []).map((name) => posix.join(entry.dir, name)),
+    ),
+    terragrunt: reads.flatMap((read) => (read.kind === "terragrunt" ? [read.file] : [])),
+    backends: reads.flatMap((read) => (read.kind === "tfbackend" ? [read.file] : [])),
+    stacks,
+  };
+  if (input.config !== undefined) facts.config = input.config;
+  const repository = buildLintRepository(facts);
+  for (const entry of input.modules) {
+    const module = repository.modules.find((candidate) => candidate.dir === entry.dir);
+    if (module !== undefined && entry.role !== undefined) module.role = entry.role;
+  }
   return repository;
 }
 
 /** Runs one rule over a test repository. */
 export function lintWith(parser: HclParser, rule: LintRule, input: TestRepository): LintReport {
-  return runLint(buildRepository(parser, input), [rule]);
+  return runLint(buildRepository(parser, input, [rule]), [rule]);
 }
 
 /** Registers one test per case: the rule's findings are exactly the expected ones (rule id, file, line, column). */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { awsProviderMirror, writeMirrorCliConfigFile } from "./provider-mirror.ts";
 
 /** What one terraform invocation printed and returned. */
 export interface TerraformResult {
@@ -42,6 +43,19 @@ function scratchDir(): string {
 export function terraformEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const config = join(scratchDir(), "empty.tfrc");
   return { ...base, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+}
+
+let mirrorConfig: string | undefined;
+
+/**
+ * {@link terraformEnv} with `TF_CLI_CONFIG_FILE` pointing to a CLI configuration that installs
+ * providers from the filesystem mirror (test/helpers/provider-mirror.ts) and nowhere else: for
+ * the tests that run the real hashicorp/aws provider. Throws, saying what to do, when no mirror
+ * holding it is found.
+ */
+export function providerTerraformEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  mirrorConfig ??= writeMirrorCliConfigFile(join(scratchDir(), "mirror.tfrc"), awsProviderMirror());
+  return { ...terraformEnv(base), TF_CLI_CONFIG_FILE: mirrorConfig };
 }
 
 /** Runs `terraform` from the PATH with argv only (no shell). */

@@ -22,6 +22,14 @@ export class VersionOnlyRunner implements TerraformRunner {
     throw new Error("the preflight prepares no unit");
   }
 
+  locateUnit(): never {
+    throw new Error("the preflight locates no unit");
+  }
+
+  async endedCommand(): Promise<undefined> {
+    return undefined;
+  }
+
   prepareStack(): never {
     throw new Error("the preflight prepares no stack");
   }

@@ -1,31 +1,13 @@
 /**
- * {@link GitStatus} through the `git` command: `git status --porcelain=v1 -z`, argv only, never a
- * shell. A missing `git` binary inside a repository is an error that says how to go on.
+ * {@link GitStatus} through the `git` command: `git status --porcelain=v1 -z`, `rev-parse`, `diff`,
+ * and checkouts of a commit (commit-checkout.ts), argv only, never a shell. A missing `git` binary
+ * inside a repository is an error that says how to go on.
  */
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { CrossformError } from "../../core/errors.ts";
 import type { GitStatus } from "../../ports/git.ts";
-
-/** Runs git with `args` in `cwd`; resolves with its exit code and output. */
-function git(
-  args: string[],
-  cwd: string,
-  env: Record<string, string | undefined>,
-): Promise<{ code: number; stdout: string; stderr: string; missing: boolean }> {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      args,
-      { cwd, env: { ...env, GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        const missing = error !== null && (error as NodeJS.ErrnoException).code === "ENOENT";
-        resolve({ code, stdout: String(stdout), stderr: String(stderr), missing });
-      },
-    );
-  });
-}
+import { checkoutCommit } from "./commit-checkout.ts";
+import { git } from "./git-command.ts";
 
 /** Paths of `git status --porcelain=v1 -z` output, renames as their new path. */
 export function parsePorcelainZ(output: string): string[] {
@@ -81,6 +63,18 @@ export class GitCliStatus implements GitStatus {
       (path) => !path.split("/").includes(".crossform"),
     );
     return { kind: "repository", changed };
+  }
+
+  async head(dir: string): Promise<{ commit: string; root: string } | undefined> {
+    const head = await git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], dir, this.env);
+    const top = await git(["rev-parse", "--show-toplevel"], dir, this.env);
+    const [commit, root] = [head.stdout.trim(), top.stdout.trim()];
+    if (head.code !== 0 || top.code !== 0 || commit === "" || root === "") return undefined;
+    return { commit, root };
+  }
+
+  checkoutCommit(dir: string, commit: string, cacheDir: string): Promise<string> {
+    return checkoutCommit(dir, commit, cacheDir, this.env);
   }
 
   async changedSince(dir: string, ref: string): Promise<string[]> {

@@ -5,13 +5,15 @@
 import { resolve } from "node:path";
 import { buildChildEnv } from "../../core/run/child-env.ts";
 import type { EnvironmentVariables, TerraformLogLevel } from "../../core/run/child-env.ts";
-import { createRedactor, secretValuesOf } from "../../core/run/redact.ts";
+import { secretValuesOf } from "../../core/run/redact.ts";
 import { versionArgs } from "../../core/run/terraform-args.ts";
 import { parseVersionOutput } from "../../core/run/terraform-version-check.ts";
 import type { TerraformVersionInfo } from "../../core/run/terraform-version-check.ts";
 import { CrossformError } from "../../core/errors.ts";
 import type {
+  EndedCommand,
   TerraformCommand,
+  UnitLocation,
   TerraformProcess,
   TerraformRunner,
   StackWorkspace,
@@ -19,9 +21,10 @@ import type {
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
+import { startCapturedProcess } from "./captured-process.ts";
 import { prepareStackWorkspace } from "./stack-workspace.ts";
-import { startTerraformProcess } from "./terraform-process.ts";
-import { findRepositoryRoot, prepareUnitWorkspace } from "./unit-workspace.ts";
+import { readEndedCommand, startTerraformProcess } from "./terraform-process.ts";
+import { findRepositoryRoot, locateUnitWorkspace, prepareUnitWorkspace } from "./unit-workspace.ts";
 
 /** Options of {@link SpawnTerraformRunner}. */
 export interface SpawnTerraformRunnerOptions {
@@ -79,16 +82,14 @@ export class SpawnTerraformRunner implements TerraformRunner {
 
   private async detectVersion(): Promise<TerraformVersionInfo> {
     const env = buildChildEnv({ parent: this.options.env, baseProfile: this.options.baseProfile });
-    const run = startTerraformProcess({
+    const result = await startCapturedProcess({
       binary: this.binary,
       args: versionArgs(),
       cwd: resolve(this.options.configDir),
       env,
       logFile: undefined,
-      stdout: "capture",
-      redactor: createRedactor(this.secrets),
-    });
-    const result = await run.result;
+      secrets: this.secrets,
+    }).result;
     const info = result.exitCode === 0 ? parseVersionOutput(this.binary, result.stdout) : undefined;
     if (!info) {
       throw new CrossformError(
@@ -104,9 +105,26 @@ export class SpawnTerraformRunner implements TerraformRunner {
   /** See {@link TerraformRunner.prepareUnit}. */
   async prepareUnit(spec: UnitWorkspaceSpec): Promise<UnitWorkspace> {
     return prepareUnitWorkspace(
+      {
+        configDir: this.options.configDir,
+        repositoryRoot: await this.root(),
+        ...(spec.sourceRoot !== undefined ? { sourceRoot: spec.sourceRoot } : {}),
+      },
+      spec,
+    );
+  }
+
+  /** See {@link TerraformRunner.locateUnit}. */
+  async locateUnit(spec: UnitWorkspaceSpec): Promise<UnitLocation> {
+    return locateUnitWorkspace(
       { configDir: this.options.configDir, repositoryRoot: await this.root() },
       spec,
     );
+  }
+
+  /** See {@link TerraformRunner.endedCommand}. */
+  endedCommand(logFile: string): Promise<EndedCommand | undefined> {
+    return readEndedCommand(logFile);
   }
 
   /** See {@link TerraformRunner.prepareStack}. */
@@ -144,7 +162,8 @@ export class SpawnTerraformRunner implements TerraformRunner {
       cwd: command.cwd,
       env,
       logFile: command.logFile,
-      redactor: createRedactor([...this.secrets, ...(command.redact ?? [])]),
+      secrets: [...this.secrets, ...(command.redact ?? [])],
+      ...(command.beforeStart === undefined ? {} : { beforeStart: command.beforeStart }),
       ...(command.stdout === undefined ? {} : { stdout: command.stdout }),
       ...(command.onLine === undefined ? {} : { onLine: command.onLine }),
     });

@@ -1,29 +1,45 @@
 /**
- * One terraform child: argv only (never a shell), `detached` so that it leads a process group of
- * its own (a Ctrl-C on the terminal reaches crossform only, which forwards one interrupt to each
- * group), output split into lines, redacted and appended to the unit's 0600 log.
+ * One terraform command that may change something (init, plan, apply, ...: it takes the state lock,
+ * writes state or fills the plugin cache), started through its relay (`terraform-relay.ts`,
+ * docs/decisions/0027-terraform-outlives-crossform.md): argv only (never a shell), the relay
+ * `detached` into a session and process group of its own that terraform shares, its stdout and
+ * stderr on /dev/null, its stdin a pipe that carries the request and is closed at once. The relay
+ * writes the redacted log and the exit status; crossform follows the log for progress and reads the
+ * status once the relay has exited. When crossform dies, nothing of it reaches terraform: no
+ * closed pipe (terraform writes to the relay), no terminal hangup (another session), no signal.
  *
- * Never `spawn({ signal })`: an aborted signal makes Node send SIGTERM to the child alone, not to
- * its group, and more than once is not prevented; stops go through {@link TerraformProcess}.
+ * Stops go to the process group, once: {@link TerraformProcess.interrupt} sends one SIGINT (the
+ * relay ignores it, terraform stops gracefully), {@link TerraformProcess.kill} one SIGKILL. Never
+ * `spawn({ signal })`: an aborted signal makes Node send SIGTERM to the child alone, not to its
+ * group, and more than once is not prevented.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { createWriteStream, fchmodSync, mkdirSync, openSync } from "node:fs";
-import type { WriteStream } from "node:fs";
-import { dirname } from "node:path";
+import { appendFileSync, readFileSync, rmSync } from "node:fs";
+import { constants } from "node:os";
 import { performance } from "node:perf_hooks";
-import { finished } from "node:stream/promises";
-import { CrossformError } from "../../core/errors.ts";
-import type { Redactor } from "../../core/run/redact.ts";
 import type {
   OutputLine,
+  RecordWriteProblem,
   StdoutTarget,
   TerraformProcess,
   TerraformResult,
 } from "../../ports/terraform-runner.ts";
-
-/** The most of a logged stream's tail kept in a result. */
-export const TAIL_LIMIT = 1024 * 1024;
+import { startCapturedProcess } from "./captured-process.ts";
+import { groupStops, notStarted } from "./group-stops.ts";
+import { followLog } from "./log-follower.ts";
+import { startFailure } from "./start-failure.ts";
+import {
+  decodeStatus,
+  encodeRequest,
+  GO,
+  RELAY_NO_REQUEST,
+  RELAY_START_FAILED,
+  relayScript,
+  statusFileOf,
+} from "./relay-protocol.ts";
+import type { RelayStatus } from "./relay-protocol.ts";
+import type { EndedCommand } from "../../ports/terraform-runner.ts";
 
 /** Options of {@link startTerraformProcess}. */
 export interface StartTerraformOptions {
@@ -33,231 +49,181 @@ export interface StartTerraformOptions {
   cwd: string;
   /** The child's whole environment (core/run/child-env.ts). */
   env: Record<string, string>;
-  /** The log to append to; undefined = no log (`terraform version`). */
-  logFile: string | undefined;
+  /** The log to append to (its status file and captured stdout go next to it). */
+  logFile: string;
   /** @default "log" */
   stdout?: StdoutTarget;
+  /** Called with each line the log gains while the command runs. */
   onLine?: (line: OutputLine) => void;
-  /** One per process: it remembers the secrets it has seen. */
-  redactor: Redactor;
+  /** Values to redact wherever they appear, on top of the patterns of core/run/redact.ts. */
+  secrets: readonly string[];
+  /** Awaited with the process group's pid before terraform may start. */
+  beforeStart?: (pid: number) => Promise<void>;
 }
 
-/** Opens `path` for writing with mode 0600 whatever its previous mode, creating its directory 0700. */
-function openPrivate(path: string, flags: "a" | "w"): WriteStream {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const fd = openSync(path, flags, 0o600);
-  fchmodSync(fd, 0o600);
-  const stream = createWriteStream(path, { fd, flags });
-  // A failed write must not crash the process: it is reported when the stream is flushed.
-  stream.on("error", () => undefined);
-  return stream;
-}
-
-/** Ends `stream` unless a pipe already did, and waits until its bytes are written and it closed. */
-async function flushed(stream: WriteStream | undefined): Promise<void> {
-  if (stream === undefined) return;
-  if (stream.errored) throw stream.errored;
-  if (!stream.writableEnded) stream.end();
-  await finished(stream);
-}
-
-/** Keeps the last {@link TAIL_LIMIT} characters of a growing text. */
-class Tail {
-  private text = "";
-  add(piece: string): void {
-    this.text += piece;
-    if (this.text.length > 2 * TAIL_LIMIT) this.text = this.text.slice(-TAIL_LIMIT);
-  }
-  value(): string {
-    return this.text.length > TAIL_LIMIT ? this.text.slice(-TAIL_LIMIT) : this.text;
-  }
-}
-
-function startFailure(binary: string, error: unknown): CrossformError {
-  const code =
-    error instanceof Error && "code" in error && typeof error.code === "string"
-      ? error.code
-      : undefined;
-  if (code === "ENOENT") {
-    return new CrossformError(
-      "terraform/not-found",
-      "user",
-      `cannot run "${binary}": it is not on the PATH (or the unit's directory is missing)`,
-      {
-        hint: "install Terraform or OpenTofu, or set terraform.binary in crossform.yaml to its path",
-        cause: error,
-      },
-    );
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new CrossformError(
-    "terraform/spawn-failed",
-    "external",
-    `cannot run "${binary}": ${reason}`,
-    {
-      hint: "check that the binary is executable and the unit's directories are writable",
-      cause: error,
-    },
-  );
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
-  if (child.pid === undefined) return false;
+/** Appends one line of crossform's own to the log; a log that cannot be written is left alone. */
+function annotate(logFile: string, text: string): void {
   try {
-    process.kill(-child.pid, signal);
-    return true;
+    appendFileSync(logFile, `# ${new Date().toISOString()} ${text}\n`, { mode: 0o600 });
   } catch {
-    // The group is gone.
-    return false;
+    // The relay reports the log's problem with the status.
   }
 }
 
-function commandLine(binary: string, args: readonly string[]): string {
-  return [binary, ...args]
-    .map((a) => (/^[A-Za-z0-9_./:=@+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
-    .join(" ");
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing to remove, or a directory that cannot be written: the relay reports it.
+  }
 }
 
-/** Starts one terraform command; see the module comment. */
+function readQuietly(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function signalName(number: number): string | undefined {
+  const names = constants.signals as Record<string, number>;
+  return Object.keys(names).find((name) => names[name] === number);
+}
+
+/**
+ * The result when the status file is missing: the relay's own exit code carries terraform's (or
+ * 128 + the signal that ended it), and its output could not be recorded.
+ */
+function resultWithoutStatus(
+  options: StartTerraformOptions,
+  code: number | null,
+  signal: string | null,
+  startedMs: number,
+  interrupted: boolean,
+): TerraformResult {
+  let exitCode = code;
+  let ended = signal;
+  if (signal === null && code !== null && code > 128) {
+    ended = signalName(code - 128) ?? null;
+    exitCode = ended === null ? code : null;
+  }
+  const problems: RecordWriteProblem[] = [];
+  // A relay killed by a signal (the kill of a third Ctrl-C) writes no status; that is no problem.
+  if (signal === null) {
+    const statusFile = statusFileOf(options.logFile);
+    problems.push({
+      path: statusFile,
+      message: `terraform's exit status and output could not be written to ${statusFile} (the disk may be full or read-only)`,
+    });
+  }
+  return {
+    exitCode,
+    signal: ended,
+    stdout: "",
+    stderr: "",
+    stdoutBytes: 0,
+    interrupted,
+    durationMs: performance.now() - startedMs,
+    writeProblems: problems,
+  };
+}
+
+/** The result the status file tells. */
+function resultOfStatus(status: RelayStatus, interrupted: boolean): TerraformResult {
+  return {
+    exitCode: status.exit_code,
+    signal: status.signal,
+    stdout: status.stdout,
+    stderr: status.stderr,
+    stdoutBytes: status.stdout_bytes,
+    interrupted,
+    durationMs: status.duration_ms,
+    writeProblems: status.write_problems.map((p) => ({ ...p })),
+  };
+}
+
+/**
+ * Starts one terraform command: through its relay, or directly when its stdout is captured
+ * (captured-process.ts); see the module comment.
+ */
 export function startTerraformProcess(options: StartTerraformOptions): TerraformProcess {
   const target = options.stdout ?? "log";
-  const { redactor } = options;
+  if (target === "capture") return startCapturedProcess(options);
   const started = performance.now();
-  let log: WriteStream | undefined;
-  let stdoutFile: WriteStream | undefined;
+  const statusFile = statusFileOf(options.logFile);
+  removeQuietly(statusFile);
+  const follower =
+    options.onLine === undefined
+      ? undefined
+      : followLog(options.logFile, (text) => options.onLine?.({ text }));
   let child: ChildProcess;
   try {
-    if (options.logFile !== undefined) {
-      log = openPrivate(options.logFile, "a");
-      log.write(
-        `# ${new Date().toISOString()} ${redactor.redactLine(commandLine(options.binary, options.args))}\n` +
-          `# in ${options.cwd}\n`,
-      );
-    }
-    if (typeof target === "object") stdoutFile = openPrivate(target.file, "w");
-    child = spawn(options.binary, [...options.args], {
-      cwd: options.cwd,
-      env: options.env,
+    child = spawn(process.execPath, [relayScript()], {
+      cwd: "/",
+      env: {},
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "ignore", "ignore"],
     });
   } catch (error) {
-    log?.destroy();
-    stdoutFile?.destroy();
-    const failure = startFailure(options.binary, error);
-    return {
-      pid: undefined,
-      interrupt: () => false,
-      kill: () => false,
-      result: Promise.reject(failure),
-    };
+    follower?.stop();
+    return notStarted(startFailure(process.execPath, error));
   }
+  const stdin = child.stdin as NonNullable<ChildProcess["stdin"]>;
+  stdin.on("error", () => undefined);
+  stdin.write(
+    encodeRequest({
+      v: 1,
+      binary: options.binary,
+      args: [...options.args],
+      cwd: options.cwd,
+      env: options.env,
+      logFile: options.logFile,
+      stdout: target,
+      statusFile,
+      secrets: [...options.secrets],
+    }),
+  );
+  // The relay starts terraform only on `go`: a crossform that dies before it lets nothing run.
+  const go = (): void => void stdin.end(GO);
+  const pid = child.pid;
+  if (options.beforeStart === undefined || pid === undefined) go();
+  else options.beforeStart(pid).then(go, go);
 
-  let exited = false;
-  let interruptSent = false;
-  let stdoutBytes = 0;
-  const stdoutTail = new Tail();
-  const stderrTail = new Tail();
-  const captured: Buffer[] = [];
-
-  const emit = (stream: OutputLine["stream"], lines: string[], tail: Tail): void => {
-    for (const text of lines) {
-      log?.write(`${text}\n`);
-      tail.add(`${text}\n`);
-      if (options.onLine) {
-        try {
-          options.onLine({ stream, text });
-        } catch {
-          // A listener's failure must not lose the log or the result.
-        }
-      }
-    }
-  };
-
-  const stdout = child.stdout as NonNullable<ChildProcess["stdout"]>;
-  const stderr = child.stderr as NonNullable<ChildProcess["stderr"]>;
-  const stdoutLines = redactor.lineStream();
-  const stderrLines = redactor.lineStream();
-  if (target === "log") {
-    stdout.setEncoding("utf8");
-    stdout.on("data", (chunk: string) => {
-      stdoutBytes += Buffer.byteLength(chunk);
-      emit("stdout", stdoutLines.push(chunk), stdoutTail);
-    });
-  } else if (target === "capture") {
-    stdout.on("data", (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      captured.push(chunk);
-    });
-  } else {
-    stdout.on("data", (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-    });
-    const file = stdoutFile as WriteStream;
-    // A pipe stops reading when its file fails; keep draining so that terraform never blocks.
-    file.on("error", () => stdout.resume());
-    stdout.pipe(file);
-  }
-  stderr.setEncoding("utf8");
-  stderr.on("data", (chunk: string) => {
-    emit("stderr", stderrLines.push(chunk), stderrTail);
-  });
-
+  const stops = groupStops(child, (text) => annotate(options.logFile, text));
   const result = new Promise<TerraformResult>((resolve, reject) => {
     let settled = false;
     child.once("error", (error) => {
       if (settled) return;
       settled = true;
-      exited = true;
-      log?.write(`# could not start: ${error.message}\n`);
-      const fail = (): void => reject(startFailure(options.binary, error));
-      Promise.all([flushed(log), flushed(stdoutFile)]).then(fail, fail);
+      stops.ended();
+      follower?.stop();
+      reject(startFailure(process.execPath, error));
     });
-    child.once("exit", () => {
-      exited = true;
-    });
-    child.once("close", (code, signal) => {
+    child.once("exit", (code, signal) => {
       if (settled) return;
       settled = true;
-      exited = true;
-      const durationMs = performance.now() - started;
-      if (target === "log") emit("stdout", stdoutLines.end(), stdoutTail);
-      emit("stderr", stderrLines.end(), stderrTail);
-      if (target === "capture") {
-        log?.write(`# stdout (${stdoutBytes} bytes) captured, not logged\n`);
-      } else if (typeof target === "object") {
-        log?.write(`# stdout (${stdoutBytes} bytes) written to ${target.file}, not logged\n`);
+      stops.ended();
+      follower?.stop();
+      const text = readQuietly(statusFile);
+      const status = text === undefined ? undefined : decodeStatus(text);
+      removeQuietly(statusFile);
+      if (status?.start_error) {
+        reject(startFailure(options.binary, status.start_error));
+        return;
       }
-      const seconds = (durationMs / 1000).toFixed(1);
-      log?.write(
-        `# ${signal === null ? `exit ${code}` : `ended by ${signal}`}` +
-          `${interruptSent ? " (interrupted)" : ""} after ${seconds} s\n`,
-      );
-      Promise.all([flushed(log), flushed(stdoutFile)]).then(
-        () =>
-          resolve({
-            exitCode: code,
-            signal,
-            stdout:
-              target === "log"
-                ? stdoutTail.value()
-                : target === "capture"
-                  ? Buffer.concat(captured).toString("utf8")
-                  : "",
-            stderr: stderrTail.value(),
-            stdoutBytes,
-            interrupted: interruptSent,
-            durationMs,
+      if (status === undefined && (code === RELAY_START_FAILED || code === RELAY_NO_REQUEST)) {
+        reject(
+          startFailure(options.binary, {
+            message: `its relay could not start it (exit ${code}); see ${options.logFile}`,
           }),
-        (error: unknown) =>
-          reject(
-            new CrossformError(
-              "terraform/log-failed",
-              "external",
-              `cannot write the output of ${options.binary} ${options.args[0] ?? ""}: ${error instanceof Error ? error.message : String(error)}`,
-              { hint: "check that .crossform/ is writable and the disk is not full", cause: error },
-            ),
-          ),
+        );
+        return;
+      }
+      resolve(
+        status === undefined
+          ? resultWithoutStatus(options, code, signal, started, stops.interrupted)
+          : resultOfStatus(status, stops.interrupted),
       );
     });
   });
@@ -266,19 +232,21 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
     get pid() {
       return child.pid;
     },
-    interrupt(signal = "SIGINT") {
-      if (interruptSent || exited) return false;
-      interruptSent = signalGroup(child, signal);
-      if (interruptSent)
-        log?.write(`# ${new Date().toISOString()} sent ${signal} to the process group\n`);
-      return interruptSent;
-    },
-    kill() {
-      if (exited) return false;
-      const sent = signalGroup(child, "SIGKILL");
-      if (sent) log?.write(`# ${new Date().toISOString()} sent SIGKILL to the process group\n`);
-      return sent;
-    },
+    interrupt: (signal) => stops.interrupt(signal),
+    kill: () => stops.kill(),
     result,
+  };
+}
+
+/** How the command that logged into `logFile` ended, from the status its relay left there. */
+export async function readEndedCommand(logFile: string): Promise<EndedCommand | undefined> {
+  const text = readQuietly(statusFileOf(logFile));
+  const status = text === undefined ? undefined : decodeStatus(text);
+  if (status === undefined || status.start_error) return undefined;
+  return {
+    exitCode: status.exit_code,
+    signal: status.signal,
+    endedAt: status.ended_at,
+    ...(status.interrupted_by !== undefined ? { interruptedBy: status.interrupted_by } : {}),
   };
 }

@@ -20,7 +20,11 @@ import {
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { compareRecordedBackend } from "../../core/run/backend-record.ts";
 import { CrossformError } from "../../core/errors.ts";
-import type { UnitWorkspace, UnitWorkspaceSpec } from "../../ports/terraform-runner.ts";
+import type {
+  UnitLocation,
+  UnitWorkspace,
+  UnitWorkspaceSpec,
+} from "../../ports/terraform-runner.ts";
 
 /** The directory crossform keeps its data in, next to crossform.yaml. */
 export const CROSSFORM_DIR = ".crossform";
@@ -88,6 +92,11 @@ export interface WorkspaceLocation {
   configDir: string;
   /** Absolute repository root ({@link findRepositoryRoot}). */
   repositoryRoot: string;
+  /**
+   * The tree the mirror reproduces instead of the repository's working tree: the checkout of the
+   * commit an apply runs (its root is the repository root as of that commit). @default undefined
+   */
+  sourceRoot?: string;
 }
 
 function checkSegment(value: string, what: string, unitId: string): string {
@@ -183,9 +192,9 @@ async function syncLevel(
 export interface ResolvedStack {
   /** crossform.yaml's directory, through symbolic links. */
   configDir: string;
-  /** The repository root, through symbolic links. */
+  /** The root of the tree mirrored (the repository, or a commit's checkout), through symbolic links. */
   root: string;
-  /** The stack's directory in the user's tree. */
+  /** The stack's directory in the tree the unit runs (the working tree, or a commit's checkout). */
   realStackDir: string;
   /** The stack's directory relative to the repository root. */
   fromRoot: string;
@@ -214,6 +223,26 @@ export async function resolveStack(
       },
     );
   }
+  if (location.sourceRoot !== undefined) {
+    // The same place in the checkout of the commit the run runs.
+    const source = await realpath(location.sourceRoot);
+    return checkedStack(stack, stackPath, {
+      configDir,
+      root: source,
+      realStackDir: join(source, fromRoot),
+      fromRoot,
+    });
+  }
+  return checkedStack(stack, stackPath, { configDir, root, realStackDir, fromRoot });
+}
+
+/** `resolved`, once its stack directory is found to exist. */
+async function checkedStack(
+  stack: string,
+  stackPath: string,
+  resolved: ResolvedStack,
+): Promise<ResolvedStack> {
+  const { realStackDir } = resolved;
   const stats = await lstat(realStackDir).catch(() => undefined);
   if (!stats?.isDirectory()) {
     throw new CrossformError(
@@ -223,7 +252,7 @@ export async function resolveStack(
       { hint: `create it, or correct stacks.${stack}.path in crossform.yaml` },
     );
   }
-  return { configDir, root, realStackDir, fromRoot };
+  return resolved;
 }
 
 /**
@@ -246,6 +275,40 @@ export async function mirrorStack(
     realDir = join(realDir, child);
     mirrorDir = join(mirrorDir, child);
   }
+}
+
+/** `.crossform/units/<stack>/<account>/<region>` of a unit. */
+function unitDirOf(configDir: string, spec: UnitWorkspaceSpec): string {
+  return join(
+    configDir,
+    CROSSFORM_DIR,
+    "units",
+    checkSegment(spec.stack, "stack", spec.unitId),
+    checkSegment(spec.account, "account", spec.unitId),
+    checkSegment(spec.region, "region", spec.unitId),
+  );
+}
+
+/**
+ * Where the unit's directories are, as {@link prepareUnitWorkspace} makes them, without creating
+ * or changing anything (for a unit whose terraform may still run in them).
+ * @throws CrossformError as {@link resolveStack}
+ */
+export async function locateUnitWorkspace(
+  location: WorkspaceLocation,
+  spec: UnitWorkspaceSpec,
+): Promise<UnitLocation> {
+  const stack = await resolveStack(location, spec.stack, spec.stackPath);
+  const unitDir = unitDirOf(stack.configDir, spec);
+  const workRoot = join(unitDir, "work");
+  const stackDir = join(workRoot, stack.fromRoot);
+  return {
+    unitId: spec.unitId,
+    workRoot,
+    stackDir,
+    dataDir: join(unitDir, "data"),
+    erroredStateFile: join(stackDir, "errored.tfstate"),
+  };
 }
 
 /**
@@ -278,15 +341,8 @@ export async function prepareUnitWorkspace(
     );
   }
 
-  const crossformDir = join(configDir, CROSSFORM_DIR);
-  await ensurePrivateDirectory(crossformDir);
-  const unitDir = join(
-    crossformDir,
-    "units",
-    checkSegment(spec.stack, "stack", spec.unitId),
-    checkSegment(spec.account, "account", spec.unitId),
-    checkSegment(spec.region, "region", spec.unitId),
-  );
+  await ensurePrivateDirectory(join(configDir, CROSSFORM_DIR));
+  const unitDir = unitDirOf(configDir, spec);
   await mkdir(unitDir, { recursive: true, mode: PRIVATE });
 
   const workRoot = join(unitDir, "work");

@@ -1,8 +1,9 @@
 /**
  * Stage 3 of a run, the preflight (docs/decisions/0012-run-engine.md): nothing runs terraform in a
  * unit until every check passes, cheapest and most certain first: generated files fresh, terraform
- * found and supported, the role allow-list, every account verified, the provider sets ready. A
- * `.gitignore` that does not keep `.crossform/` out of git is a warning that stops nothing.
+ * found and supported, the role allow-list, every account verified, the provider sets ready; last,
+ * what crashed runs left (crash-recovery.ts). A `.gitignore` that does not keep `.crossform/` out
+ * of git is a warning that stops nothing.
  */
 import { join } from "node:path";
 import type { Diagnostic } from "../../core/errors.ts";
@@ -19,7 +20,8 @@ import { gitignoreCoversCrossform } from "./repository-info.ts";
 import { checkAllowlist } from "./role-allowlist-source.ts";
 import { expectedRunSeconds } from "./run-records.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
-import { badInput, stop } from "./stop.ts";
+import { recoverCrashedRuns } from "./crash-recovery.ts";
+import { badInput, isStop, stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
 
 /** What the preflight established. */
@@ -29,6 +31,11 @@ export interface Preflight {
   groups: Map<string, string>;
   /** Warnings to show with the run's result. */
   warnings: Diagnostic[];
+  /**
+   * Units refused by the recovery of crashed runs (a terraform of a crashed run still runs on
+   * them, or left errored.tfstate), with the message they fail with.
+   */
+  refused: Map<string, string>;
 }
 
 /** Stage 3: the checks, in order; the first that fails ends the run. */
@@ -53,7 +60,14 @@ export async function preflightStage(
   if (verified) return withWarnings(verified);
   const sets = await prepareProviderSets(deps, loaded, [...units], fresh.providerStacks);
   if (sets.diagnostics.length > 0) return withWarnings(stop("problems", sets.diagnostics));
-  return { terraformVersion: version, groups: sets.groups, warnings };
+  const recovery = await recoverCrashedRuns(deps, loaded, units, options);
+  if (isStop(recovery)) return withWarnings(recovery);
+  return {
+    terraformVersion: version,
+    groups: sets.groups,
+    warnings: [...warnings, ...recovery.warnings],
+    refused: recovery.refused,
+  };
 }
 
 /**

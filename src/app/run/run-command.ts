@@ -13,6 +13,7 @@ import { preflightStage } from "./preflight-stage.ts";
 import type { RunDeps, RunOptions, RunResult } from "./run-types.ts";
 import { savedRunStage } from "./saved-run-stage.ts";
 import { selectStage } from "./select-stage.ts";
+import { sourceStage } from "./source-stage.ts";
 import { openSession } from "./session.ts";
 import { isStop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
@@ -42,7 +43,9 @@ export async function runCommand(
   if (isStop(preflight)) return stopped(preflight);
   const saved = await savedRunStage(deps, loaded, units, options);
   if (isStop(saved)) return stopped(saved);
-  const session = await openSession(deps, loaded, units, options, preflight);
+  const source = await sourceStage(deps, loaded, units, options);
+  if (isStop(source)) return stopped(source);
+  const session = await openSession(deps, loaded, units, options, preflight, source);
   if (isStop(session)) return stopped(session);
   try {
     if (saved) {

@@ -54,6 +54,8 @@ export interface RunDeps {
   events?: EventSink;
   /** Waits before retries of transient init and plan failures. @default 2 s, then 8 s */
   retryDelaysMs?: readonly number[];
+  /** How often `--wait` checks whether a crashed run's terraform still runs. @default 1000 */
+  waitPollMs?: number;
   /** Interactive confirmation; absent when not interactive (flags decide then). */
   confirm?: ConfirmRun;
 }
@@ -102,6 +104,11 @@ export interface RunOptions {
   maxUnits?: number;
   /** `apply --run <id>`: apply the saved plans of that run. */
   fromRun?: string;
+  /**
+   * `--wait`: a selected unit on which a terraform of a crashed run still runs is waited for
+   * (until that terraform ends) instead of refused.
+   */
+  wait?: boolean;
   /**
    * The operator's environment (the CLI passes `process.env`): the `TF_VAR_*` values terraform
    * reads, to redact those of sensitive variables. @default {}

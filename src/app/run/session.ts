@@ -13,7 +13,6 @@ import type { PlanMode } from "../../core/run/terraform-args.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import type { Preflight } from "./preflight-stage.ts";
-import { gitCommit } from "./repository-info.ts";
 import { RunLedger } from "./run-ledger.ts";
 import {
   crossformDir,
@@ -25,6 +24,7 @@ import {
 } from "./run-records.ts";
 import { RunSecrets } from "./run-secrets.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
+import type { RunSource } from "./source-stage.ts";
 import { stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
 import { UnitRunner } from "./unit-runner.ts";
@@ -43,6 +43,8 @@ export interface RunSession {
   readonly terraformVersion: string;
   /** Provider-set groups (preflight). */
   readonly groups: Map<string, string>;
+  /** Units the recovery of crashed runs refused, with their failure message (preflight). */
+  readonly refused: ReadonlyMap<string, string>;
   readonly ledger: RunLedger;
   /** The values to redact, per unit and for the whole run. */
   readonly secrets: RunSecrets;
@@ -118,8 +120,9 @@ async function journalHeader(
   runId: string,
   terraformVersion: string,
   startedAt: number,
+  source: RunSource,
 ): Promise<RunHeaderEntry> {
-  const commit = await gitCommit(deps.fs, loaded.dir);
+  const commit = source.commit;
   const self = await deps.processes.self();
   return {
     type: "run",
@@ -129,6 +132,7 @@ async function journalHeader(
     started_at: new Date(startedAt).toISOString(),
     user: options.user,
     ...(commit ? { git_commit: commit } : {}),
+    source: source.kind,
     terraform_version: terraformVersion,
     selection: { stacks: options.stacks, targets: options.targets, all: options.all },
     process: { pid: self.pid, ...(self.started ? { started: self.started } : {}) },
@@ -143,6 +147,7 @@ export async function openSession(
   units: readonly Unit[],
   options: RunOptions,
   preflight: Preflight,
+  source: RunSource,
 ): Promise<RunSession | Stop> {
   const startedAt = deps.clock.now();
   const runId = newRunId(startedAt, deps.clock.randomSuffix());
@@ -157,6 +162,7 @@ export async function openSession(
     runId,
     preflight.terraformVersion,
     startedAt,
+    source,
   );
   // Before any unit's terraform starts: its first command may print a sensitive value.
   const { secrets, warnings: secretWarnings } = await RunSecrets.collect(
@@ -188,12 +194,18 @@ export async function openSession(
     terraformVersion: preflight.terraformVersion,
     lockTimeoutSeconds: options.lockTimeoutSeconds ?? loaded.config.run.lockTimeoutSeconds,
     user: options.user,
+    ...(source.root !== undefined ? { sourceRoot: source.root } : {}),
     secrets,
     signal: abort.signal,
     running,
     onKilled: (child) => killed.push(child),
+    onWriteProblem: (problem) => {
+      const error = Object.assign(new Error(problem.message), { code: problem.code });
+      ledger.noteWriteFailure(problem.path, error);
+    },
     onChild: (unitId, change) => {
       children = children.then(() => journalChild(deps, ledger, unitId, change));
+      return children;
     },
     ...(deps.events ? { events: deps.events } : {}),
     ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
@@ -213,6 +225,7 @@ export async function openSession(
     recordDir,
     terraformVersion: preflight.terraformVersion,
     groups: preflight.groups,
+    refused: preflight.refused,
     ledger,
     secrets,
     ctx,

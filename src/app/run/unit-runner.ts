@@ -186,6 +186,8 @@ export class UnitRunner {
   /** Records the start of a step, runs it, and turns an unexpected error into a failure. */
   private async step(name: UnitStep, body: () => Promise<ExecuteOutcome>): Promise<ExecuteOutcome> {
     await this.session.ledger.record(this.unit.id, { event: "started", step: name });
+    const refusal = this.session.refused.get(this.unit.id);
+    if (refusal !== undefined) return this.fail({ kind: "failed", message: refusal });
     try {
       await this.session.deps.writer.ensureDirectory(this.dir, 0o700);
       return await body();

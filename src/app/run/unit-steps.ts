@@ -4,7 +4,7 @@
  * the TerraformRunner port; nothing here spawns or prints.
  */
 import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Config } from "../../core/config/model.ts";
 import { sessionName } from "../../core/generate/unit-inputs.ts";
 import {
@@ -32,6 +32,7 @@ import type { Unit } from "../../core/units/units.ts";
 import type { FileSystem } from "../../ports/file-system.ts";
 import type { FileWriter } from "../../ports/file-writer.ts";
 import type {
+  RecordWriteProblem,
   TerraformProcess,
   TerraformRunner,
   UnitWorkspace,
@@ -51,6 +52,8 @@ export interface UnitStepContext {
   terraformVersion: string;
   lockTimeoutSeconds: number;
   user: string;
+  /** The checkout of the commit the run runs (an apply); undefined: the working tree. */
+  sourceRoot?: string;
   /**
    * The run's secrets: each command redacts its unit's values, and what a plan or an output shows
    * to be sensitive is learned for the commands after it. @default none
@@ -64,8 +67,13 @@ export interface UnitStepContext {
   running?: Set<RunningChild>;
   /** Told of each child a kill ended. */
   onKilled?: (child: RunningChild) => void;
-  /** Told when a terraform child of a unit starts and when it exits (the ledger journals both). */
-  onChild?: (unitId: string, change: ChildChange) => void;
+  /**
+   * Told when a terraform child of a unit starts (before terraform may run) and when it exits; the
+   * ledger journals both, and the start is awaited.
+   */
+  onChild?: (unitId: string, change: ChildChange) => Promise<void> | void;
+  /** Told of each record file a command's output could not be written to (a full disk). */
+  onWriteProblem?: (problem: RecordWriteProblem) => void;
   /** Where retries of transient init and plan failures are logged. */
   events?: EventSink;
   /** Waits before a retry of init or plan; resolves early when `signal` aborts. @default RETRY_DELAYS_MS */
@@ -114,6 +122,7 @@ async function run(
   logFile: string,
   stdout: "log" | "capture" = "log",
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string; interrupted: boolean }> {
+  const entry: RunningChild = { unitId: workspace.unitId, command: args[0] ?? "", workspace };
   const redact = ctx.secrets?.valuesFor(workspace.unitId) ?? [];
   const child: TerraformProcess = ctx.runner.start({
     args,
@@ -121,15 +130,16 @@ async function run(
     dataDir: workspace.dataDir,
     logFile,
     stdout,
+    // Journaled before terraform may start: no terraform runs that the journal does not name.
+    beforeStart: async (pid) => {
+      await ctx.onChild?.(workspace.unitId, { kind: "started", command: entry.command, pid });
+    },
     ...(redact.length > 0 ? { redact } : {}),
   });
   const onAbort = (): void => {
     child.interrupt("SIGINT");
   };
-  const entry: RunningChild = { unitId: workspace.unitId, command: args[0] ?? "", workspace };
   const pid = child.pid;
-  if (pid !== undefined)
-    ctx.onChild?.(workspace.unitId, { kind: "started", command: entry.command, pid });
   const onKill = (): void => {
     if (child.kill()) ctx.onKilled?.(entry);
   };
@@ -140,6 +150,7 @@ async function run(
   else ctx.kill?.addEventListener("abort", onKill, { once: true });
   try {
     const result = await child.result;
+    for (const problem of result.writeProblems) ctx.onWriteProblem?.(problem);
     if (pid !== undefined)
       ctx.onChild?.(workspace.unitId, {
         kind: "exited",
@@ -207,6 +218,7 @@ export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace
     region: unit.region,
     stackPath: stack?.path ?? unit.stack,
     fileStem: unit.fileStem,
+    ...(ctx.sourceRoot !== undefined ? { sourceRoot: ctx.sourceRoot } : {}),
   });
 }
 
@@ -247,7 +259,8 @@ export async function inputsSha256(fs: FileSystem, workspace: UnitWorkspace): Pr
     }
   }
   for (const file of files) {
-    hash.update(`${file}\0`);
+    // Relative: the same files hash the same in the working tree and in a commit's checkout.
+    hash.update(`${relative(workspace.realStackDir, file)}\0`);
     hash.update((await fs.exists(file)) ? await fs.sha256(file) : "absent");
     hash.update("\n");
   }
@@ -319,7 +332,12 @@ export async function planUnit(
     const scrubbed = scrubber.text(logged);
     if (scrubbed !== logged) await ctx.writer.writeAtomic(logFile, scrubbed, { mode: 0o600 });
   }
-  const hasChanges = result.exitCode === 2 || summary.drift > 0;
+  // A refresh-only plan exits 2 for any difference at all, including a provider reading an unset
+  // collection back as empty; what it found is the drift and the outputs the summary keeps.
+  const hasChanges =
+    mode === "refresh-only"
+      ? summary.drift > 0 || summary.outputsChanged > 0
+      : result.exitCode === 2 || summary.drift > 0;
   const binding: PlanBinding = {
     version: 1,
     unit: unit.id,
@@ -400,9 +418,9 @@ function lockFailure(
  * once the copy is written (so the next run cannot overwrite it), and named in the failure with the
  * exact `terraform state push` command. Returns that part of the message, or undefined.
  */
-async function keepErroredState(
-  ctx: UnitStepContext,
-  workspace: UnitWorkspace,
+export async function keepErroredState(
+  ctx: Pick<UnitStepContext, "fs" | "writer" | "config">,
+  workspace: Pick<UnitWorkspace, "erroredStateFile" | "stackDir" | "dataDir">,
   recordDir: string,
 ): Promise<string | undefined> {
   if (!(await ctx.fs.exists(workspace.erroredStateFile))) return undefined;

@@ -1,7 +1,6 @@
 import { relative } from "node:path";
 import { AtomicFileWriter } from "../../adapters/fs/atomic-write.ts";
 import { NodeFileSystem } from "../../adapters/fs/node-file-system.ts";
-import { SdkAwsSessions } from "../../adapters/aws/sdk-aws-sessions.ts";
 import {
   discoverOrganization,
   discoveryYaml,
@@ -53,6 +52,8 @@ export async function readOrganization(
     : { profile: undefined, region: undefined };
   const region =
     base.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULTS.baseRegion;
+  // The AWS SDK is loaded only by the commands that call AWS (see buildAdapters in context.ts).
+  const { SdkAwsSessions } = await import("../../adapters/aws/sdk-aws-sessions.ts");
   const sessions = new SdkAwsSessions({ profile: base.profile, region });
   try {
     return await discoverOrganization(sessions.baseClients(region).organizations, mappings);

@@ -15,6 +15,7 @@ import { pluginCacheDirOf } from "../../app/run/run-records.ts";
 import type { ConfirmRequest, RunOptions } from "../../app/run/run-types.ts";
 import { durationSeconds } from "../../core/config/durations.ts";
 import { gracePeriodSeconds, InterruptPolicy } from "../../core/run/interrupt-policy.ts";
+import type { StopSignal } from "../../core/run/interrupt-policy.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import {
@@ -63,6 +64,7 @@ interface RunFlags extends CommonOptions {
   shard?: string;
   run?: string;
   debug?: boolean;
+  wait?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [
@@ -72,6 +74,9 @@ const collect = (value: string, previous: string[] = []): string[] => [
     .map((v) => v.trim())
     .filter((v) => v !== ""),
 ];
+
+/** The signals that ask a run to stop (docs/commands/run.md, "Interrupting"). */
+const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const DESCRIPTIONS: Record<RunCommand, string> = {
   plan: "plan the selected units, wave by wave, and summarize the changes",
@@ -169,11 +174,11 @@ async function execute(
     io.stderr.write(`\n${why}: killing the running terraform processes\n`);
     kill.abort();
   };
-  const onSignal = (signal: "SIGINT" | "SIGTERM"): void => {
+  const onSignal = (signal: StopSignal): void => {
     switch (policy.onSignal(signal)) {
       case "interrupt":
         io.stderr.write(
-          `\n${signal} received: no new unit starts; each running terraform was sent one interrupt and has ${grace} s to stop before it is killed${signal === "SIGINT" ? " (press Ctrl-C twice more to kill now)" : ""}\n`,
+          `\n${signal} received${signal === "SIGHUP" ? " (the terminal went away)" : ""}: no new unit starts; each running terraform was sent one interrupt and has ${grace} s to stop before it is killed${signal === "SIGINT" ? " (press Ctrl-C twice more to kill now)" : ""}\n`,
         );
         controller.abort();
         graceTimer = setTimeout(() => {
@@ -198,10 +203,16 @@ async function execute(
         break;
     }
   };
-  const onSigint = (): void => onSignal("SIGINT");
-  const onSigterm = (): void => onSignal("SIGTERM");
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const listeners = STOP_SIGNALS.map((signal) => {
+    const listener = (): void => onSignal(signal);
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
+  // A terminal or pipe that goes away must not end the run: the summary and the record are still
+  // written (the record is what matters then), whatever stdout and stderr do.
+  const ignoreOutputErrors = (): void => undefined;
+  io.stdout.on("error", ignoreOutputErrors);
+  io.stderr.on("error", ignoreOutputErrors);
 
   const view = heldView(
     createProgressView({
@@ -248,6 +259,7 @@ async function execute(
       : {}),
     ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
+    ...(flags.wait === true ? { wait: true } : {}),
     user: currentUser(io.env),
     environment: io.env,
     signal: controller.signal,
@@ -318,8 +330,9 @@ async function execute(
     view.close();
     aws.destroy();
     if (graceTimer) clearTimeout(graceTimer);
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+    io.stdout.off("error", ignoreOutputErrors);
+    io.stderr.off("error", ignoreOutputErrors);
   }
 }
 
@@ -456,7 +469,11 @@ function addRunCommand(
       "also write the report to <file>: .md, .json or .html (repeatable)",
       (v: string, p: string[] = []) => [...p, v],
     )
-    .option("--debug", "Terraform's trace log into each unit's log (redacted)");
+    .option("--debug", "Terraform's trace log into each unit's log (redacted)")
+    .option(
+      "--wait",
+      "wait for a terraform of a crashed run still running on a selected unit, instead of refusing the unit",
+    );
   if (command === "apply" || command === "destroy") {
     cmd
       .option("--auto-approve", "do not ask (never covers approval accounts)")

@@ -10,6 +10,7 @@ import { normalizeAccounts } from "./normalize-accounts.ts";
 import { normalizeAws } from "./normalize-aws.ts";
 import { normalizeContext } from "./normalize-context.ts";
 import { DEFAULTS } from "./normalize-defaults.ts";
+import { normalizeRun } from "./normalize-run.ts";
 import { normalizeStacks } from "./normalize-stacks.ts";
 import { normalizeState } from "./normalize-state.ts";
 import { normalizeTerraform } from "./normalize-terraform.ts";
@@ -43,6 +44,7 @@ export function normalizeConfig(
   const waves = normalizeWaves(ctx, written, accounts, resolve);
   const { state, sessionName } = normalizeState(ctx, written, accounts);
   const { binary, version } = normalizeTerraform(ctx, written, state.lock);
+  const run = normalizeRun(ctx, written);
   const aws = normalizeAws(ctx, written);
   if (ctx.errors.length > 0) return { ok: false, diagnostics: ctx.errors };
   const config: Config = {
@@ -64,15 +66,7 @@ export function normalizeConfig(
       maxDestroyApproval: written.guards?.max_destroy_approval ?? DEFAULTS.maxDestroyApproval,
       maxUnits: written.guards?.max_units ?? DEFAULTS.maxUnits,
     },
-    run: {
-      parallel: written.run?.parallel ?? DEFAULTS.parallel,
-      lockTimeoutSeconds: durationSeconds(written.run?.lock_timeout ?? DEFAULTS.lockTimeout),
-      gracePeriodSeconds:
-        written.run?.grace_period === undefined
-          ? undefined
-          : durationSeconds(written.run.grace_period),
-      keep: written.run?.keep === "all" ? undefined : (written.run?.keep ?? DEFAULTS.runKeep),
-    },
+    run,
     terraform: { binary, version },
     lint: {
       failLevel: written.lint?.fail_level ?? "error",

@@ -216,7 +216,7 @@ const run = z.strictObject({
   grace_period: duration
     .optional()
     .describe(
-      "After a stop request, how long a child may take before it is killed. @default 30s (6s when CI=true)",
+      "After a stop request, how long a child may take before it is killed; at most 1h. @default 30s (6s when CI=true)",
     ),
   keep: z
     .union([z.number().int().min(1), z.literal("all")])

@@ -28,7 +28,9 @@ export const EVENT_CODES = {
     "a stop was requested: no new unit starts, running terraform was interrupted",
   "run.provisional-summary": "what was running when the stop was requested",
   "run.record-write-failed": "a file of the run record could not be written; the run goes on",
-  "run.lock-released": "a killed terraform's state lock was found released",
+  "run.lock-released": "a killed (or gone) terraform's state lock was found released",
+  "run.waiting-for-crashed-run":
+    "--wait: a terraform of a crashed run still runs on a selected unit; the run waits for it",
   "run.environment-ignored":
     "variables of the operator's environment that the terraform processes will not see",
   "aws.waiting": "an AWS call has had no answer for a while: which endpoint, and for how long",

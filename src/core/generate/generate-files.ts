@@ -8,6 +8,7 @@ import {
   attr,
   blank,
   block,
+  comment,
   formatTfvarsJson,
   GENERATED_HEADER,
   GENERATED_NOTICE,
@@ -116,6 +117,19 @@ function assumeRoleBlock(roleArn: string, session: string, externalId: string): 
   );
 }
 
+/**
+ * The comment above the default provider of a multi-account stack: why it refuses, and what to
+ * write instead. Terraform's error names the file and line of `forbidden_account_ids`; this is
+ * what the reader finds there.
+ */
+export const REFUSING_DEFAULT_PROVIDER_COMMENT = [
+  "A multi-account stack has no account of its own: this default provider refuses every use",
+  "(it allows only the home account and forbids it too), so a resource or module that names no",
+  "provider fails at plan instead of landing in whatever account the credentials belong to.",
+  "Name the account: provider = aws.<alias> on a resource, providers = { aws = aws.<alias> } on",
+  "a module call (docs/generated-files.md).",
+].join("\n");
+
 function providersFile(stack: Stack, aliases: string[]): string {
   const items: HclItemInput[] = [];
   const defaultTags = block(
@@ -123,6 +137,12 @@ function providersFile(stack: Stack, aliases: string[]): string {
     [],
     [attr("tags", hcl.expr("var.crossform_default_tags"))],
   );
+  const unitAssumeRole = assumeRoleBlock(
+    "var.crossform_role_arn",
+    "var.crossform_session_name",
+    "var.crossform_external_id",
+  );
+  const guard = attr("allowed_account_ids", hcl.list([hcl.expr("var.crossform_account_id")]));
   if (stack.mode === "per-account") {
     items.push(
       block(
@@ -130,13 +150,28 @@ function providersFile(stack: Stack, aliases: string[]): string {
         ["aws"],
         [
           attr("region", hcl.expr("var.crossform_region")),
-          attr("allowed_account_ids", hcl.list([hcl.expr("var.crossform_account_id")])),
+          guard,
           blank(),
-          assumeRoleBlock(
-            "var.crossform_role_arn",
-            "var.crossform_session_name",
-            "var.crossform_external_id",
-          ),
+          unitAssumeRole,
+          blank(),
+          defaultTags,
+        ],
+      ),
+    );
+  } else {
+    // Without a default provider block, Terraform would give a resource or module that names no
+    // provider an empty one, which acts as the base identity in its own account (decision 0024).
+    items.push(
+      comment(REFUSING_DEFAULT_PROVIDER_COMMENT),
+      block(
+        "provider",
+        ["aws"],
+        [
+          attr("region", hcl.expr("var.crossform_region")),
+          guard,
+          attr("forbidden_account_ids", hcl.list([hcl.expr("var.crossform_account_id")])),
+          blank(),
+          unitAssumeRole,
           blank(),
           defaultTags,
         ],
@@ -145,7 +180,7 @@ function providersFile(stack: Stack, aliases: string[]): string {
   }
   for (const alias of aliases) {
     const ref = `var.crossform_ref_${alias}`;
-    if (items.length > 0) items.push(blank());
+    items.push(blank());
     items.push(
       block(
         "provider",

@@ -1,10 +1,10 @@
 import {
   blocksOfType,
   findAttribute,
-  hasAttributeOrBlock,
   literalValue,
   objectKeyName,
   referenceText,
+  setsArgument,
   stringValue,
 } from "./syntax-queries.ts";
 import type { HclAttribute, HclBlock, HclExpression, HclFile, HclRange } from "./syntax.ts";
@@ -44,12 +44,19 @@ export interface ProviderSummary extends DeclarationSite {
   alias?: string;
   /** True when an `alias` attribute is set, even to a computed value. */
   hasAlias: boolean;
-  /** True when the provider sets `assume_role` (block or attribute). */
+  /** True when the provider sets `assume_role` (block, attribute or `dynamic "assume_role"`). */
   hasAssumeRole: boolean;
-  /** True when the provider sets `assume_role_with_web_identity`. */
+  /** True when the provider sets `assume_role_with_web_identity` (in any of those forms). */
   hasAssumeRoleWithWebIdentity: boolean;
   /** True when the provider sets `allowed_account_ids`. */
   hasAllowedAccountIds: boolean;
+  /** True when the provider pins its accounts: `allowed_account_ids` or `forbidden_account_ids`, in any form. */
+  hasAccountGuard: boolean;
+  /**
+   * True when the block configures something besides `alias` and `version`. An empty block in a
+   * module is a legacy proxy declaration, which Terraform treats as no configuration at all.
+   */
+  configured: boolean;
   /** The `profile` attribute, when set. */
   profile?: AttributeSummary;
   /** The `region` attribute, when set. */
@@ -338,9 +345,16 @@ function summarizeProvider(file: string, name: string, block: HclBlock): Provide
   const provider: ProviderSummary = {
     name,
     hasAlias: alias !== undefined,
-    hasAssumeRole: hasAttributeOrBlock(body, "assume_role"),
-    hasAssumeRoleWithWebIdentity: hasAttributeOrBlock(body, "assume_role_with_web_identity"),
+    hasAssumeRole: setsArgument(body, "assume_role"),
+    hasAssumeRoleWithWebIdentity: setsArgument(body, "assume_role_with_web_identity"),
     hasAllowedAccountIds: findAttribute(body, "allowed_account_ids") !== undefined,
+    hasAccountGuard:
+      setsArgument(body, "allowed_account_ids") || setsArgument(body, "forbidden_account_ids"),
+    configured:
+      body.blocks.length > 0 ||
+      body.attributes.some(
+        (attribute) => attribute.name !== "alias" && attribute.name !== "version",
+      ),
     file,
     range: block.range,
   };
@@ -390,4 +404,33 @@ function attributeSummary(file: string, attribute: HclAttribute): AttributeSumma
   const value = literalValue(attribute.expression);
   if (value !== undefined) summary.value = value;
   return summary;
+}
+
+const EVIDENCE_ORDER: AwsEvidence["reason"][] = [
+  "required-provider",
+  "provider-block",
+  "aws-block",
+];
+
+/**
+ * One directory's summary from the summaries of its files taken one by one (in file order): the same
+ * as {@link summarizeModule} over all the files, without keeping every syntax tree until the last
+ * file is read.
+ */
+export function mergeModuleSummaries(summaries: ModuleSummary[]): ModuleSummary {
+  return {
+    files: summaries.flatMap((summary) => summary.files),
+    requiredProviders: summaries.flatMap((summary) => summary.requiredProviders),
+    providers: summaries.flatMap((summary) => summary.providers),
+    resources: summaries.flatMap((summary) => summary.resources),
+    backends: summaries.flatMap((summary) => summary.backends),
+    variables: summaries.flatMap((summary) => summary.variables),
+    outputs: summaries.flatMap((summary) => summary.outputs),
+    moduleCalls: summaries.flatMap((summary) => summary.moduleCalls),
+    awsEvidence: EVIDENCE_ORDER.flatMap((reason) =>
+      summaries.flatMap((summary) =>
+        summary.awsEvidence.filter((evidence) => evidence.reason === reason),
+      ),
+    ),
+  };
 }

@@ -25,6 +25,17 @@ export function hasAttributeOrBlock(body: HclBody, name: string): boolean {
 }
 
 /**
+ * True when the body sets `name` as an attribute, a block, or a `dynamic "<name>"` block (which
+ * Terraform expands into blocks of that type).
+ */
+export function setsArgument(body: HclBody, name: string): boolean {
+  return (
+    hasAttributeOrBlock(body, name) ||
+    body.blocks.some((block) => block.type === "dynamic" && block.labels[0] === name)
+  );
+}
+
+/**
  * The string an expression stands for when it is a literal: a quoted string, a template with no
  * interpolation, or a heredoc with no interpolation. Undefined for anything computed.
  */

@@ -1,32 +1,17 @@
-/** Small queries over a module directory's syntax trees that several lint rules share. */
-import { blocksOfType, findAttribute, hasAttributeOrBlock } from "../hcl/syntax-queries.ts";
-import type { HclBlock, HclFile } from "../hcl/syntax.ts";
+/** Small queries over a module directory's summary that several lint rules share. */
+import type { BackendSummary, DeclarationSite, ProviderSummary } from "../hcl/module-summary.ts";
+import type { HclRange } from "../hcl/syntax.ts";
 import type { LintModule } from "./rule.ts";
 
-/** A block with the file it is in. */
-export interface BlockInFile {
-  file: HclFile;
-  block: HclBlock;
+/** The `provider "aws"` blocks of a module, in file then source order. */
+export function awsProviders(module: LintModule): ProviderSummary[] {
+  return module.summary.providers.filter((provider) => provider.name === "aws");
 }
 
-/** The top-level blocks of one type across a module's files, in file then source order. */
-export function topLevelBlocks(module: LintModule, type: string): BlockInFile[] {
-  return module.files.flatMap((file) =>
-    file.blocks.filter((block) => block.type === type).map((block) => ({ file, block })),
-  );
-}
-
-/** The `provider "aws"` blocks of a module. */
-export function awsProviderBlocks(module: LintModule): BlockInFile[] {
-  return topLevelBlocks(module, "provider").filter(({ block }) => block.labels[0] === "aws");
-}
-
-/** The `backend "s3"` blocks inside `terraform` blocks of a module. */
-export function s3BackendBlocks(module: LintModule): BlockInFile[] {
-  return topLevelBlocks(module, "terraform").flatMap(({ file, block }) =>
-    blocksOfType(block.body, "backend")
-      .filter((backend) => backend.labels[0] === "s3")
-      .map((backend) => ({ file, block: backend })),
+/** The `backend "s3"` blocks of a module. */
+export function s3Backends(module: LintModule): BackendSummary[] {
+  return module.summary.backends.filter(
+    (backend) => backend.kind === "backend" && backend.type === "s3",
   );
 }
 
@@ -35,15 +20,26 @@ export function hasCrossformWiring(module: LintModule): boolean {
   return module.generatedFiles.length > 0;
 }
 
-/** True when a provider or backend block pins the accounts it may touch. */
-export function hasAccountGuard(block: HclBlock): boolean {
-  return (
-    hasAttributeOrBlock(block.body, "allowed_account_ids") ||
-    hasAttributeOrBlock(block.body, "forbidden_account_ids")
-  );
+/** How messages name a provider: `provider "aws"`, or `provider "aws" (alias "prod")`. */
+export function providerLabel(provider: ProviderSummary): string {
+  if (!provider.hasAlias) return `provider "${provider.name}"`;
+  return `provider "${provider.name}" (alias ${provider.alias === undefined ? "computed" : `"${provider.alias}"`})`;
 }
 
-/** True when a provider block sets an `alias`. */
-export function hasAlias(block: HclBlock): boolean {
-  return findAttribute(block.body, "alias") !== undefined;
+/**
+ * Where a finding about a whole block points: its leading keyword (`provider`, `resource`, ...) in
+ * native syntax; in JSON syntax, where the block has no keyword of its own, the block's object.
+ */
+export function blockRange(module: LintModule, site: DeclarationSite, keyword: string): HclRange {
+  const file = module.files.find((candidate) => candidate.path === site.file);
+  if (file?.format === "json") return site.range;
+  const { start } = site.range;
+  return {
+    start,
+    end: {
+      line: start.line,
+      column: start.column + keyword.length,
+      offset: start.offset + keyword.length,
+    },
+  };
 }

@@ -1,15 +1,19 @@
 /**
  * Runs lint rules over a repository model: applies the configured severities, drops findings
  * suppressed with `# crossform-ignore: <rule-id>` (on the finding's line or the line before), turns
- * files that do not parse into one finding each, and decides whether the run fails.
+ * files that do not parse into one finding each, fingerprints the findings and decides whether the
+ * run fails.
  */
-import { createLineIndex } from "../hcl/line-index.ts";
-import type { HclFile } from "../hcl/syntax.ts";
+import { fingerprints } from "./fingerprint.ts";
+import { yamlIgnoreDirectives } from "./file-facts.ts";
 import type {
+  IgnoreDirective,
+  LintFile,
   LintRepository,
   LintRule,
   LintSetting,
   LintSeverity,
+  LintSourceFile,
   RuleMeta,
   RuleReport,
 } from "./rule.ts";
@@ -40,6 +44,8 @@ export interface LintFinding {
   hint: string;
   /** The text of the finding's first line, for code frames. */
   sourceLine: string;
+  /** Stable under line shifts (see `fingerprint.ts`): what baselines and SARIF key findings by. */
+  fingerprint: string;
 }
 
 /** The result of a lint run. */
@@ -54,6 +60,10 @@ export interface LintReport {
   fileCount: number;
   /** Number of findings dropped by `# crossform-ignore`. */
   suppressed: number;
+  /** Number of findings left out because a baseline already lists them. */
+  baselined: number;
+  /** Notes about the run itself (a tree with no Terraform file, for instance). */
+  warnings: string[];
   /** True when some finding is at the fail level or above. */
   failed: boolean;
 }
@@ -66,8 +76,6 @@ export interface LintOptions {
   failLevel?: LintSeverity;
 }
 
-const IGNORE = /crossform-ignore:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/g;
-
 /** Runs the rules (synchronously) and builds the report. */
 export function runLint(
   repository: LintRepository,
@@ -76,32 +84,48 @@ export function runLint(
 ): LintReport {
   const settings = options.settings ?? {};
   const failLevel = options.failLevel ?? "error";
-  const sources = new Map<string, string>();
-  const ignores = new Map<string, Map<number, Set<string>>>();
+  const sources = new Map<string, LintSourceFile>();
   const files = repository.modules.flatMap((module) => module.files);
-  for (const file of files) {
-    sources.set(file.path, file.text);
-    ignores.set(file.path, hclIgnores(file));
-  }
+  for (const file of [...files, ...repository.terragruntFiles, ...repository.backendFiles])
+    sources.set(file.path, file);
   if (repository.config !== undefined) {
-    sources.set(repository.config.file, repository.config.text);
-    ignores.set(repository.config.file, yamlIgnores(repository.config.text));
+    const { file, text } = repository.config;
+    sources.set(file, { path: file, text, ignores: yamlIgnoreDirectives(text) });
   }
-  const findings: LintFinding[] = [];
+  const ignores = new Map<string, Map<number, Set<string>>>();
+  const ignoresOf = (path: string): Map<number, Set<string>> | undefined => {
+    const source = sources.get(path);
+    if (source === undefined) return undefined;
+    let map = ignores.get(path);
+    if (map === undefined) {
+      map = byLine(source.ignores);
+      ignores.set(path, map);
+    }
+    return map;
+  };
+  const lines = new Map<string, string[]>();
+  const lineOf = (path: string, line: number): string => {
+    let split = lines.get(path);
+    if (split === undefined) {
+      split = (sources.get(path)?.text ?? "").split("\n");
+      lines.set(path, split);
+    }
+    return (split[line - 1] ?? "").replace(/\r$/, "");
+  };
+  const found: Omit<LintFinding, "fingerprint">[] = [];
   let suppressed = 0;
   const add = (meta: RuleMeta, report: RuleReport): void => {
     const severity = severityOf(meta, settings);
     if (severity === undefined) return;
     const start = "start" in report.range ? report.range.start : report.range;
     const end = "end" in report.range ? report.range.end : report.range;
-    const fileIgnores = ignores.get(report.file);
+    const fileIgnores = ignoresOf(report.file);
     const ignored = (line: number): boolean => fileIgnores?.get(line)?.has(meta.id) === true;
     if (ignored(start.line) || ignored(start.line - 1)) {
       suppressed += 1;
       return;
     }
-    const text = sources.get(report.file) ?? "";
-    findings.push({
+    found.push({
       ruleId: meta.id,
       severity,
       file: report.file,
@@ -111,25 +135,21 @@ export function runLint(
       endColumn: end.column,
       message: report.message,
       hint: report.hint,
-      sourceLine: lineOf(text, start.line),
+      sourceLine: lineOf(report.file, start.line),
     });
   };
-  for (const file of files) {
-    const [first] = file.errors;
-    if (first === undefined) continue;
-    const more = file.errors.length - 1;
-    add(SYNTAX_ERROR_META, {
-      file: file.path,
-      range: first.range,
-      message: `${first.message}${more > 0 ? ` (and ${more} more syntax error${more === 1 ? "" : "s"} in this file)` : ""}`,
-      hint: "fix the syntax; `terraform validate` shows the same problem; the other rules read what could be parsed",
-    });
-  }
+  for (const file of files) reportSyntaxError(file, add);
   for (const rule of rules) {
     if (severityOf(rule.meta, settings) === undefined) continue;
-    rule.create({ repository, report: (report) => add(rule.meta, report) });
+    rule.create({
+      repository,
+      factsOf: (file: LintFile) => file.facts[rule.meta.id],
+      report: (report) => add(rule.meta, report),
+    });
   }
-  findings.sort(compareFindings);
+  found.sort(compareFindings);
+  const prints = fingerprints(found);
+  const findings = found.map((finding, i) => ({ ...finding, fingerprint: prints[i] as string }));
   const metas = [SYNTAX_ERROR_META, ...rules.map((rule) => rule.meta)].sort((a, b) =>
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
@@ -139,8 +159,27 @@ export function runLint(
     failLevel,
     fileCount: files.length,
     suppressed,
-    failed: findings.some((finding) => failLevel === "warn" || finding.severity === "error"),
+    baselined: 0,
+    warnings: [],
+    failed: isFailing(findings, failLevel),
   };
+}
+
+/** True when some finding is at the fail level or above. */
+export function isFailing(findings: readonly LintFinding[], failLevel: LintSeverity): boolean {
+  return findings.some((finding) => failLevel === "warn" || finding.severity === "error");
+}
+
+function reportSyntaxError(file: LintFile, add: (meta: RuleMeta, report: RuleReport) => void) {
+  const error = file.syntaxError;
+  if (error === undefined) return;
+  const more = error.count - 1;
+  add(SYNTAX_ERROR_META, {
+    file: file.path,
+    range: error.range,
+    message: `${error.message}${more > 0 ? ` (and ${more} more syntax error${more === 1 ? "" : "s"} in this file)` : ""}`,
+    hint: "fix the syntax; `terraform validate` shows the same problem; the other rules read what could be parsed",
+  });
 }
 
 function severityOf(
@@ -151,51 +190,23 @@ function severityOf(
   return setting === "off" ? undefined : setting;
 }
 
-/** Ignore directives of a Terraform file, read from its comments only (never from strings or heredocs). */
-function hclIgnores(file: HclFile): Map<number, Set<string>> {
+function byLine(directives: IgnoreDirective[]): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
-  for (const comment of file.comments) {
-    const index = createLineIndex(comment.text);
-    for (const match of comment.text.matchAll(IGNORE)) {
-      const line = comment.range.start.line + index.position(match.index).line - 1;
-      addIds(out, line, match[1] as string);
-    }
+  for (const directive of directives) {
+    const ids = out.get(directive.line) ?? new Set<string>();
+    for (const id of directive.ids) ids.add(id);
+    out.set(directive.line, ids);
   }
   return out;
 }
 
-/** Ignore directives of crossform.yaml: a `#` comment naming the rule. */
-function yamlIgnores(text: string): Map<number, Set<string>> {
-  const out = new Map<number, Set<string>>();
-  text.split("\n").forEach((line, index) => {
-    const hash = line.indexOf("#");
-    if (hash === -1) return;
-    for (const match of line.slice(hash).matchAll(IGNORE))
-      addIds(out, index + 1, match[1] as string);
-  });
-  return out;
-}
-
-function addIds(out: Map<number, Set<string>>, line: number, list: string): void {
-  const ids = out.get(line) ?? new Set<string>();
-  for (const id of list.split(",")) ids.add(id.trim());
-  out.set(line, ids);
-}
-
-function lineOf(text: string, line: number): string {
-  let start = 0;
-  for (let current = 1; current < line; current += 1) {
-    const next = text.indexOf("\n", start);
-    if (next === -1) return "";
-    start = next + 1;
-  }
-  const end = text.indexOf("\n", start);
-  return text.slice(start, end === -1 ? text.length : end).replace(/\r$/, "");
-}
-
-function compareFindings(a: LintFinding, b: LintFinding): number {
+function compareFindings(
+  a: Omit<LintFinding, "fingerprint">,
+  b: Omit<LintFinding, "fingerprint">,
+): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.line !== b.line) return a.line - b.line;
   if (a.column !== b.column) return a.column - b.column;
-  return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }

@@ -4,6 +4,12 @@
  * change with the names of their changed attributes, drifted resources, changed outputs, and
  * whether the plan errored. Every value kept is redacted (see redact.ts): a value Terraform marks
  * sensitive anywhere in the plan never reaches the summary.
+ *
+ * Reads the plan JSON of every Terraform release since 0.12 (format versions 0.1 to 1.2; what an
+ * older release leaves out, such as drift or sensitivity masks, counts as absent), as text, as
+ * bytes (UTF-8 with or without a byte-order mark, UTF-16 with one: what a PowerShell redirect
+ * writes) or already parsed. A state file, or `terraform show -json` of a state, is refused rather
+ * than read as a plan without changes.
  */
 import { CrossformError } from "../errors.ts";
 import {
@@ -69,11 +75,17 @@ export interface OutputChangeSummary {
   unknown: boolean;
 }
 
+/**
+ * A plan in one word: `errored` when Terraform stopped planning with an error (whatever the counts
+ * say, the plan is incomplete), else `changes` or `no-changes` (see {@link planHasChanges}).
+ */
+export type PlanStatus = "errored" | "changes" | "no-changes";
+
 /** What crossform keeps of one plan. */
 export interface PlanSummary {
   /** Terraform's version from the plan JSON. */
   terraformVersion: string | undefined;
-  /** The plan JSON's `errored` flag: Terraform stopped planning with an error. */
+  /** The plan JSON's `errored` flag: Terraform stopped planning with an error (see {@link planStatus}). */
   errored: boolean;
   add: number;
   change: number;
@@ -122,12 +134,28 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-/** Parses plan JSON text, or takes an already parsed value; refuses what is not a plan. */
+/**
+ * The text of plan JSON given as bytes: UTF-16 (little or big endian) when it starts with that
+ * byte-order mark, else UTF-8 (a UTF-8 byte-order mark dropped). A string loses a leading
+ * byte-order mark too.
+ */
+export function decodePlanText(input: string | Uint8Array): string {
+  if (typeof input === "string") return input.startsWith("\uFEFF") ? input.slice(1) : input;
+  const [first, second] = input;
+  if (first === 0xff && second === 0xfe)
+    return new TextDecoder("utf-16le").decode(input.subarray(2));
+  if (first === 0xfe && second === 0xff)
+    return new TextDecoder("utf-16be").decode(input.subarray(2));
+  // TextDecoder drops a UTF-8 byte-order mark by itself.
+  return new TextDecoder("utf-8").decode(input);
+}
+
+/** Parses plan JSON (text or bytes), or takes an already parsed value; refuses what is not a plan. */
 function asPlan(input: unknown): JsonObject {
   let plan = input;
-  if (typeof input === "string") {
+  if (typeof input === "string" || input instanceof Uint8Array) {
     try {
-      plan = JSON.parse(input);
+      plan = JSON.parse(decodePlanText(input));
     } catch (error) {
       throw new CrossformError(
         "plan/invalid-json",
@@ -137,6 +165,7 @@ function asPlan(input: unknown): JsonObject {
       );
     }
   }
+  refuseState(plan);
   if (!isRecord(plan) || typeof plan.format_version !== "string") {
     throw new CrossformError(
       "plan/invalid-json",
@@ -146,6 +175,44 @@ function asPlan(input: unknown): JsonObject {
     );
   }
   return plan;
+}
+
+/** The keys only plan JSON has (a state shown with `terraform show -json` has `values` instead). */
+const PLAN_KEYS = [
+  "planned_values",
+  "resource_changes",
+  "resource_drift",
+  "output_changes",
+  "prior_state",
+  "configuration",
+];
+
+/** Refuses a state file, or `terraform show -json` of a state, with what it is and what to run. */
+function refuseState(value: unknown): void {
+  if (!isRecord(value)) return;
+  const hint =
+    "save a plan with `terraform plan -out=<planfile>` and pass the output of `terraform show -json <planfile>`";
+  if (typeof value.version === "number" && ("lineage" in value || "serial" in value)) {
+    const serial = typeof value.serial === "number" ? `, serial ${value.serial}` : "";
+    throw new CrossformError(
+      "plan/state-not-plan",
+      "user",
+      `this is a Terraform state file (state format version ${value.version}${serial}), not a plan`,
+      { hint },
+    );
+  }
+  if (
+    typeof value.format_version === "string" &&
+    isRecord(value.values) &&
+    !PLAN_KEYS.some((key) => key in value)
+  ) {
+    throw new CrossformError(
+      "plan/state-not-plan",
+      "user",
+      "this is the output of `terraform show -json` for a state (it has values and no planned changes), not for a plan",
+      { hint },
+    );
+  }
 }
 
 /** Folds Terraform's action list into one {@link ResourceAction}. */
@@ -219,7 +286,11 @@ function collectModuleSecrets(module: unknown, secrets: Set<string>): void {
   for (const child of records(module.child_modules)) collectModuleSecrets(child, secrets);
 }
 
-/** Summarizes `terraform show -json <planfile>` output (text or parsed). */
+/**
+ * Summarizes `terraform show -json <planfile>` output: text, bytes (see {@link decodePlanText}) or
+ * the parsed JSON. Throws a `CrossformError` for what is not a plan: text that is not JSON
+ * (`plan/invalid-json`), JSON without a `format_version`, a state (`plan/state-not-plan`).
+ */
 export function summarizePlan(input: unknown): PlanSummary {
   const plan = asPlan(input);
   const scrubber = createScrubber(planSensitiveStrings(plan));
@@ -270,7 +341,10 @@ export function summarizePlan(input: unknown): PlanSummary {
   }
 
   for (const rc of records(plan.resource_drift)) {
-    summary.drifted.push(resourceChange(rc, scrubber));
+    const drifted = resourceChange(rc, scrubber, sameOrBothEmpty);
+    // The aws provider stores `tags = null` at create and reads `{}` back: not a change anyone made.
+    if (drifted.action === "update" && drifted.attributes.length === 0) continue;
+    summary.drifted.push(drifted);
   }
   summary.drift = summary.drifted.length;
 
@@ -324,7 +398,11 @@ function sensitiveOutputNames(plan: JsonObject): Set<string> {
   return names;
 }
 
-function resourceChange(rc: JsonObject, scrubber: Scrubber): ResourceChangeSummary {
+function resourceChange(
+  rc: JsonObject,
+  scrubber: Scrubber,
+  same: (a: unknown, b: unknown) => boolean = deepEqual,
+): ResourceChangeSummary {
   const change = isRecord(rc.change) ? rc.change : {};
   const actions = strings(change.actions);
   const action = foldActions(actions);
@@ -348,11 +426,15 @@ function resourceChange(rc: JsonObject, scrubber: Scrubber): ResourceChangeSumma
     reason: typeof rc.action_reason === "string" ? rc.action_reason : undefined,
     replacedBy,
     attributes:
-      action === "delete" || action === "forget" ? [] : attributeChanges(change, scrubber),
+      action === "delete" || action === "forget" ? [] : attributeChanges(change, scrubber, same),
   };
 }
 
-function attributeChanges(change: JsonObject, scrubber: Scrubber): AttributeChange[] {
+function attributeChanges(
+  change: JsonObject,
+  scrubber: Scrubber,
+  same: (a: unknown, b: unknown) => boolean,
+): AttributeChange[] {
   const before = isRecord(change.before) ? change.before : {};
   const after = isRecord(change.after) ? change.after : {};
   const unknownMask = isRecord(change.after_unknown) ? change.after_unknown : {};
@@ -364,7 +446,7 @@ function attributeChanges(change: JsonObject, scrubber: Scrubber): AttributeChan
     const b = before[name] ?? null;
     const a = after[name] ?? null;
     const unknown = maskMarks(unknownMask[name]);
-    if (!unknown && deepEqual(b, a)) continue;
+    if (!unknown && same(b, a)) continue;
     const beforeMask = maskAt(change.before_sensitive, name);
     const afterMask = maskAt(change.after_sensitive, name);
     out.push({
@@ -392,6 +474,28 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
+}
+
+/**
+ * {@link deepEqual}, with null, `[]` and `{}` all equal at any depth: how drift is compared, since
+ * providers store an unset collection as null and read it back empty (the aws provider's `tags`).
+ */
+function sameOrBothEmpty(a: unknown, b: unknown): boolean {
+  if (isEmpty(a) && isEmpty(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => sameOrBothEmpty(item, b[i]));
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => sameOrBothEmpty(a[k] ?? null, b[k] ?? null));
+  }
+  return a === b;
+}
+
 /** Whether a plan would change anything: resources, moves, imports, forgets or outputs. */
 export function planHasChanges(summary: PlanSummary): boolean {
   return (
@@ -405,6 +509,12 @@ export function planHasChanges(summary: PlanSummary): boolean {
       summary.outputsChanged >
     0
   );
+}
+
+/** The plan in one word: an errored plan is `errored` whatever its counts say. */
+export function planStatus(summary: PlanSummary): PlanStatus {
+  if (summary.errored) return "errored";
+  return planHasChanges(summary) ? "changes" : "no-changes";
 }
 
 /** `terraform output -json` (text or parsed) as its object of outputs. */

@@ -36,6 +36,9 @@ export interface ReportSelection {
   all: boolean;
 }
 
+/** What the units of a run read: a checkout of a commit, or the working tree. */
+export type RunSource = "commit" | "working-tree";
+
 /**
  * A run without an end in its record: `crossform runs` found only its journal. `crashed`: the
  * process that ran it is gone; `running`: it still runs.
@@ -52,6 +55,12 @@ export interface RunInfo {
   duration_ms: number;
   user?: string;
   git_commit?: string;
+  /**
+   * What the units read: `commit`, a checkout of `git_commit` (an apply: an edit made while it
+   * ran reached no unit); `working-tree`, the files on disk (`apply --allow-dirty`, and the other
+   * commands). Absent in reports written before crossform recorded it.
+   */
+  source?: RunSource;
   terraform_version?: string;
   selection: ReportSelection;
   /** Whether the run was cancelled (a signal, a CI cancel). */
@@ -391,6 +400,7 @@ const reportSchema = z.object({
     duration_ms: count,
     user: optional(z.string()),
     git_commit: optional(z.string()),
+    source: optional(z.enum(["commit", "working-tree"])),
     terraform_version: optional(z.string()),
     selection: z.object({
       stacks: z.array(z.string()),
@@ -508,4 +518,9 @@ function withoutUndefined(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** Whether the report is of an apply whose units read the working tree (`--allow-dirty`). */
+export function workingTreeApply(report: RunReport): boolean {
+  return report.run.command === "apply" && report.run.source === "working-tree";
 }

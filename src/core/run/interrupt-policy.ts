@@ -1,10 +1,14 @@
 /**
- * What each signal a run receives means (docs/contract.md section 7). The first SIGINT or SIGTERM is
- * the request to stop: no new unit starts and each running terraform gets one interrupt. A SIGTERM
- * after it is the same request (CI systems send SIGINT, then SIGTERM, then SIGKILL), never a
- * second interrupt. A second Ctrl-C (SIGINT) warns that a third kills; the third kills the running
+ * What each signal a run receives means (docs/contract.md section 7). The first SIGINT, SIGTERM or
+ * SIGHUP is the request to stop: no new unit starts and each running terraform gets one interrupt.
+ * A SIGTERM or SIGHUP after it is the same request (CI systems send SIGINT, then SIGTERM, then
+ * SIGKILL; a terminal that goes away sends SIGHUP, maybe more than once), never a second
+ * interrupt. A second Ctrl-C (SIGINT) warns that a third kills; the third kills the running
  * terraform processes. After the kill nothing more happens. Pure: the CLI owns the timers.
  */
+
+/** The signals a run handles. */
+export type StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 
 /** What the run does on a signal. */
 export type InterruptAction =
@@ -31,7 +35,7 @@ export class InterruptPolicy {
   }
 
   /** The action for one signal. */
-  onSignal(signal: "SIGINT" | "SIGTERM"): InterruptAction {
+  onSignal(signal: StopSignal): InterruptAction {
     if (this.killed) return "none";
     if (!this.requested) {
       // The request counts as the first press, whichever signal brought it.
@@ -39,7 +43,7 @@ export class InterruptPolicy {
       this.presses = 1;
       return "interrupt";
     }
-    if (signal === "SIGTERM") return "same-request";
+    if (signal !== "SIGINT") return "same-request";
     this.presses += 1;
     if (this.presses < 3) return "warn";
     this.killed = true;

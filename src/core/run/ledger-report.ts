@@ -151,6 +151,7 @@ export function reportFromLedger(input: LedgerReportInput): RunReport {
       duration_ms: Number.isFinite(finished - started) ? Math.max(0, finished - started) : 0,
       ...(header.user !== undefined ? { user: header.user } : {}),
       ...(header.git_commit !== undefined ? { git_commit: header.git_commit } : {}),
+      ...(header.source !== undefined ? { source: header.source } : {}),
       terraform_version: header.terraform_version,
       selection: header.selection,
       interrupted: input.interrupted,

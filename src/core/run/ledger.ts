@@ -7,6 +7,7 @@
 import type {
   ReportSelection,
   RunCommand,
+  RunSource,
   UnitCounts,
   UnitReport,
   WaveReport,
@@ -31,6 +32,12 @@ export interface ChildProcessRecord {
   pid: number;
   /** The process's start time as the process table tells it, so that a reused pid is not mistaken. */
   started?: string;
+}
+
+/** A terraform process a unit is running, as the ledger keeps it. */
+export interface RunningChildRecord extends ChildProcessRecord {
+  /** Clock value (milliseconds) of the journal line that recorded its start. */
+  since: number;
 }
 
 /** One change of a unit's state. */
@@ -83,7 +90,7 @@ export interface UnitRecord {
   /** Time spent in its steps, over every phase. */
   elapsedMs: number;
   /** The terraform processes running now. */
-  children: ChildProcessRecord[];
+  children: RunningChildRecord[];
 }
 
 /** The first line of a journal: the run and its units. */
@@ -95,6 +102,8 @@ export interface RunHeaderEntry {
   started_at: string;
   user?: string;
   git_commit?: string;
+  /** What the units read: a checkout of `git_commit`, or the working tree (RunInfo.source). */
+  source?: RunSource;
   terraform_version: string;
   selection: ReportSelection;
   /** The crossform process that runs it. */
@@ -120,6 +129,19 @@ export interface InterruptedEntry {
   reason: string;
 }
 
+/**
+ * A later run looked at this crashed run's units (docs/commands/run.md, "When crossform, the
+ * terminal or the machine dies") and reported what it found; those units are not reported again.
+ */
+export interface RecoveredEntry {
+  type: "recovered";
+  at: string;
+  /** The units settled: their terraform process is gone and what it left was reported. */
+  units: string[];
+  /** What was found, one line per unit. */
+  findings: string[];
+}
+
 /** The run ended; its last line. */
 export interface EndEntry {
   type: "end";
@@ -129,7 +151,8 @@ export interface EndEntry {
 }
 
 /** One line of a journal. */
-export type JournalEntry = RunHeaderEntry | UnitEntry | WavesEntry | InterruptedEntry | EndEntry;
+export type JournalEntry =
+  RunHeaderEntry | UnitEntry | WavesEntry | InterruptedEntry | RecoveredEntry | EndEntry;
 
 /** A fresh record. */
 export function pendingRecord(): UnitRecord {
@@ -170,6 +193,7 @@ export function applyUnitEvent(record: UnitRecord, event: UnitEvent, at: number)
           command: event.command,
           pid: event.pid,
           ...(event.started ? { started: event.started } : {}),
+          since: at,
         },
       ];
       return record;
@@ -229,6 +253,8 @@ export interface JournalContents {
   lastAt: string | undefined;
   /** Lines that could not be read (a line torn by a crash is the usual one). */
   unreadableLines: number;
+  /** Units a later run has recovered (`recovered` lines). */
+  recovered: Set<string>;
 }
 
 /**
@@ -244,6 +270,7 @@ export function readJournal(text: string): JournalContents {
     end: undefined,
     lastAt: undefined,
     unreadableLines: 0,
+    recovered: new Set(),
   };
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
@@ -283,6 +310,9 @@ function readEntry(contents: JournalContents, entry: JournalEntry): void {
     case "interrupted":
       contents.interrupted = entry.reason;
       contents.lastAt = entry.at;
+      return;
+    case "recovered":
+      for (const unit of entry.units ?? []) contents.recovered.add(unit);
       return;
     case "end":
       contents.end = entry;

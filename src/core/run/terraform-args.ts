@@ -55,6 +55,14 @@ export function lockFileInitArgs(): string[] {
   return ["init", "-backend=false", "-input=false", "-no-color"];
 }
 
+/**
+ * `init -backend=false -lockfile=readonly` in a provider installation module
+ * (`core/run/provider-install.ts`): installs exactly what the lock file pins into the plugin cache.
+ */
+export function providerInstallArgs(): string[] {
+  return ["init", "-backend=false", "-input=false", "-no-color", "-lockfile=readonly"];
+}
+
 /** Options of {@link validateInitArgs}. */
 export interface ValidateInitArgsOptions {
   /** Whether the stack has a `.terraform.lock.hcl`: it is then used as it is (`-lockfile=readonly`). */

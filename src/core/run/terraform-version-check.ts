@@ -23,6 +23,11 @@ export interface TerraformVersionInfo {
   flavor: TerraformFlavor;
   /** `1.11.4` (no leading `v`; a pre-release suffix such as `-beta1` kept). */
   version: string;
+  /**
+   * The platform providers are installed for, `<os>_<arch>` (`linux_amd64`), from the `on ...`
+   * line; undefined when the output has none.
+   */
+  platform?: string;
 }
 
 /** The oldest version crossform runs, per flavor (the S3 backend's `assume_role` block). */
@@ -50,10 +55,12 @@ export function parseVersionOutput(
 ): TerraformVersionInfo | undefined {
   const match = /^(Terraform|OpenTofu) v(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)/m.exec(stdout);
   if (!match) return undefined;
+  const platform = /^on ([a-z0-9]+_[a-z0-9]+)\s*$/m.exec(stdout)?.[1];
   return {
     binary,
     flavor: match[1] === "OpenTofu" ? "tofu" : "terraform",
     version: match[2] as string,
+    ...(platform !== undefined ? { platform } : {}),
   };
 }
 

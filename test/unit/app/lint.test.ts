@@ -1,21 +1,26 @@
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { AtomicFileWriter } from "../../../src/adapters/fs/atomic-write.ts";
 import { NodeFileSystem } from "../../../src/adapters/fs/node-file-system.ts";
 import { createTreeSitterHclParser } from "../../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
 import { lint } from "../../../src/app/lint.ts";
 import type { LintAdapters } from "../../../src/app/lint.ts";
+import { CrossformError } from "../../../src/core/errors.ts";
 import { GENERATED_HEADER } from "../../../src/core/generate/hcl-writer.ts";
 import { makeTempDir } from "../../helpers/temp-dir.ts";
 
-const repository = fileURLToPath(new URL("../../fixtures/lint/repository/", import.meta.url));
+const fixture = fileURLToPath(new URL("../../fixtures/lint/repository/", import.meta.url));
 
 let adapters: LintAdapters;
 before(async () => {
   adapters = { fs: new NodeFileSystem(), parser: await createTreeSitterHclParser() };
 });
+/** The fixture, copied out of this git repository so that it is a repository of its own. */
+const repository = await makeTempDir("lint-repository");
+await cp(fixture, repository, { recursive: true });
 
 async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<void> {
   for (const [path, contents] of Object.entries(files)) {
@@ -42,8 +47,6 @@ describe("a repository without crossform.yaml", () => {
         "unpassed-configuration-alias live/prod/main.tf:23:1",
         "shared-state live/prod/main.tf:4:5",
         "hard-coded-account-id modules/app/main.tf:10:41",
-        "hidden-account-selection modules/app/main.tf:1:1",
-        "missing-account-guard modules/app/main.tf:1:1",
         "provider-in-module modules/app/main.tf:1:1",
       ].sort(byPosition),
     );
@@ -105,7 +108,7 @@ describe("what is skipped and what does not crash the run", () => {
       "b/binary.tf": new Uint8Array([0, 159, 146, 150, 0, 255, 1, 2, 3, 10, 0]),
       "c/empty.tf": "",
       "d/large.tf": large,
-      "e/main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n',
+      "e/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n',
     });
     assert.ok(large.length > 5_000_000);
     const report = await findingsOf(root);
@@ -123,7 +126,8 @@ test("a file that cannot be read is one finding, and the run goes on", async () 
   const root = await makeTempDir("lint-unreadable");
   await writeTree(root, {
     "a/main.tf": 'provider "aws" {\n  alias = "x"\n}\n',
-    "b/main.tf": 'provider "aws" {\n  allowed_account_ids = ["731935562881"]\n}\n',
+    "b/main.tf":
+      'provider "aws" {\n  profile             = "ops"\n  allowed_account_ids = ["731935562881"]\n}\n',
   });
   const fs = new NodeFileSystem();
   const failing = {
@@ -142,7 +146,7 @@ test("a file that cannot be read is one finding, and the run goes on", async () 
   assert.ok(result.ok);
   assert.deepEqual(
     result.report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`),
-    ["syntax-error a/main.tf:1:1", "hidden-account-selection b/main.tf:1:1"],
+    ["syntax-error a/main.tf:1:1", "hidden-account-selection b/main.tf:2:3"],
   );
   assert.match(result.report.findings[0]?.message ?? "", /cannot read a\/main\.tf: EACCES/);
 });
@@ -172,7 +176,7 @@ describe("with crossform.yaml", () => {
       ].join("\n"),
       "stacks/app/main.tf":
         'terraform {\n  backend "s3" {\n    bucket = "acme-tfstate"\n    key    = "app.tfstate"\n  }\n}\n\nmodule "shared" {\n  source = "../../stacks/shared"\n}\n',
-      "stacks/shared/main.tf": 'provider "aws" {}\n',
+      "stacks/shared/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n',
     });
     const result = await lint(adapters, { cwd: root });
     assert.ok(result.ok, JSON.stringify(result.ok ? [] : result.diagnostics));
@@ -246,5 +250,107 @@ describe("with crossform.yaml", () => {
     const result = await lint(adapters, { cwd: root });
     assert.equal(result.ok, false);
     if (!result.ok) assert.ok(result.diagnostics.length > 0);
+  });
+});
+
+describe("where report paths start", () => {
+  test("at the git top level, whatever directory is linted and whatever the working directory", async () => {
+    const root = await makeTempDir("lint-git-root");
+    await writeTree(root, {
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "infra/live/main.tf": 'provider "aws" {\n  alias = "x"\n}\n',
+    });
+    const elsewhere = await makeTempDir("lint-elsewhere");
+    const result = await lint(adapters, { cwd: elsewhere, paths: [join(root, "infra", "live")] });
+    assert.ok(result.ok);
+    assert.equal(result.root, root);
+    assert.deepEqual(
+      [...new Set(result.report.findings.map((f) => f.file))],
+      ["infra/live/main.tf"],
+    );
+  });
+
+  test("outside git, at the path given", async () => {
+    const root = await makeTempDir("lint-no-git");
+    await writeTree(root, { "live/main.tf": 'provider "aws" {\n  alias = "x"\n}\n' });
+    const result = await lint(adapters, { cwd: "/", paths: [join(root, "live")] });
+    assert.ok(result.ok);
+    assert.equal(result.root, join(root, "live"));
+    assert.deepEqual([...new Set(result.report.findings.map((f) => f.file))], ["main.tf"]);
+  });
+});
+
+describe("adoption", () => {
+  test("a tree with no Terraform file warns, naming the Terragrunt units it found", async () => {
+    const root = await makeTempDir("lint-terragrunt-only");
+    await writeTree(root, {
+      "root.hcl": 'remote_state {\n  backend = "s3"\n}\n',
+      "prod/vpc/terragrunt.hcl":
+        'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\nterraform {\n  source = "git::https://github.com/acme/modules.git//vpc?ref=v1"\n}\n',
+    });
+    const report = await findingsOf(root);
+    assert.equal(report.fileCount, 0);
+    assert.equal(report.warnings.length, 1);
+    assert.match(
+      report.warnings[0] ?? "",
+      /^no Terraform file \(\.tf, \.tf\.json\) was found under \., only 1 Terragrunt unit \(1 with a remote terraform\.source\)/,
+    );
+    const empty = await makeTempDir("lint-empty");
+    assert.match((await findingsOf(empty)).warnings[0] ?? "", /nothing was linted/);
+  });
+
+  test("only and disable pick rules; an unknown id is a user error listing the rules", async () => {
+    const only = await lint(adapters, { cwd: repository, only: ["shared-state"] });
+    assert.ok(only.ok);
+    assert.deepEqual([...new Set(only.report.findings.map((f) => f.ruleId))], ["shared-state"]);
+    const disabled = await lint(adapters, {
+      cwd: repository,
+      disable: ["missing-account-guard", "hidden-account-selection"],
+    });
+    assert.ok(disabled.ok);
+    assert.ok(
+      disabled.report.findings.every(
+        (f) => f.ruleId !== "missing-account-guard" && f.ruleId !== "hidden-account-selection",
+      ),
+    );
+    assert.ok(disabled.report.findings.length > 0);
+    await assert.rejects(
+      lint(adapters, { cwd: repository, only: ["shared-sate"] }),
+      (e: unknown) =>
+        e instanceof CrossformError &&
+        e.code === "lint/unknown-rule" &&
+        /there is no lint rule shared-sate/.test(e.message) &&
+        /shared-state/.test(e.hint ?? ""),
+    );
+  });
+
+  test("write a baseline, then only new findings count", async () => {
+    const root = await makeTempDir("lint-baseline");
+    await writeTree(root, { "live/main.tf": 'provider "aws" {\n  alias = "x"\n}\n' });
+    const withWriter = { ...adapters, writer: new AtomicFileWriter() };
+    const written = await lint(withWriter, {
+      cwd: root,
+      baseline: "lint-baseline.json",
+      writeBaseline: true,
+    });
+    assert.ok(written.ok);
+    assert.equal(written.baselineWritten, "lint-baseline.json");
+    assert.equal(written.report.findings.length, 0);
+    assert.equal(written.report.baselined, 2);
+    await writeFile(
+      join(root, "live", "main.tf"),
+      '# moved down\n\nprovider "aws" {\n  alias = "x"\n}\n\nprovider "aws" {\n  alias = "y"\n}\n',
+    );
+    const later = await lint(adapters, { cwd: root, baseline: "lint-baseline.json" });
+    assert.ok(later.ok);
+    assert.equal(later.report.baselined, 2);
+    assert.deepEqual(
+      later.report.findings.map((f) => `${f.ruleId} ${f.line}`),
+      ["hidden-account-selection 7", "missing-account-guard 7"],
+    );
+    await assert.rejects(
+      lint(adapters, { cwd: root, baseline: "missing.json" }),
+      /the baseline missing\.json cannot be read/,
+    );
   });
 });

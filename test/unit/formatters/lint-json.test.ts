@@ -13,13 +13,21 @@ test("a versioned document with counts, rules with help URIs and findings withou
     "failLevel",
     "failed",
     "fileCount",
+    "filesWithFindings",
     "suppressed",
+    "baselined",
+    "warnings",
     "counts",
     "rules",
     "findings",
   ]);
   assert.equal(document.version, 1);
-  assert.deepEqual(document.counts, { error: 2, warn: 1 });
+  assert.deepEqual(document.counts, {
+    error: 2,
+    warn: 1,
+    byRule: { "missing-account-guard": 1, "shared-state": 1, "syntax-error": 1 },
+  });
+  assert.equal(document.filesWithFindings, 3);
   assert.deepEqual((document.rules as unknown[])[1], {
     id: "shared-state",
     description: "one state",
@@ -42,6 +50,7 @@ test("a versioned document with counts, rules with help URIs and findings withou
     message:
       "the root live/b writes its state to s3://st/terraform.tfstate, as the root live/a does",
     hint: "give every root its own key",
+    fingerprint: "0a1b2c3d4e5f6071:0",
   });
 });
 

@@ -25,7 +25,7 @@ test("findings grouped by file with code frames, hints and a count line", () => 
       "      |   ^^^^",
       "    hint: fix the syntax",
       "",
-      "3 findings (2 errors, 1 warning) in 5 files, 1 suppressed",
+      "3 findings (2 errors, 1 warning) in 3 files (5 files read): missing-account-guard 1, shared-state 1, syntax-error 1; 1 suppressed",
       "",
     ].join("\n"),
   );
@@ -40,4 +40,43 @@ test("no findings", () => {
     fileCount: 1,
   };
   assert.equal(formatLintPretty(report), "no lint findings in 1 file\n");
+});
+
+test("findings at one position share one code frame; each keeps its message and hint", () => {
+  const report = sampleLintReport();
+  const [, guard] = report.findings;
+  assert.ok(guard !== undefined);
+  const hidden = {
+    ...guard,
+    ruleId: "hidden-account-selection",
+    message: 'provider "aws" in live/b has no assume_role',
+    hint: "add `assume_role`",
+  };
+  const text = formatLintPretty({
+    ...report,
+    findings: [hidden, guard],
+    suppressed: 0,
+    baselined: 4,
+  });
+  assert.equal(
+    text,
+    [
+      "live/b/main.tf",
+      '  1:1  warn   provider "aws" in live/b has no assume_role  [hidden-account-selection]',
+      '  1:1  warn   provider "aws" in live/b does not say which account it may touch  [missing-account-guard]',
+      '    1 | provider "aws" {',
+      "      | ^^^^^^^^",
+      "    hint (hidden-account-selection): add `assume_role`",
+      "    hint (missing-account-guard): add `allowed_account_ids`",
+      "",
+      "2 findings (0 errors, 2 warnings) in 1 file (5 files read): hidden-account-selection 1, missing-account-guard 1; 4 in the baseline",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("paths are shown as displayPath says (relative to the working directory)", () => {
+  const text = formatLintPretty(sampleLintReport(), { displayPath: (file) => `../repo/${file}` });
+  assert.match(text, /^\.\.\/repo\/live\/b\/backend\.tf$/m);
+  assert.match(text, /^\.\.\/repo\/modules\/my app\/main\.tf$/m);
 });

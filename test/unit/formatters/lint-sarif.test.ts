@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatLintSarif } from "../../../src/formatters/lint-sarif.ts";
+import { formatLintSarif, SARIF_FINGERPRINT_KEY } from "../../../src/formatters/lint-sarif.ts";
 import { sampleLintReport } from "../../helpers/lint-report.ts";
 
 interface SarifLog {
@@ -78,4 +78,33 @@ test("one run, one rules[] entry per rule with its help URI, results with relati
     run.results[1]?.message.text,
     'provider "aws" in live/b does not say which account it may touch. Fix: add `allowed_account_ids`',
   );
+});
+
+test("results carry partialFingerprints and URIs relative to %SRCROOT%, the repository root", () => {
+  const log = JSON.parse(
+    formatLintSarif(sampleLintReport(), { rootUri: "file:///work/repo/" }),
+  ) as {
+    runs: {
+      originalUriBaseIds?: Record<string, { uri: string }>;
+      results: {
+        partialFingerprints: Record<string, string>;
+        locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }[];
+      }[];
+    }[];
+  };
+  const [run] = log.runs;
+  assert.ok(run);
+  assert.deepEqual(run.originalUriBaseIds, { "%SRCROOT%": { uri: "file:///work/repo/" } });
+  assert.deepEqual(
+    run.results.map((result) => [
+      result.partialFingerprints[SARIF_FINGERPRINT_KEY],
+      result.locations[0]?.physicalLocation.artifactLocation.uriBaseId,
+    ]),
+    [
+      ["0a1b2c3d4e5f6071:0", "%SRCROOT%"],
+      ["1a2b3c4d5e6f7081:0", "%SRCROOT%"],
+      ["2a3b4c5d6e7f8091:0", "%SRCROOT%"],
+    ],
+  );
+  assert.equal(SARIF_FINGERPRINT_KEY, "crossform/v1");
 });

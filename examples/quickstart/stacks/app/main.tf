@@ -1,26 +1,56 @@
-# An application in one account and region. It reads the network of the same account and region
-# through data.terraform_remote_state.network (generated in crossform_remote_state.tf from
-# depends_on: [network]) and the shared account through var.crossform_ref_shared (generated from
-# references: { shared: shared }).
+# An application role in one account and region. It reads the network of the same account and
+# region through data.terraform_remote_state.network (generated in crossform_remote_state.tf from
+# depends_on: [network]) and may read that network's artifact bucket. It registers its role in the
+# shared account through the module ../../modules/registration, which receives the provider
+# aws.shared (generated from references: { shared: shared }) explicitly: called without
+# providers, the module would register in the unit's own account instead.
 terraform {
   required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
 }
 
 locals {
   network = data.terraform_remote_state.network.outputs
-  name    = "app-${var.crossform_account_name}-${var.crossform_region}"
 }
 
-resource "terraform_data" "app" {
-  input = {
-    name              = local.name
-    account_id        = var.crossform_account_id
-    region            = var.crossform_region
-    network_id        = local.network.network_id
-    subnets           = slice(local.network.subnets, 0, min(var.instance_count, length(local.network.subnets)))
-    instance_count    = var.instance_count
-    artifact_bucket   = "artifacts-${var.crossform_ref_shared.account_id}-${var.crossform_ref_shared.region}"
-    shared_account_id = var.crossform_ref_shared.account_id
-    tags              = merge(var.crossform_default_tags, { Name = local.name })
+resource "aws_iam_role" "app" {
+  name        = "quickstart-app-${var.crossform_region}"
+  description = "The quickstart app in ${var.crossform_account_name}, ${var.crossform_region}."
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ec2.amazonaws.com" }
+    }]
+  })
+
+  # Inline in the role, so that a refresh reads back exactly what was applied.
+  inline_policy {
+    name = "read-artifacts"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = "${local.network.artifact_bucket_arn}/*"
+      }]
+    })
   }
+}
+
+module "registration" {
+  source = "../../modules/registration"
+  providers = {
+    aws = aws.shared
+  }
+
+  name  = "/quickstart/apps/${var.crossform_account_name}/${var.crossform_region}/role_arn"
+  value = aws_iam_role.app.arn
 }

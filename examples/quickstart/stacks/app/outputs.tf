@@ -1,16 +1,16 @@
-output "network_id" {
-  description = "The network the app runs in, as read from the network stack's state."
-  value       = terraform_data.app.output.network_id
-}
-
-output "instance_count" {
-  description = "Instances the app runs."
-  value       = terraform_data.app.output.instance_count
+output "role_arn" {
+  description = "The app's role, in the unit's own account."
+  value       = aws_iam_role.app.arn
 }
 
 output "artifact_bucket" {
-  description = "Bucket in the shared account the app reads its artifacts from."
-  value       = terraform_data.app.output.artifact_bucket
+  description = "The bucket the role may read, as read from the network stack's state."
+  value       = local.network.artifact_bucket
+}
+
+output "registration" {
+  description = "The Parameter Store entry in the shared account that holds the role's ARN."
+  value       = module.registration.name
 }
 
 output "account_id" {

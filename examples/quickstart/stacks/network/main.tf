@@ -1,23 +1,30 @@
-# The network of one account in one region. It uses only Terraform's built-in terraform_data, so
-# the quickstart runs without provider downloads; a real stack would create an aws_vpc here.
+# The network settings of one account in one region: its address range, kept in the account's
+# Parameter Store where other tools read it, and the account's artifact bucket. Both use the
+# default aws provider that crossform generates in crossform_providers.tf: the unit's own account
+# and region, reached through its deploy role, guarded by allowed_account_ids.
 terraform {
   required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
 }
 
 locals {
-  name       = "${var.crossform_account_name}-${var.crossform_region}"
   cidr_block = "${var.cidr_prefix}.0.0/16"
 }
 
-resource "terraform_data" "network" {
-  input = {
-    network_id = "net-${var.crossform_account_id}-${var.crossform_region}"
-    name       = local.name
-    account_id = var.crossform_account_id
-    region     = var.crossform_region
-    tier       = var.crossform_tier
-    cidr_block = local.cidr_block
-    subnets    = [for i in range(3) : cidrsubnet(local.cidr_block, 8, i)]
-    tags       = merge(var.crossform_default_tags, { Name = local.name })
-  }
+resource "aws_ssm_parameter" "cidr_block" {
+  name           = "/quickstart/network/cidr_block"
+  description    = "Address range of the ${var.crossform_account_name} network in ${var.crossform_region}."
+  type           = "String"
+  insecure_value = local.cidr_block
+}
+
+resource "aws_s3_bucket" "artifacts" {
+  bucket        = "quickstart-artifacts-${var.crossform_account_id}-${var.crossform_region}"
+  force_destroy = true
 }

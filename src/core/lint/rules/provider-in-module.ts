@@ -1,9 +1,11 @@
 /**
  * `provider-in-module`: a `provider` block inside a reusable module. Modules receive providers from
- * their caller (`providers = {...}` and `configuration_aliases`); a provider declared inside one
+ * their caller (`providers = {...}` and `configuration_aliases`); a provider configured inside one
  * fixes the account and region for every caller and blocks `count`, `for_each` and `depends_on`.
+ * An empty block (`provider "aws" { alias = "peer" }`) is the legacy way of declaring an alias the
+ * caller passes, which Terraform does not count as a configuration: not reported.
  */
-import { topLevelBlocks } from "../blocks.ts";
+import { blockRange } from "../blocks.ts";
 import type { LintRule } from "../rule.ts";
 
 /** The rule. */
@@ -16,13 +18,13 @@ export const providerInModule: LintRule = {
   create(context) {
     for (const module of context.repository.modules) {
       if (module.role !== "module") continue;
-      for (const { file, block } of topLevelBlocks(module, "provider")) {
-        const name = block.labels[0] ?? "?";
+      for (const provider of module.summary.providers) {
+        if (!provider.configured) continue;
         context.report({
-          file: file.path,
-          range: block.typeRange,
-          message: `the reusable module ${module.dir} declares provider "${name}" itself`,
-          hint: `remove the provider block; declare \`configuration_aliases\` in required_providers when the module needs several ${name} configurations, and let callers pass them with \`providers = {...}\``,
+          file: provider.file,
+          range: blockRange(module, provider, "provider"),
+          message: `the reusable module ${module.dir} declares provider "${provider.name}"${provider.alias === undefined ? "" : ` (alias "${provider.alias}")`} itself`,
+          hint: `remove the provider block; declare \`configuration_aliases\` in required_providers when the module needs several ${provider.name} configurations, and let callers pass them with \`providers = {...}\``,
         });
       }
     }

@@ -44,7 +44,8 @@ import type { MotoServer } from "../../../helpers/moto.ts";
 import { makeTempDir } from "../../../helpers/temp-dir.ts";
 import { runTerraform, terraformEnv } from "../../../helpers/terraform.ts";
 
-const quickstart = fileURLToPath(new URL("../../../../examples/quickstart", import.meta.url));
+/** The quickstart's units with built-in resources only: these tests are about the runner, not a provider. */
+const fixture = fileURLToPath(new URL("../../../fixtures/run/builtin-quickstart", import.meta.url));
 
 /**
  * Added to the copy's network stack: a resource whose local-exec provisioner records the child's
@@ -80,7 +81,7 @@ const states = new Map<string, string>();
 
 function unit(id: string): Unit {
   const found = units.find((u) => u.id === id);
-  assert.ok(found, `the quickstart has unit ${id}`);
+  assert.ok(found, `the fixture has unit ${id}`);
   return found;
 }
 
@@ -225,7 +226,7 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>): P
 const work = await makeTempDir("runner");
 before(async () => {
   moto = await startMoto();
-  await cp(quickstart, work, {
+  await cp(fixture, work, {
     recursive: true,
     filter: (source) => ![".crossform", ".terraform"].includes(basename(source)),
   });
@@ -241,7 +242,7 @@ before(async () => {
     await readFile(join(work, "crossform.yaml"), "utf8"),
     "crossform.yaml",
   );
-  assert.ok(read.ok, "the quickstart's crossform.yaml is valid");
+  assert.ok(read.ok, "the fixture's crossform.yaml is valid");
   units = read.units.units;
   await createStateBuckets(moto.env, [
     unit("network/dev/us-east-1"),

@@ -1,12 +1,17 @@
 // One terraform child without an emulator: files it writes are 0600 whatever they were, output
-// targets, redaction of argv, stdout and stderr, start failures.
+// targets, redaction of argv, stdout and stderr, start failures; a command that outlives the
+// process that started it (killed, or its terminal gone).
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { SpawnTerraformRunner } from "../../../../src/adapters/terraform/spawn-terraform-runner.ts";
 import { startTerraformProcess } from "../../../../src/adapters/terraform/terraform-process.ts";
 import { buildChildEnv } from "../../../../src/core/run/child-env.ts";
-import { createRedactor, REDACTED } from "../../../../src/core/run/redact.ts";
+import { REDACTED } from "../../../../src/core/run/redact.ts";
 import type { OutputLine } from "../../../../src/ports/terraform-runner.ts";
 import { makeTempDir } from "../../../helpers/temp-dir.ts";
 import { terraformEnv } from "../../../helpers/terraform.ts";
@@ -37,7 +42,7 @@ test("a log that existed with another mode is appended to and made 0600; capture
     cwd: dir,
     env,
     logFile,
-    redactor: createRedactor(),
+    secrets: [],
   }).result;
   await chmod(logFile, 0o644);
   const captured = await startTerraformProcess({
@@ -47,7 +52,7 @@ test("a log that existed with another mode is appended to and made 0600; capture
     env,
     logFile,
     stdout: "capture",
-    redactor: createRedactor(),
+    secrets: [],
   }).result;
   assert.equal(captured.exitCode, 0);
   assert.match(captured.stdout, /^Terraform v\d+\.\d+\.\d+/);
@@ -72,7 +77,7 @@ test("stdout to a file replaces it, 0600, and keeps it out of the log and the re
     env,
     logFile,
     stdout: { file },
-    redactor: createRedactor(),
+    secrets: [],
   });
   await first.result;
   await writeFile(file, "old contents that are longer than what terraform prints ".repeat(20));
@@ -84,7 +89,7 @@ test("stdout to a file replaces it, 0600, and keeps it out of the log and the re
     env,
     logFile,
     stdout: { file },
-    redactor: createRedactor(),
+    secrets: [],
   }).result;
   assert.equal(result.stdout, "");
   const text = await readFile(file, "utf8");
@@ -106,12 +111,12 @@ test("argv, stdout and stderr are redacted line by line before the log, the resu
     env,
     logFile,
     onLine: (line) => lines.push(line),
-    redactor: createRedactor([SECRET]),
+    secrets: [SECRET],
   }).result;
   assert.equal(result.exitCode, 1, result.stderr);
   const log = await readFile(logFile, "utf8");
   assert.ok(
-    lines.some((l) => l.stream === "stderr" && l.text.includes(`AKIA${REDACTED}`)),
+    lines.some((l) => l.text.includes(`AKIA${REDACTED}`)),
     log,
   );
   for (const text of [log, result.stderr, result.stdout, ...lines.map((l) => l.text)]) {
@@ -132,7 +137,7 @@ test("a binary that is not there rejects with terraform/not-found and sends no s
     cwd: dir,
     env,
     logFile: join(dir, "log"),
-    redactor: createRedactor(),
+    secrets: [],
   });
   await assert.rejects(started.result, (error: unknown) => {
     assert.equal((error as { code?: string }).code, "terraform/not-found");
@@ -143,3 +148,178 @@ test("a binary that is not there rejects with terraform/not-found and sends no s
   assert.equal(started.kill(), false);
   assert.match(await readFile(join(dir, "log"), "utf8"), /^# could not start: /m);
 });
+
+/**
+ * Starts the command through a stand-in for crossform (test/helpers/command-starter.ts) whose
+ * stdout is a pipe of this test, as crossform's is a terminal's or a CI runner's; resolves with the
+ * starter and the pid of the command's process group once it is started.
+ */
+async function startThroughStarter(
+  logFile: string,
+  command: string[],
+  options: { ownGroup: boolean; hold?: boolean },
+): Promise<{ starter: ChildProcess; pid: number }> {
+  const starter = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL("../../../helpers/command-starter.ts", import.meta.url)),
+      logFile,
+      ...command,
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: options.ownGroup,
+      env: { ...process.env, HOLD: options.hold ? "1" : "0" },
+    },
+  );
+  const pid = await new Promise<number>((resolve, reject) => {
+    let text = "";
+    starter.stdout?.setEncoding("utf8").on("data", (d: string) => {
+      text += d;
+      const line = text.split("\n")[0];
+      if (text.includes("\n") && line) resolve((JSON.parse(line) as { pid: number }).pid);
+    });
+    starter.once("exit", () => reject(new Error(`the starter exited before starting: ${text}`)));
+  });
+  return { starter, pid };
+}
+
+/** Field `n` (1-based) of /proc/<pid>/stat, counting after the command name. */
+async function statField(pid: number, n: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[n - 3] as string;
+}
+
+async function waitForFile(path: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readFile(path, "utf8").catch(() => undefined);
+    if (text !== undefined) return text;
+    if (Date.now() > deadline) assert.fail(`${path} never appeared`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A command that writes a line, waits, then writes again: with no reader it would die of SIGPIPE. */
+const OUTLIVING = [
+  "sh",
+  "-c",
+  "trap 'echo got-HUP' HUP; trap 'echo got-INT' INT; echo before; sleep 2; echo after the starter died; echo on stderr >&2",
+];
+
+test("a command outlives the process that started it: killed with SIGKILL, its pipes closed, the command runs on in a session of its own and finishes its log and status", async () => {
+  const { dir } = await setup();
+  const logFile = join(dir, "log");
+  const { starter, pid } = await startThroughStarter(logFile, OUTLIVING, { ownGroup: false });
+  assert.equal(await statField(pid, 5), String(pid), "it leads its process group");
+  assert.equal(await statField(pid, 6), String(pid), "it leads its session");
+  assert.notEqual(await statField(pid, 6), await statField(process.pid, 6));
+  await waitForFile(logFile);
+  starter.kill("SIGKILL");
+  const status = JSON.parse(await waitForFile(`${logFile}.status`)) as {
+    exit_code: number;
+    stderr: string;
+  };
+  assert.equal(status.exit_code, 0);
+  assert.match(status.stderr, /on stderr/);
+  const log = await readFile(logFile, "utf8");
+  assert.match(log, /^before\nafter the starter died\non stderr\n# exit 0 after \d+\.\d s\n$/m);
+  assert.doesNotMatch(log, /^got-(HUP|INT)$/m);
+  assert.equal(await mode(logFile), 0o600);
+});
+
+test("a command outlives a terminal that goes away: the SIGHUP of the starter's process group never reaches it", async () => {
+  const { dir } = await setup();
+  const logFile = join(dir, "log");
+  const { starter, pid } = await startThroughStarter(logFile, OUTLIVING, { ownGroup: true });
+  await waitForFile(logFile);
+  const gone = new Promise((resolve) => starter.once("exit", (_code, signal) => resolve(signal)));
+  // What a terminal's hangup does: SIGHUP to its foreground process group, the starter's.
+  process.kill(-(starter.pid as number), "SIGHUP");
+  assert.equal(await gone, "SIGHUP");
+  const status = JSON.parse(await waitForFile(`${logFile}.status`)) as { exit_code: number };
+  assert.equal(status.exit_code, 0);
+  const log = await readFile(logFile, "utf8");
+  assert.match(log, /after the starter died/);
+  assert.doesNotMatch(log, /^got-HUP$/m);
+  assert.notEqual(pid, starter.pid);
+});
+
+test("a log that cannot be written: the command still runs to its end, and the result names the record file it could not write", async () => {
+  const { dir, env } = await setup();
+  await writeFile(join(dir, "not-a-directory"), "");
+  const logFile = join(dir, "not-a-directory", "log");
+  const result = await startTerraformProcess({
+    binary: "sh",
+    args: ["-c", `echo ran > '${join(dir, "ran")}'; exit 3`],
+    cwd: dir,
+    env,
+    logFile,
+    secrets: [],
+  }).result;
+  assert.equal(result.exitCode, 3, "the exit code came through the relay's own");
+  assert.equal(await readFile(join(dir, "ran"), "utf8"), "ran\n");
+  assert.deepEqual(
+    result.writeProblems.map((p) => p.path),
+    [`${logFile}.status`],
+  );
+});
+
+test("the runner redacts a command's own values (TerraformCommand.redact) on top of the environment's credentials", async () => {
+  const { dir } = await setup();
+  const runner = new SpawnTerraformRunner({
+    binary: "sh",
+    configDir: dir,
+    env: { PATH: process.env.PATH, HOME: dir, AWS_SECRET_ACCESS_KEY: SECRET },
+    baseProfile: undefined,
+  });
+  const logFile = join(dir, "log");
+  const sensitive = "a-sensitive-output-value-0042";
+  const result = await runner.start({
+    args: ["-c", `echo "${sensitive} ${SECRET}"; echo "${sensitive}" >&2`],
+    cwd: dir,
+    dataDir: join(dir, "data"),
+    logFile,
+    redact: [sensitive],
+  }).result;
+  assert.equal(result.exitCode, 0);
+  const log = await readFile(logFile, "utf8");
+  for (const text of [log, result.stdout, result.stderr]) {
+    assert.ok(!text.includes(sensitive) && !text.includes(SECRET), text);
+  }
+  assert.match(log, /^\[redacted\] \[redacted\]$/m);
+});
+
+test("a starter that dies before it let the command start (before journaling it): the command never runs, and its log says so", async () => {
+  const { dir } = await setup();
+  const logFile = join(dir, "log");
+  const ran = join(dir, "ran");
+  const { starter, pid } = await startThroughStarter(logFile, ["sh", "-c", `touch '${ran}'`], {
+    ownGroup: false,
+    hold: true,
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  starter.kill("SIGKILL");
+  const log = await waitForFile(logFile);
+  await waitFor(async () => !(await isAlive(pid)));
+  assert.match(
+    await readFile(logFile, "utf8"),
+    /^# not started: crossform stopped before it could record the command$/m,
+    log,
+  );
+  await assert.rejects(stat(ran), { code: "ENOENT" });
+  await assert.rejects(stat(`${logFile}.status`), { code: "ENOENT" });
+});
+
+async function isAlive(pid: number): Promise<boolean> {
+  const state = await statField(pid, 3).catch(() => "gone");
+  return state !== "gone" && state !== "Z";
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -243,6 +243,57 @@ describe("run engine on in-memory terraform and AWS", { concurrency: true }, () 
     });
   });
 
+  describe("drift", { concurrency: true }, () => {
+    test("a refresh-only plan that exits 2 for an unset collection read back empty is no drift; a real one is", async () => {
+      // hashicorp/aws 5.100.0 right after an apply with default_tags: `tags` null -> {} everywhere.
+      const driftOf = (changes: [string, object, object][]) =>
+        JSON.stringify({
+          format_version: "1.2",
+          terraform_version: "1.11.4",
+          errored: false,
+          resource_drift: changes.map(([address, before, after]) => ({
+            address,
+            mode: "managed",
+            change: { actions: ["update"], before, after, after_unknown: {} },
+          })),
+        });
+      const h = await harness({
+        script: script(
+          (call) => (call.command === "plan" ? { exitCode: 2 } : undefined),
+          on(NETWORK_DEV, "show", {
+            stdout: driftOf([
+              [
+                "aws_ssm_parameter.cidr",
+                { value: "10.0.0.0/16", tags: null },
+                { value: "10.9.0.0/16", tags: {} },
+              ],
+            ]),
+          }),
+          (call) =>
+            call.command === "show"
+              ? { stdout: driftOf([["aws_s3_bucket.b", { tags: null }, { tags: {} }]]) }
+              : undefined,
+        ),
+      });
+      const result = await runCommand(
+        h.deps,
+        h.loaded,
+        options({ command: "drift", detailedExitcode: true }),
+      );
+      assert.equal(exitCodeOf(result.exit), 2);
+      assert.deepEqual(
+        (result.report?.units ?? []).map((u) => [u.id, u.has_changes, u.drifted.length]),
+        [
+          [NETWORK_DEV, true, 1],
+          [NETWORK_PROD, false, 0],
+          [APP_DEV, false, 0],
+          [APP_PROD, false, 0],
+          [WEB_DEV, false, 0],
+        ],
+      );
+    });
+  });
+
   describe("apply", { concurrency: true }, () => {
     test("interactively, confirm is asked once with the plan report and the approval accounts, then every unit applies", async () => {
       const h = await harness({ confirm: [true] });
@@ -898,5 +949,54 @@ describe("the ledger and its journal", { concurrency: true }, () => {
     );
     assert.equal(alive.run.state, "running");
     assert.equal(unit({ report: alive } as never, NETWORK_DEV).reason, "still applying");
+  });
+});
+
+describe("what an apply runs", { concurrency: true }, () => {
+  const COMMIT = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39";
+
+  test("an apply runs the checkout of HEAD: every unit, a re-planned dependent included, is prepared from it, and the record names the commit", async () => {
+    const h = await harness({
+      script: on(APP_DEV, "show", { stdout: showJsonWithChange("app", "v2") }, 2),
+    });
+    h.git.commit = COMMIT;
+    const result = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "apply", targets: ["dev"], autoApprove: true }),
+    );
+    assert.equal(result.exit, "ok", JSON.stringify(result.diagnostics));
+    const checkout = join(h.loaded.dir, ".crossform", "commits", COMMIT);
+    assert.deepEqual(h.git.checkouts, [
+      { dir: h.loaded.dir, commit: COMMIT, cacheDir: join(h.loaded.dir, ".crossform", "commits") },
+    ]);
+    assert.deepEqual([...h.runner.preparedSpecs.map((s) => s.unitId)].sort(), [
+      APP_DEV,
+      NETWORK_DEV,
+      WEB_DEV,
+    ]);
+    assert.equal(h.runner.unitsOf("plan").filter((u) => u === APP_DEV).length, 2, "app re-planned");
+    for (const spec of h.runner.preparedSpecs) assert.equal(spec.sourceRoot, checkout, spec.unitId);
+    assert.equal(result.report?.run.git_commit, COMMIT);
+    assert.equal(result.report?.run.source, "commit");
+    const journal = readJournal(await readFile(join(result.recordDir!, "journal.jsonl"), "utf8"));
+    assert.equal(journal.header?.git_commit, COMMIT);
+    assert.equal(journal.header?.source, "commit");
+  });
+
+  test("--allow-dirty applies the working tree and the record says so; plan reads the working tree too", async () => {
+    const h = await harness();
+    h.git.commit = COMMIT;
+    const dirty = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "apply", targets: ["dev"], autoApprove: true, allowDirty: true }),
+    );
+    assert.equal(dirty.exit, "ok");
+    assert.equal(dirty.report?.run.source, "working-tree");
+    const plan = await runCommand(h.deps, h.loaded, options({ targets: ["dev"] }));
+    assert.equal(plan.report?.run.source, "working-tree");
+    assert.deepEqual(h.git.checkouts, []);
+    for (const spec of h.runner.preparedSpecs) assert.equal(spec.sourceRoot, undefined);
   });
 });

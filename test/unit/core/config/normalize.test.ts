@@ -546,3 +546,26 @@ test("several accounts without a wave are listed in one wave line", () => {
   assert.equal(d?.message, "accounts p1, p2 are in no wave");
   assert.equal(d?.hint, "add them to a wave, e.g. a wave line [p1, p2]");
 });
+
+test("run.grace_period: up to 1h is taken, longer is refused at its line (a timer past Node's limit fires at once)", () => {
+  const at = (grace: string) =>
+    lines(
+      "version: 1",
+      `run: { grace_period: ${grace} }`,
+      "accounts:",
+      '  dev: { id: "111111111111" }',
+    );
+  assert.equal(config(at("1h")).run.gracePeriodSeconds, 3600);
+  assert.equal(config(at("3600s")).run.gracePeriodSeconds, 3600);
+  for (const grace of ["3601s", "61m", "600h"]) {
+    const [error, ...rest] = errors(at(grace));
+    assert.equal(rest.length, 0);
+    assert.equal(error?.code, "config/grace-period-too-long");
+    assert.match(
+      error?.message ?? "",
+      new RegExp(`^run\\.grace_period ${grace} is longer than 1h`),
+    );
+    assert.match(error?.hint ?? "", /at most 1h/);
+    assert.equal(error?.position?.line, 2);
+  }
+});

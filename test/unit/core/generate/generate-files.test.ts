@@ -3,7 +3,10 @@ import { before, describe, test } from "node:test";
 import { createTreeSitterHclParser } from "../../../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
 import type { Config } from "../../../../src/core/config/model.ts";
 import { readConfigText } from "../../../../src/core/config/read-config.ts";
-import { generateFiles } from "../../../../src/core/generate/generate-files.ts";
+import {
+  generateFiles,
+  REFUSING_DEFAULT_PROVIDER_COMMENT,
+} from "../../../../src/core/generate/generate-files.ts";
 import type {
   GeneratedFile,
   StackCodeFacts,
@@ -420,14 +423,27 @@ describe("providers file", () => {
     assert.ok(forced.byPath.has("stacks/app/crossform_providers.tf"));
   });
 
-  test("a multi-account stack: no default provider, one alias per account, <account>_<region> with several regions", () => {
+  test("a multi-account stack: a default provider that refuses every use, one alias per account, <account>_<region> with several regions", () => {
     const generated = generate(MULTI_ACCOUNT, AWS_EVERYWHERE);
-    const dns = providerBlocks(
-      "stacks/dns/crossform_providers.tf",
-      file(generated, "stacks/dns/crossform_providers.tf"),
+    const text = file(generated, "stacks/dns/crossform_providers.tf");
+    const dns = providerBlocks("stacks/dns/crossform_providers.tf", text);
+    // The default allows only the home account and forbids it too: no account passes both checks.
+    const home = expectedProvider(undefined);
+    assert.deepEqual(dns[0], {
+      ...home,
+      attributes: {
+        ...home.attributes,
+        forbidden_account_ids: [{ ref: "var.crossform_account_id" }],
+      },
+    });
+    assert.ok(
+      text.includes(
+        `# ${REFUSING_DEFAULT_PROVIDER_COMMENT.replaceAll("\n", "\n# ")}\nprovider "aws" {\n  region                = var.crossform_region\n`,
+      ),
+      "the comment that explains the refusal is right above the default provider",
     );
     // Aliases follow the order of accounts: in crossform.yaml (docs/config.md), not of the selectors.
-    assert.deepEqual(dns, [
+    assert.deepEqual(dns.slice(1), [
       expectedProvider("shared"),
       expectedProvider("prod_us_east_1"),
       expectedProvider("prod_eu_west_1"),
@@ -467,6 +483,28 @@ describe("providers file", () => {
       generated.units.units.filter((u) => u.stack === "tgw").map((u) => u.id),
       ["tgw/prod/us-east-1"],
     );
+  });
+});
+
+describe("every provider block", () => {
+  test("carries allowed_account_ids, default or alias, in every configuration", () => {
+    let checked = 0;
+    for (const [name, yaml] of Object.entries(ALL_CONFIGS)) {
+      const generated = generate(yaml, AWS_EVERYWHERE);
+      for (const [path, text] of generated.byPath) {
+        if (!path.endsWith("crossform_providers.tf")) continue;
+        for (const provider of providerBlocks(path, text)) {
+          checked += 1;
+          const alias = provider.attributes.alias ?? "(default)";
+          assert.ok(
+            Array.isArray(provider.attributes.allowed_account_ids) &&
+              provider.attributes.allowed_account_ids.length === 1,
+            `${name}: ${path} provider ${String(alias)} has allowed_account_ids`,
+          );
+        }
+      }
+    }
+    assert.ok(checked >= 15, `${checked} provider blocks checked`);
   });
 });
 
@@ -964,8 +1002,9 @@ waves:
         "stacks/dns/crossform_providers.tf",
         file(generated, "stacks/dns/crossform_providers.tf"),
       ).map((p) => p.attributes.alias);
-    assert.deepEqual(aliases(original), ["prod_us_east_1", "prod_eu_west_1", "shared"]);
-    assert.deepEqual(aliases(moved), ["shared", "prod_us_east_1", "prod_eu_west_1"]);
+    // The default provider (no alias) comes first, then the aliases.
+    assert.deepEqual(aliases(original), [undefined, "prod_us_east_1", "prod_eu_west_1", "shared"]);
+    assert.deepEqual(aliases(moved), [undefined, "shared", "prod_us_east_1", "prod_eu_west_1"]);
   });
 
   test("every .tf and .tfbackend starts with the header and equals what terraform fmt writes", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { createTreeSitterHclParser } from "../../../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
 import { runLint, SYNTAX_ERROR_ID } from "../../../../src/core/lint/engine.ts";
+import type { HclRange } from "../../../../src/core/hcl/syntax.ts";
 import type { LintRule } from "../../../../src/core/lint/rule.ts";
 import type { HclParser } from "../../../../src/ports/hcl-parser.ts";
 import { buildRepository } from "../../../helpers/lint-rule-cases.ts";
@@ -12,17 +13,20 @@ before(async () => {
 });
 
 /** Reports every resource block, at its type keyword. */
-const everyResource: LintRule = {
+const everyResource: LintRule<{ name: string; range: HclRange }[]> = {
   meta: { id: "every-resource", description: "test rule", defaultSeverity: "warn" },
+  collect: (file) =>
+    file.blocks
+      .filter((block) => block.type === "resource")
+      .map((block) => ({ name: block.labels[1] ?? "", range: block.typeRange })),
   create(context) {
     for (const module of context.repository.modules) {
       for (const file of module.files) {
-        for (const block of file.blocks) {
-          if (block.type !== "resource") continue;
+        for (const resource of context.factsOf(file)) {
           context.report({
             file: file.path,
-            range: block.typeRange,
-            message: `resource ${block.labels[1] ?? ""}`,
+            range: resource.range,
+            message: `resource ${resource.name}`,
             hint: "h",
           });
         }
@@ -32,9 +36,11 @@ const everyResource: LintRule = {
 };
 
 function lintText(text: string, options: Parameters<typeof runLint>[2] = {}) {
-  const repository = buildRepository(parser, {
-    modules: [{ dir: "live", files: { "main.tf": text } }],
-  });
+  const repository = buildRepository(
+    parser,
+    { modules: [{ dir: "live", files: { "main.tf": text } }] },
+    [everyResource],
+  );
   return runLint(repository, [everyResource], options);
 }
 
@@ -96,17 +102,21 @@ describe("severities and the fail level", () => {
 
 describe("files that do not parse", () => {
   test("one finding per file at the first error, and the rules still run", () => {
-    const repository = buildRepository(parser, {
-      modules: [
-        {
-          dir: "live",
-          files: {
-            "broken.tf": 'resource "a" "b" {\n  x = \n',
-            "ok.tf": 'resource "a" "c" {}\n',
+    const repository = buildRepository(
+      parser,
+      {
+        modules: [
+          {
+            dir: "live",
+            files: {
+              "broken.tf": 'resource "a" "b" {\n  x = \n',
+              "ok.tf": 'resource "a" "c" {}\n',
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      [everyResource],
+    );
     const report = runLint(repository, [everyResource]);
     const syntax = report.findings.filter((f) => f.ruleId === SYNTAX_ERROR_ID);
     assert.equal(syntax.length, 1);
@@ -120,12 +130,16 @@ describe("files that do not parse", () => {
 });
 
 test("findings are sorted by file, line and column and carry their source line", () => {
-  const repository = buildRepository(parser, {
-    modules: [
-      { dir: "b", files: { "main.tf": 'resource "a" "x" {}\n' } },
-      { dir: "a", files: { "main.tf": '\n\n  resource "a" "y" {}\nresource "a" "z" {}\n' } },
-    ],
-  });
+  const repository = buildRepository(
+    parser,
+    {
+      modules: [
+        { dir: "b", files: { "main.tf": 'resource "a" "x" {}\n' } },
+        { dir: "a", files: { "main.tf": '\n\n  resource "a" "y" {}\nresource "a" "z" {}\n' } },
+      ],
+    },
+    [everyResource],
+  );
   const report = runLint(repository, [everyResource]);
   assert.deepEqual(
     report.findings.map((f) => [f.file, f.line, f.column, f.sourceLine]),

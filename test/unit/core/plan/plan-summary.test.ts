@@ -71,6 +71,37 @@ test("resource_drift is counted and listed with redacted attribute changes", () 
   assert.ok(!JSON.stringify(summary).includes("pw-drift"));
 });
 
+test("drift that only turns an unset collection into an empty one is none (the aws provider's tags: null -> {})", () => {
+  // What hashicorp/aws 5.100.0 reports in a refresh-only plan right after an apply with
+  // default_tags: every resource's `tags` goes from null to {}.
+  const drift = (address: string, before: object, after: object) => ({
+    address,
+    mode: "managed",
+    change: { actions: ["update"], before, after, after_unknown: {} },
+  });
+  const summary = summarizePlan({
+    ...base,
+    resource_drift: [
+      drift("aws_s3_bucket.artifacts", { bucket: "b", tags: null }, { bucket: "b", tags: {} }),
+      drift(
+        "aws_ssm_parameter.cidr_block",
+        { insecure_value: "10.0.0.0/16", tags: null, version: 1 },
+        { insecure_value: "10.99.0.0/16", tags: {}, version: 2 },
+      ),
+      drift("aws_iam_role.nested", { limits: [{ a: null, b: [] }] }, { limits: [{ b: {} }] }),
+      drift("aws_iam_role.tagged", { tags: null }, { tags: { owner: "someone" } }),
+    ],
+  });
+  assert.deepEqual(
+    summary.drifted.map((d) => [d.address, d.attributes.map((a) => a.name)]),
+    [
+      ["aws_ssm_parameter.cidr_block", ["insecure_value", "version"]],
+      ["aws_iam_role.tagged", ["tags"]],
+    ],
+  );
+  assert.equal(summary.drift, 2);
+});
+
 test("data source reads and no-op resources are left out; read never counts as a change", () => {
   const summary = summarizePlan({
     ...base,

@@ -35,3 +35,13 @@ test("the grace period: written value wins, else 30 s, 6 s under CI", () => {
   assert.equal(gracePeriodSeconds(45, true), 45);
   assert.equal(gracePeriodSeconds(2, false), 2);
 });
+
+test("a terminal that goes away: SIGHUP is the request like SIGINT, and repeated it never escalates", () => {
+  const policy = new InterruptPolicy();
+  assert.equal(policy.onSignal("SIGHUP"), "interrupt");
+  assert.equal(policy.interrupted, true);
+  assert.equal(policy.onSignal("SIGHUP"), "same-request");
+  assert.equal(policy.onSignal("SIGHUP"), "same-request");
+  assert.equal(policy.onSignal("SIGTERM"), "same-request");
+  assert.equal(policy.onGraceExpired(), true);
+});

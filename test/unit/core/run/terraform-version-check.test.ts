@@ -13,16 +13,22 @@ function info(flavor: "terraform" | "tofu", version: string): TerraformVersionIn
   return { binary: flavor, flavor, version };
 }
 
-test("parseVersionOutput reads Terraform's and OpenTofu's first line", () => {
+test("parseVersionOutput reads Terraform's and OpenTofu's first line and their platform", () => {
   assert.deepEqual(parseVersionOutput("terraform", "Terraform v1.11.4\non linux_amd64\n"), {
     binary: "terraform",
     flavor: "terraform",
     version: "1.11.4",
+    platform: "linux_amd64",
   });
   assert.deepEqual(
     parseVersionOutput("/opt/tofu", "OpenTofu v1.10.0-beta1\non linux_arm64\n+ provider x\n"),
-    { binary: "/opt/tofu", flavor: "tofu", version: "1.10.0-beta1" },
+    { binary: "/opt/tofu", flavor: "tofu", version: "1.10.0-beta1", platform: "linux_arm64" },
   );
+  assert.deepEqual(parseVersionOutput("terraform", "Terraform v1.6.0\n"), {
+    binary: "terraform",
+    flavor: "terraform",
+    version: "1.6.0",
+  });
   assert.equal(parseVersionOutput("x", "git version 2.43.0\n"), undefined);
   assert.equal(parseVersionOutput("x", '{"terraform_version":"1.11.4"}'), undefined);
 });

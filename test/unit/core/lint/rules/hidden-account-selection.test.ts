@@ -1,5 +1,9 @@
 import { hiddenAccountSelection } from "../../../../../src/core/lint/rules/hidden-account-selection.ts";
-import { ruleCases } from "../../../../helpers/lint-rule-cases.ts";
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { createTreeSitterHclParser } from "../../../../../src/adapters/hcl/tree-sitter-hcl-parser.ts";
+import type { HclParser } from "../../../../../src/ports/hcl-parser.ts";
+import { lintWith, ruleCases } from "../../../../helpers/lint-rule-cases.ts";
 import type { TestRepository } from "../../../../helpers/lint-rule-cases.ts";
 
 function live(text: string, generated?: string[]): TestRepository {
@@ -84,6 +88,78 @@ ruleCases(hiddenAccountSelection, [
     ],
   },
   {
+    // Seen in public repositories: the role is assumed only when one is set, but it is an assume_role.
+    name: "a dynamic assume_role block is an assume_role",
+    repository: live(
+      'provider "aws" {\n  region = var.region\n  dynamic "assume_role" {\n    for_each = compact([var.role_arn])\n    content {\n      role_arn = assume_role.value\n    }\n  }\n}\n',
+    ),
+    expected: [],
+  },
+  {
+    name: "a provider pinned with allowed_account_ids names its account in the code",
+    repository: live(
+      'provider "aws" {\n  region              = "eu-west-1"\n  allowed_account_ids = ["731935562881"]\n}\n',
+    ),
+    expected: [],
+  },
+  {
+    name: "the account chosen through a local of a local that reads terraform.workspace",
+    repository: live(
+      'locals {\n  workspace  = terraform.workspace\n  env        = trimprefix(local.workspace, "app-")\n  account_id = local.account_ids[local.env]\n}\n',
+    ),
+    expected: [{ file: "live/main.tf", line: 4, column: 16 }],
+  },
+  {
+    name: "a provider role whose account comes from a local the workspace chooses",
+    repository: live(
+      'locals {\n  settings = local.config[terraform.workspace]\n}\n\nprovider "aws" {\n  alias = "network"\n  assume_role {\n    role_arn = "arn:aws:iam::${local.settings.network_account}:role/deploy"\n  }\n}\n',
+    ),
+    expected: [{ file: "live/main.tf", line: 8, column: 5 }],
+  },
+  {
+    name: "profile = terraform.workspace",
+    repository: live('provider "aws" {\n  profile = terraform.workspace\n}\n'),
+    expected: [
+      { file: "live/main.tf", line: 1, column: 1 },
+      { file: "live/main.tf", line: 2, column: 3 },
+    ],
+  },
+  {
+    // Seen in public repositories: per-environment settings in a map keyed by a workspace-derived local.
+    name: "settings chosen by workspace are not accounts: sizes, names, certificate and instance-role names",
+    repository: live(
+      'locals {\n  environment = trimprefix(terraform.workspace, "app-")\n}\n\nresource "aws_ebs_volume" "u01" {\n  size = local.application_data.accounts[local.environment].u01_size\n  tags = { Name = local.application_data.accounts[local.environment].instance_role_ftp }\n}\n\nresource "aws_lb_listener" "https" {\n  certificate_arn = local.is_production ? aws_acm_certificate.a.arn : aws_acm_certificate.b.arn\n}\n\nlocals {\n  is_production = local.environment == "production"\n  engine_role   = local.config[local.environment]["remote_engine_instance_profile_role"]\n}\n',
+    ),
+    expected: [],
+  },
+  {
+    name: "a region chosen by workspace in a provider chooses no account",
+    repository: live(
+      'provider "aws" {\n  region              = var.regions[terraform.workspace]\n  allowed_account_ids = [var.account_id]\n}\n',
+    ),
+    expected: [],
+  },
+  {
+    name: "a trust principal chosen by workspace",
+    repository: live(
+      'data "aws_iam_policy_document" "trust" {\n  statement {\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:aws:iam::${local.environment_management.account_ids[terraform.workspace]}:root"]\n    }\n  }\n}\n',
+    ),
+    expected: [{ file: "live/main.tf", line: 5, column: 38 }],
+  },
+  {
+    name: "a provider inside a reusable module is provider-in-module's finding",
+    repository: {
+      modules: [
+        { dir: "live", files: { "main.tf": 'module "app" {\n  source = "../modules/app"\n}\n' } },
+        {
+          dir: "modules/app",
+          files: { "main.tf": 'provider "aws" {\n  region  = "eu-west-1"\n  profile = "ops"\n}\n' },
+        },
+      ],
+    },
+    expected: [],
+  },
+  {
     name: "the workspace as a name prefix",
     repository: live(
       'resource "aws_s3_bucket" "logs" {\n  provider = aws.x\n  bucket   = "${terraform.workspace}-logs"\n}\n\nlocals {\n  size = var.sizes[terraform.workspace]\n}\n',
@@ -91,3 +167,26 @@ ruleCases(hiddenAccountSelection, [
     expected: [],
   },
 ]);
+
+test("messages name the provider's alias", () => {
+  const cases = [
+    [
+      'provider "aws" {\n  alias  = "prod"\n  region = "eu-west-1"\n}\n',
+      /provider "aws" \(alias "prod"\) in live has no assume_role/,
+    ],
+    [
+      'provider "aws" {\n  alias   = "ops"\n  profile = "ops-admin"\n  assume_role {\n    role_arn = var.role\n  }\n}\n',
+      /provider "aws" \(alias "ops"\) in live hard-codes profile "ops-admin"/,
+    ],
+  ] as const;
+  for (const [text, message] of cases) {
+    const report = lintWith(parser, hiddenAccountSelection, live(text));
+    assert.equal(report.findings.length, 1, text);
+    assert.match(report.findings[0]?.message ?? "", message);
+  }
+});
+
+let parser: HclParser;
+before(async () => {
+  parser = await createTreeSitterHclParser();
+});

@@ -94,4 +94,55 @@ ruleCases(missingAccountGuard, [
     },
     expected: [],
   },
+  {
+    name: "a provider inside a reusable module is provider-in-module's finding, not this one's",
+    repository: {
+      modules: [
+        { dir: "live", files: { "main.tf": 'module "app" {\n  source = "../modules/app"\n}\n' } },
+        {
+          dir: "modules/app",
+          files: { "main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n' },
+        },
+      ],
+    },
+    expected: [],
+  },
+  {
+    // Seen in public repositories: `backend "s3" {}` completed by `-backend-config` from a CI script.
+    name: "a partial backend whose settings are not in the repository is not judged",
+    repository: {
+      modules: [{ dir: "live", files: { "backend.tf": 'terraform {\n  backend "s3" {}\n}\n' } }],
+    },
+    expected: [],
+  },
+  {
+    name: "a partial backend completed by .tfbackend files: the one without a guard",
+    repository: {
+      modules: [
+        {
+          dir: "live",
+          files: {
+            "backend.tf": 'terraform {\n  backend "s3" {}\n}\n',
+            "dev.s3.tfbackend":
+              'bucket              = "tfstate-dev"\nkey                 = "live.tfstate"\nallowed_account_ids = ["731935562881"]\n',
+            "prod.s3.tfbackend": 'bucket = "tfstate-prod"\nkey    = "live.tfstate"\n',
+          },
+        },
+      ],
+    },
+    expected: [{ file: "live/prod.s3.tfbackend", line: 1, column: 1 }],
+  },
+  {
+    name: ".tfbackend files in a directory below the root they complete",
+    repository: {
+      modules: [
+        { dir: "live", files: { "backend.tf": 'terraform {\n  backend "s3" {}\n}\n' } },
+        {
+          dir: "live/backends",
+          files: { "prod.tfbackend": 'key    = "live.tfstate"\nbucket = "tfstate-prod"\n' },
+        },
+      ],
+    },
+    expected: [{ file: "live/backends/prod.tfbackend", line: 2, column: 1 }],
+  },
 ]);

@@ -86,6 +86,7 @@ ruleCases(providerInModule, [
     expected: [],
   },
   {
+    // JSON syntax has no keyword per block: the finding points at the provider's own entry.
     name: "an indented provider block in a JSON module",
     repository: {
       modules: [
@@ -99,6 +100,16 @@ ruleCases(providerInModule, [
         },
       ],
     },
-    expected: [{ file: "modules/net/main.tf.json", line: 2, column: 3 }],
+    expected: [{ file: "modules/net/main.tf.json", line: 3, column: 5 }],
+  },
+  {
+    name: "an empty aliased block is the legacy declaration of an alias the caller passes",
+    repository: {
+      modules: [
+        root("../modules/net", "  providers = { aws.peer = aws }\n"),
+        { dir: "modules/net", files: { "main.tf": 'provider "aws" {\n  alias = "peer"\n}\n' } },
+      ],
+    },
+    expected: [],
   },
 ]);

@@ -71,4 +71,24 @@ ruleCases(unpassedConfigurationAlias, [
     },
     expected: [],
   },
+  {
+    // Seen in public repositories: the module lists the alias and also configures it itself.
+    name: "an alias the module configures itself needs nothing passed",
+    repository: {
+      modules: [
+        {
+          dir: "example",
+          files: { "main.tf": 'module "extensions" {\n  source = "../extensions"\n}\n' },
+        },
+        {
+          dir: "extensions",
+          files: {
+            "providers.tf":
+              'provider "aws" {\n  alias = "domain"\n  assume_role {\n    role_arn = var.dns_role\n  }\n}\n\nterraform {\n  required_providers {\n    aws = {\n      source                = "hashicorp/aws"\n      configuration_aliases = [aws.domain, aws.cdn]\n    }\n  }\n}\n',
+          },
+        },
+      ],
+    },
+    expected: [{ file: "example/main.tf", line: 1, column: 1 }],
+  },
 ]);

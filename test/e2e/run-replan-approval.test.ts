@@ -3,7 +3,8 @@
 // prod (an approval account). A first apply in a terminal, every app blocked behind its network,
 // asks once. A prod network change that changes app's plan once network applied is applied in one
 // run: under --approve prod in CI, after one question in a terminal. A change that gives app a
-// resource its approved plan did not show stops it in CI, and a terminal asks again showing it.
+// resource its approved plan did not show, or destroys one it kept, stops it in CI, and a terminal
+// asks again showing exactly that.
 import assert from "node:assert/strict";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -37,8 +38,8 @@ function env(): NodeJS.ProcessEnv {
   return terraformEnv(emulatorCliEnv(moto.env, { home, root }));
 }
 
-/** `apply --target prod --approve prod --format json` in CI. */
-function ciApplyProd(): Promise<CliResult> {
+/** `apply --target prod --approve prod --format json` in CI, and `extra` flags. */
+function ciApplyProd(...extra: string[]): Promise<CliResult> {
   return crossform(
     "apply",
     "--target",
@@ -48,6 +49,7 @@ function ciApplyProd(): Promise<CliResult> {
     "prod",
     "--format",
     "json",
+    ...extra,
   );
 }
 
@@ -251,6 +253,46 @@ test("one approval per run, with real terraform", async (t) => {
         (await resources("prod", "app")).get("terraform_data.subnet[3]"),
         "10.200.3.0/24",
       );
+    },
+  );
+
+  await t.test(
+    "CI: a re-plan that destroys what app's approved plan kept stops app as needs re-plan, naming the destroy, even with --allow-destroy",
+    async () => {
+      await prodNetwork('{ cidr_prefix: "10.200", subnet_count: 3 }');
+      const stopped = await ciApplyProd("--allow-destroy");
+      assert.equal(stopped.code, 1, showResult(stopped));
+      const app = reportOf(stopped).units.find((u) => u.id === "app/prod/us-east-1");
+      assert.equal(app?.status, "needs-replan");
+      assert.match(
+        app?.reason ?? "",
+        /it destroys or replaces terraform_data\.subnet\[3\] \(delete\); --approve prod covers only a new plan within the approved one/,
+      );
+      assert.equal(
+        (await resources("prod", "app")).get("terraform_data.subnet[3]"),
+        "10.200.3.0/24",
+      );
+    },
+  );
+
+  await t.test(
+    "a terminal: a re-plan that destroys one more resource is asked again, showing only that destroy",
+    async () => {
+      // app's confirmed plan destroys subnet[3] (network already has three); once network applies
+      // two, the re-plan destroys subnet[2] too: that one is the difference.
+      await prodNetwork('{ cidr_prefix: "10.200", subnet_count: 2 }');
+      const run = await inTerminal("apply", "--target", "prod", "--allow-dirty", "--allow-destroy");
+      assert.equal(run.code, 0, run.screen);
+      assert.equal(run.asked, 2, run.screen);
+      assert.match(
+        run.screen,
+        /its new plan goes beyond the approved one:\r?\n\s+-\s+terraform_data\.subnet\[2\]\s+delete: the approved plan did not destroy or replace it\r?\n\r?\n/,
+      );
+      assert.deepEqual([...(await resources("prod", "app")).keys()].sort(), [
+        "terraform_data.app",
+        "terraform_data.subnet[0]",
+        "terraform_data.subnet[1]",
+      ]);
     },
   );
 });

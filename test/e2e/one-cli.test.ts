@@ -69,20 +69,35 @@ test("one CLI", async (t) => {
     assert.deepEqual([verified.version, verified.ok], [1, true]);
   });
 
-  await t.test("plan dev: dev is an account; the refusal names -t dev", async () => {
-    const result = await crossform("plan", "dev");
-    assert.equal(result.code, 2, showResult(result));
-    assert.match(
-      result.stderr,
-      /no stack named "dev": "dev" is an account, and positional arguments are stack names/,
-    );
-    assert.match(result.stderr, /select it with -t dev \(--target dev\)/);
-    const help = await crossform("--help");
-    assert.match(
-      help.stdout,
-      /plan, apply, destroy, drift and output take STACK names as arguments;\n\s+verify and bootstrap take selectors as arguments/,
-    );
-  });
+  await t.test(
+    "plan dev: dev is an account; the refusal names -t dev. verify app: app is a stack; the refusal names stack:app. explain dev lists dev's units",
+    async () => {
+      const result = await crossform("plan", "dev");
+      assert.equal(result.code, 2, showResult(result));
+      assert.match(
+        result.stderr,
+        /no stack named "dev": "dev" is an account, and positional arguments are stack names/,
+      );
+      assert.match(result.stderr, /select it with -t dev \(--target dev\)/);
+      const verify = await crossform("verify", "app");
+      assert.equal(verify.code, 2, showResult(verify));
+      assert.match(
+        verify.stderr,
+        /error: no account named "app": "app" is a stack, and a selector's plain name is an account\nhint: select its units with stack:app\n/,
+      );
+      const explain = await crossform("explain", "dev");
+      assert.equal(explain.code, 2, showResult(explain));
+      assert.match(
+        explain.stderr,
+        /error: no unit "dev": "dev" is an account\nhint: explain takes one unit id; its units: network\/dev\/us-east-1, app\/dev\/us-east-1, flaky\/dev\/us-east-1\n/,
+      );
+      const help = await crossform("--help");
+      assert.match(
+        help.stdout,
+        /plan, apply, destroy, drift and output take STACK names as arguments;\n\s+verify and bootstrap take selectors as arguments/,
+      );
+    },
+  );
 
   await t.test("profiles, explain, ci and init print versioned JSON", async () => {
     const profiles = json<{ profiles: string[]; wrote: boolean }>(

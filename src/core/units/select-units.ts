@@ -66,7 +66,9 @@ function unitIdTarget(
 
 /**
  * The first account or stack a selector names that the configuration does not have, with a
- * did-you-mean hint (or the list of names); undefined when every name exists.
+ * did-you-mean hint (or the list of names); undefined when every name exists. A stack's name
+ * written where a selector takes an account (`verify network`, `-t network`) gets the `stack:`
+ * selector that selects its units.
  */
 export function unknownSelectorName(
   config: Config,
@@ -75,6 +77,11 @@ export function unknownSelectorName(
   const stackNames = [...config.stacks.keys()];
   for (const term of selector.terms) {
     if (term.kind === "name" && !config.accounts.has(term.name)) {
+      if (config.stacks.has(term.name))
+        return {
+          message: `no account named "${term.name}": "${term.name}" is a stack, and a selector's plain name is an account`,
+          hint: `select its units with stack:${term.name}`,
+        };
       const suggestion = didYouMean(term.name, config.accounts.keys());
       return {
         message: `no account named "${term.name}"`,

@@ -165,6 +165,15 @@ test("unknown accounts and stacks get a suggestion", () => {
   });
 });
 
+test("a stack's name where a selector takes an account gets the stack: selector", () => {
+  assert.deepEqual(refusal({ targets: ["network"] }), {
+    message:
+      'no account named "network": "network" is a stack, and a selector\'s plain name is an account',
+    hint: "select its units with stack:network",
+  });
+  assert.deepEqual(refusal({ targets: ["dev,app"] }).hint, "select its units with stack:app");
+});
+
 test("an unknown name with no close match lists what exists", () => {
   assert.deepEqual(refusal({ targets: ["billing"] }), {
     message: 'no account named "billing"',

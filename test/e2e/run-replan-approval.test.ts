@@ -139,6 +139,19 @@ function reportOf(result: CliResult): RunReport {
   return parseRunReport(JSON.parse(result.stdout), "stdout");
 }
 
+/** The value of app's `terraform_data.subnet[index]` in prod's state, or undefined. */
+async function prodSubnet(index: number): Promise<unknown> {
+  return (await resources("prod", "app")).get(`terraform_data.subnet[${index}]`);
+}
+
+/** The reason of app in prod, after checking that the CI run stopped it as needs re-plan. */
+function needsReplanReason(result: CliResult): string {
+  assert.equal(result.code, 1, showResult(result));
+  const app = reportOf(result).units.find((u) => u.id === "app/prod/us-east-1");
+  assert.equal(app?.status, "needs-replan");
+  return app?.reason ?? "";
+}
+
 /** The `planned` lines of a unit in a run's journal: has_changes of each plan, in order. */
 async function plansOf(runId: string, unit: string): Promise<boolean[]> {
   const journal = await readFile(join(dir, ".crossform", "runs", runId, "journal.jsonl"), "utf8");
@@ -206,35 +219,21 @@ test("one approval per run, with real terraform", async (t) => {
     const run = await inTerminal("apply", "--target", "prod", "--allow-dirty");
     assert.equal(run.code, 0, run.screen);
     assert.equal(run.asked, 1, run.screen);
-    assert.equal((await resources("prod", "app")).get("terraform_data.subnet[0]"), "10.200.0.0/24");
+    assert.equal(await prodSubnet(0), "10.200.0.0/24");
   });
 
   await t.test(
     "CI: a resource app's approved plan did not show stops app as needs re-plan, naming it; the next run applies it",
     async () => {
       await prodNetwork('{ cidr_prefix: "10.200", subnet_count: 3 }');
-      const stopped = await ciApplyProd();
-      assert.equal(stopped.code, 1, showResult(stopped));
-      const app = reportOf(stopped).units.find((u) => u.id === "app/prod/us-east-1");
-      assert.equal(app?.status, "needs-replan");
       assert.match(
-        app?.reason ?? "",
+        needsReplanReason(await ciApplyProd()),
         /touches terraform_data\.subnet\[2\] \(create\), not in the approved plan; --approve prod covers only a new plan within the approved one/,
       );
-      assert.equal((await resources("prod", "app")).has("terraform_data.subnet[2]"), false);
-      const again = await crossform(
-        "apply",
-        "--target",
-        "prod",
-        "--allow-dirty",
-        "--approve",
-        "prod",
-      );
+      assert.equal(await prodSubnet(2), undefined);
+      const again = await ciApplyProd();
       assert.equal(again.code, 0, showResult(again));
-      assert.equal(
-        (await resources("prod", "app")).get("terraform_data.subnet[2]"),
-        "10.200.2.0/24",
-      );
+      assert.equal(await prodSubnet(2), "10.200.2.0/24");
     },
   );
 
@@ -249,10 +248,7 @@ test("one approval per run, with real terraform", async (t) => {
         run.screen,
         /app\/prod\/us-east-1 was planned again after network\/prod\/us-east-1 applied, and its new plan goes beyond the approved one:\r?\n\s+\+\s+terraform_data\.subnet\[3\]\s+create: not in the approved plan\r?\n/,
       );
-      assert.equal(
-        (await resources("prod", "app")).get("terraform_data.subnet[3]"),
-        "10.200.3.0/24",
-      );
+      assert.equal(await prodSubnet(3), "10.200.3.0/24");
     },
   );
 
@@ -260,18 +256,11 @@ test("one approval per run, with real terraform", async (t) => {
     "CI: a re-plan that destroys what app's approved plan kept stops app as needs re-plan, naming the destroy, even with --allow-destroy",
     async () => {
       await prodNetwork('{ cidr_prefix: "10.200", subnet_count: 3 }');
-      const stopped = await ciApplyProd("--allow-destroy");
-      assert.equal(stopped.code, 1, showResult(stopped));
-      const app = reportOf(stopped).units.find((u) => u.id === "app/prod/us-east-1");
-      assert.equal(app?.status, "needs-replan");
       assert.match(
-        app?.reason ?? "",
+        needsReplanReason(await ciApplyProd("--allow-destroy")),
         /it destroys or replaces terraform_data\.subnet\[3\] \(delete\); --approve prod covers only a new plan within the approved one/,
       );
-      assert.equal(
-        (await resources("prod", "app")).get("terraform_data.subnet[3]"),
-        "10.200.3.0/24",
-      );
+      assert.equal(await prodSubnet(3), "10.200.3.0/24");
     },
   );
 

@@ -1,49 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { PlanSummary, ResourceChangeSummary } from "../../../../src/core/plan/plan-summary.ts";
 import {
   describeReplanExcess,
   plannedAddresses,
   replanExcess,
 } from "../../../../src/core/run/replan-scope.ts";
 import { formatReplanExcess } from "../../../../src/formatters/replan-excess.ts";
-
-function resource(
-  address: string,
-  action: ResourceChangeSummary["action"],
-  extra: Partial<ResourceChangeSummary> = {},
-): ResourceChangeSummary {
-  return {
-    address,
-    previousAddress: undefined,
-    action,
-    actions: [],
-    importing: false,
-    reason: undefined,
-    replacedBy: [],
-    attributes: [],
-    ...extra,
-  };
-}
-
-function summary(...resources: ResourceChangeSummary[]): PlanSummary {
-  return {
-    terraformVersion: "1.11.4",
-    errored: false,
-    add: 0,
-    change: 0,
-    destroy: 0,
-    replace: 0,
-    moved: 0,
-    imported: 0,
-    forget: 0,
-    drift: 0,
-    outputsChanged: 0,
-    resources,
-    drifted: [],
-    outputs: [],
-  };
-}
+import {
+  planSummary as summary,
+  resourceChange as resource,
+} from "../../../helpers/plan-summaries.ts";
 
 test("the same addresses with other actions that destroy nothing stay within the approval", () => {
   const approved = { summary: summary(resource("a.x", "create"), resource("a.y", "update")) };

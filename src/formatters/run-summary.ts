@@ -10,6 +10,7 @@ import type {
   UnitReport,
   UnitStatus,
 } from "../core/report/run-report.ts";
+import { firstTerraformError } from "../core/run/terraform-failure.ts";
 
 /** A duration for people: `850ms`, `2.4s`, `12s`, `1m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {
@@ -105,12 +106,18 @@ export function statusCounts(report: RunReport): string {
   return [...counts].map(([label, n]) => `${n} ${label}`).join(", ");
 }
 
-/** The first line of a unit's error or reason, for one-line displays. */
+/**
+ * The first line of a unit's error or reason, for one-line displays. A record written before the
+ * first line carried Terraform's error (`terraform apply failed:` alone) gets it from the lines
+ * below.
+ */
 export function unitProblem(unit: UnitReport): string | undefined {
   const text = unit.error?.message ?? unit.reason;
   if (text === undefined) return undefined;
-  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
-  return line.trim();
+  const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
+  if (!line.endsWith(":")) return line;
+  const cause = firstTerraformError(text);
+  return cause ? `${line} ${cause}` : line;
 }
 
 const HEADER = ["UNIT", "ADD", "CHANGE", "DESTROY", "REPLACE", "DRIFT", "STATUS", "DURATION"];

@@ -87,6 +87,7 @@ test("the public entry exports exactly the documented runtime names", () => {
     "planStatus",
     "profileSpecs",
     "profiles",
+    "pruneRuns",
     "readConfigText",
     "readRunReportFile",
     "renderCiFile",

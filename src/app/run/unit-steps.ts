@@ -23,6 +23,8 @@ import {
   showPlanJsonArgs,
 } from "../../core/run/terraform-args.ts";
 import { heldLockMessage, parseHeldLock } from "../../core/run/lock-info.ts";
+import { plannedAddresses } from "../../core/run/replan-scope.ts";
+import { terraformFailureMessage } from "../../core/run/terraform-failure.ts";
 import { RETRY_DELAYS_MS, transientReason } from "../../core/run/transient.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
@@ -104,20 +106,14 @@ export interface PlannedUnit {
   workspace: UnitWorkspace;
   planFile: string;
   summary: PlanSummary;
+  /** Every resource address the plan holds, unchanged ones included (what an approval covers). */
+  addresses?: readonly string[];
   hasChanges: boolean;
   binding: PlanBinding;
 }
 
 const REMOTE_STATE_MISSING = /Unable to find remote state/;
 const STALE_PLAN = /Saved plan is stale/;
-
-function lastLines(text: string, count = 12): string {
-  const lines = text
-    .trim()
-    .split("\n")
-    .filter((l) => l.trim() !== "");
-  return lines.slice(-count).join("\n");
-}
 
 /** Runs one terraform command; an abort interrupts the child once (its process group). */
 async function run(
@@ -253,7 +249,7 @@ export async function init(
   );
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during init" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform init failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform init", result.stderr) };
   return undefined;
 }
 
@@ -321,14 +317,17 @@ export async function planUnit(
     return (
       lockFailure(ctx, "plan", result.stderr) ?? {
         kind: "failed",
-        message: `terraform plan failed:\n${lastLines(result.stderr)}`,
+        message: terraformFailureMessage("terraform plan", result.stderr),
       }
     );
   }
   const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
   if (shown.interrupted) return { kind: "interrupted", reason: "interrupted during show" };
   if (shown.exitCode !== 0)
-    return { kind: "failed", message: `terraform show -json failed:\n${lastLines(shown.stderr)}` };
+    return {
+      kind: "failed",
+      message: terraformFailureMessage("terraform show -json", shown.stderr),
+    };
   const sensitive = planSensitiveStrings(shown.stdout);
   // The apply of this plan, and the units that read this one's outputs, redact these too.
   ctx.secrets?.learn(unit.id, sensitive);
@@ -357,7 +356,8 @@ export async function planUnit(
     has_changes: hasChanges,
   };
   await writeJson(ctx.writer, join(dir, "binding.json"), binding);
-  return { workspace, planFile, summary, hasChanges, binding };
+  const addresses = plannedAddresses(shown.stdout);
+  return { workspace, planFile, summary, addresses, hasChanges, binding };
 }
 
 /**
@@ -405,7 +405,7 @@ export async function applyPlan(
   if (locked && kept === undefined) return locked;
   return {
     kind: "failed",
-    message: `terraform apply failed${kept ?? ""}:\n${lastLines(result.stderr)}`,
+    message: terraformFailureMessage("terraform apply", result.stderr, kept),
   };
 }
 
@@ -456,7 +456,7 @@ export async function outputUnit(
   const result = await run(ctx, workspace, outputJsonArgs(), logFile, "capture");
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during output" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform output failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform output", result.stderr) };
   ctx.secrets?.learn(workspace.unitId, outputSensitiveStrings(result.stdout));
   const outputs = summarizeOutputs(result.stdout);
   return ctx.secrets?.value(outputs) ?? outputs;

@@ -3,6 +3,7 @@ import type { CliIo } from "../run-cli.ts";
 import { registerAdopt } from "./adopt.ts";
 import { registerBootstrap } from "./bootstrap.ts";
 import { registerCi } from "./ci.ts";
+import { registerCompletion } from "./completion.ts";
 import { registerDiscover } from "./discover.ts";
 import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
@@ -39,4 +40,5 @@ export const all: RegisterCommand[] = [
   registerCi,
   registerRuns,
   registerReport,
+  registerCompletion,
 ];

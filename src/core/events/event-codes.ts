@@ -21,6 +21,8 @@ export const EVENT_CODES = {
   "run.unit-finished": "a unit's step ended",
   "run.unit-skipped": "a unit was skipped: a dependency failed, was blocked or was skipped",
   "run.unit-not-started": "a unit was not started: the run was cancelled or its wave halted",
+  "run.replan-within-approval":
+    "a unit planned again during an apply stays within the approved plan: no new approval needed",
   "run.retry": "a transient failure of init or plan is retried",
   "run.cancel-requested":
     "a stop was requested: no new unit starts, running terraform was interrupted",

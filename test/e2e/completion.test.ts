@@ -5,12 +5,13 @@
 // register), and the hidden command they share is exercised here through bash.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmod, cp, mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { test } from "node:test";
 import { builtCli, runBuiltCli } from "../helpers/cli.ts";
+import { copyExample } from "../helpers/example-copy.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
 
 const run = promisify(execFile);
@@ -18,7 +19,8 @@ const quickstart = fileURLToPath(new URL("../../examples/quickstart", import.met
 const root = await makeTempDir("completion");
 const work = join(root, "quickstart");
 const bin = join(root, "bin");
-await cp(quickstart, work, { recursive: true });
+// Without the .crossform/ a demo may have left: the run ids offered are this test's alone.
+await copyExample(quickstart, work);
 await mkdir(join(work, ".crossform", "runs", "20261207-120000-abc123"), { recursive: true });
 await mkdir(bin);
 await writeFile(

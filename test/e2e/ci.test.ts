@@ -300,8 +300,11 @@ describe("ci gitlab", () => {
       await chmod(join(shim, "npm"), 0o755);
       await chmod(join(shim, "crossform"), 0o755);
       await writeFile(tfrc, "");
+      await mkdir(jobTmp);
     });
     after(() => moto?.stop());
+
+    const jobTmp = join(root, "job-tmp");
 
     /** Runs merge-request jobs whose merge request branched off `base`. */
     function runJobs(base: string, ...jobs: string[]): Promise<GitlabCiLocalResult> {
@@ -321,6 +324,8 @@ describe("ci gitlab", () => {
         HOME: home,
         TF_CLI_CONFIG_FILE: tfrc,
         AWS_CONFIG_FILE: join(root, "aws-config"),
+        // The jobs' temporary files stay in this test's own directory, apart from other runs'.
+        TMPDIR: jobTmp,
       });
       // No AWS keys at all: the jobs reach AWS through the ID token and AWS_ROLE_ARN alone.
       const variables = {
@@ -346,9 +351,8 @@ describe("ci gitlab", () => {
     }
 
     test("the check, two plan jobs and the note job pass; each plan reports its unit; the note merges both", async () => {
-      const tmp = process.env.TMPDIR ?? "/tmp";
       const tokenDirs = async () =>
-        (await readdir(tmp)).filter((n) => n.startsWith("crossform-oidc-")).sort();
+        (await readdir(jobTmp)).filter((n) => n.startsWith("crossform-oidc-")).sort();
       const before = await tokenDirs();
       const result = await runJobs(
         baseSha,

@@ -1,6 +1,7 @@
 /** S3, narrowed to state buckets, on the AWS SDK v3 client. */
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
@@ -9,11 +10,13 @@ import {
   GetObjectCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
   paginateListBuckets,
   paginateListObjectsV2,
@@ -313,6 +316,76 @@ export class SdkS3Api implements S3Api {
         const out = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return out.Body === undefined ? "" : out.Body.transformToString("utf8");
       },
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+
+  async headObject(bucket: string, key: string): Promise<{ etag: string | undefined } | undefined> {
+    const out = await this.#call(
+      "s3:HeadObject",
+      () =>
+        absentOn(["NotFound", "NoSuchKey"], () =>
+          this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+        ),
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+    return out === undefined ? undefined : { etag: out.ETag };
+  }
+
+  async putObjectText(
+    bucket: string,
+    key: string,
+    text: string,
+    options: { encrypt: boolean },
+  ): Promise<{ versionId: string | undefined }> {
+    const out = await this.#call(
+      "s3:PutObject",
+      () =>
+        this.#client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: text,
+            ContentType: "application/json",
+            ...(options.encrypt ? { ServerSideEncryption: "AES256" as const } : {}),
+          }),
+        ),
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+    return { versionId: out.VersionId };
+  }
+
+  async createObjectIfAbsent(bucket: string, key: string, text: string): Promise<boolean> {
+    const written = await this.#call(
+      "s3:PutObject",
+      () =>
+        absentOn(["PreconditionFailed", "ConditionalRequestConflict"], () =>
+          this.#client.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: text,
+              ContentType: "application/json",
+              IfNoneMatch: "*",
+            }),
+          ),
+        ),
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+    return written !== undefined;
+  }
+
+  async deleteLockObject(bucket: string, key: string): Promise<void> {
+    if (!key.endsWith(".tflock")) {
+      throw new CrossformError(
+        "internal",
+        "internal",
+        `refusing to delete s3://${bucket}/${key}: crossform deletes state lock objects (*.tflock) only`,
+      );
+    }
+    await this.#call(
+      "s3:DeleteObject",
+      () => this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
       { bucket, resource: `s3://${bucket}/${key}` },
     );
   }

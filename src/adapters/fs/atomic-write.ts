@@ -19,6 +19,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { mapWithWindow } from "../../core/concurrency/sliding-window.ts";
 import { CrossformError } from "../../core/errors.ts";
 import type {
+  DirectoryRemover,
   FileToWrite,
   FileWriter,
   WriteAllOptions,
@@ -30,8 +31,11 @@ import { syncFileSystems } from "./sync-file-systems.ts";
 /** Appended to a file's path to name its backup: one backup per file, the latest. */
 export const BACKUP_SUFFIX = ".crossform-backup";
 
+/** The name a directory being removed takes first (see {@link DirectoryRemover}). */
+export const REMOVING_SUFFIX = ".removing";
+
 /** {@link FileWriter} on the local file system through node:fs. */
-export class AtomicFileWriter implements FileWriter {
+export class AtomicFileWriter implements FileWriter, DirectoryRemover {
   /** See {@link FileWriter.writeAtomic} and {@link writeFileAtomic}. */
   writeAtomic(
     path: string,
@@ -68,6 +72,26 @@ export class AtomicFileWriter implements FileWriter {
   /** See {@link FileWriter.setMode}. */
   setMode(path: string, mode: number): Promise<void> {
     return chmod(path, mode);
+  }
+
+  /** See {@link DirectoryRemover.removeDirectory}. */
+  async removeDirectory(path: string): Promise<void> {
+    const name = basename(path);
+    const doomed = name.endsWith(REMOVING_SUFFIX)
+      ? path
+      : join(dirname(path), `.${name}${REMOVING_SUFFIX}`);
+    await guard(path, async () => {
+      if (doomed !== path) {
+        try {
+          await rename(path, doomed);
+        } catch (error) {
+          if (errorCode(error) === "ENOENT") return;
+          throw error;
+        }
+        await syncDirectory(dirname(resolve(path)));
+      }
+      await rm(doomed, { recursive: true, force: true });
+    });
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * Stage 3 of a run, the preflight (docs/decisions/0012-run-engine.md): nothing runs terraform in a
  * unit until every check passes, cheapest and most certain first: generated files fresh, terraform
- * found and supported, the role allow-list, the base identity, the provider sets ready; last, what
- * crashed runs left (crash-recovery.ts). The accounts are verified from the base identity on, in
- * the order the units start, while the rest goes on: each unit waits for its own accounts only
+ * found and supported, the role allow-list, the base identity, no unit whose state lies at an
+ * earlier address (earlier-state-check.ts), the provider sets ready; last, what crashed runs left
+ * (crash-recovery.ts). The accounts are verified from the base identity on, in the order the units
+ * start, while the rest goes on: each unit waits for its own accounts only
  * (docs/decisions/0032-units-start-as-early-as-safe.md). A `.gitignore` that does not keep
  * `.crossform/` out of git is a warning that stops nothing.
  */
@@ -24,6 +25,7 @@ import { checkAllowlist } from "./role-allowlist-source.ts";
 import { expectedRunSeconds } from "./run-records.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
 import { recoverCrashedRuns } from "./crash-recovery.ts";
+import { checkEarlierStates } from "./earlier-state-check.ts";
 import { badInput, isStop, stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
 
@@ -73,6 +75,9 @@ export async function preflightStage(
     await verification.report;
     return withWarnings(s);
   };
+  const earlier = await checkEarlierStates(deps, loaded, units, options);
+  warnings.push(...earlier.warnings);
+  if (earlier.stop) return stopAfterVerification(earlier.stop);
   const sets = await prepareProviderSets(deps, loaded, [...units], fresh.providerStacks);
   if (sets.diagnostics.length > 0) {
     return stopAfterVerification(stop("problems", sets.diagnostics));

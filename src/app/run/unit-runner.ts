@@ -15,7 +15,7 @@ import type { ExecuteOutcome } from "../../core/run/task-outcome.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
 import { destroyBreachOf } from "./guard-stage.ts";
-import { approveReplan, samePlan } from "./replan-approval.ts";
+import { approveReplan } from "./replan-approval.ts";
 import { loadBinding, unitRecordDir } from "./run-records.ts";
 import type { RunSession } from "./session.ts";
 import {
@@ -123,7 +123,7 @@ export class UnitRunner {
 
   /**
    * The apply (or destroy) after the confirmed plan: a unit whose dependency applied changes in
-   * this run (or that was blocked) is planned again first, and a plan that differs from the
+   * this run (or that was blocked) is planned again first, and a plan that goes beyond the
    * confirmed one needs approval again (replan-approval.ts).
    */
   applyPhase(): Promise<ExecuteOutcome> {
@@ -139,13 +139,9 @@ export class UnitRunner {
         if (isFailure(workspace)) return this.fail(workspace);
         const replanned = await this.planInitialised(workspace);
         if (isFailure(replanned)) return this.fail(replanned);
-        const changed = !before || !samePlan(before.summary, replanned.summary);
-        if (replanned.hasChanges && changed && !(await approveReplan(session, this, before))) {
-          return this.fail({
-            kind: "stale",
-            reason:
-              "its plan changed after its dependencies applied and was not approved again: run apply again",
-          });
+        if (replanned.hasChanges) {
+          const approval = await approveReplan(session, this, before, replanned);
+          if (!approval.approved) return this.fail({ kind: "stale", reason: approval.reason });
         }
         planned = replanned;
       }

@@ -23,6 +23,8 @@ import {
   showPlanJsonArgs,
 } from "../../core/run/terraform-args.ts";
 import { heldLockMessage, parseHeldLock } from "../../core/run/lock-info.ts";
+import { plannedAddresses } from "../../core/run/replan-scope.ts";
+import { terraformFailureMessage } from "../../core/run/terraform-failure.ts";
 import { RETRY_DELAYS_MS, transientReason } from "../../core/run/transient.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
@@ -34,6 +36,7 @@ import type {
   TerraformProcess,
   TerraformRunner,
   UnitWorkspace,
+  UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
 import { loadBinding, writeJson } from "./run-records.ts";
 import type { RunSecrets } from "./run-secrets.ts";
@@ -108,20 +111,14 @@ export interface PlannedUnit {
   workspace: UnitWorkspace;
   planFile: string;
   summary: PlanSummary;
+  /** Every resource address the plan holds, unchanged ones included (what an approval covers). */
+  addresses?: readonly string[];
   hasChanges: boolean;
   binding: PlanBinding;
 }
 
 const REMOTE_STATE_MISSING = /Unable to find remote state/;
 const STALE_PLAN = /Saved plan is stale/;
-
-function lastLines(text: string, count = 12): string {
-  const lines = text
-    .trim()
-    .split("\n")
-    .filter((l) => l.trim() !== "");
-  return lines.slice(-count).join("\n");
-}
 
 /** Runs one terraform command; an abort interrupts the child once (its process group). */
 async function run(
@@ -218,18 +215,26 @@ async function runRetrying(
   }
 }
 
-/** The unit's workspace (mirrored working directory and data dir). */
-export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
-  const stack = ctx.config.stacks.get(unit.stack);
-  return ctx.runner.prepareUnit({
+/** What the runner needs to prepare or find a unit's directories. */
+export function unitWorkspaceSpec(
+  config: Config,
+  unit: Unit,
+  sourceRoot?: string,
+): UnitWorkspaceSpec {
+  return {
     unitId: unit.id,
     stack: unit.stack,
     account: unit.account,
     region: unit.region,
-    stackPath: stack?.path ?? unit.stack,
+    stackPath: config.stacks.get(unit.stack)?.path ?? unit.stack,
     fileStem: unit.fileStem,
-    ...(ctx.sourceRoot !== undefined ? { sourceRoot: ctx.sourceRoot } : {}),
-  });
+    ...(sourceRoot !== undefined ? { sourceRoot } : {}),
+  };
+}
+
+/** The unit's workspace (mirrored working directory and data dir). */
+export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
+  return ctx.runner.prepareUnit(unitWorkspaceSpec(ctx.config, unit, ctx.sourceRoot));
 }
 
 /** The file in a unit's data directory that says what its last successful init was made for. */
@@ -300,7 +305,7 @@ export async function init(
   );
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during init" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform init failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform init", result.stderr) };
   await ctx.writer.writeAtomic(fingerprintFile, fingerprint, { mode: 0o600 });
   return { kind: "initialised" };
 }
@@ -384,7 +389,7 @@ export async function planUnit(
     return (
       lockFailure(ctx, "plan", result.stderr) ?? {
         kind: "failed",
-        message: `terraform plan failed:\n${lastLines(result.stderr)}`,
+        message: terraformFailureMessage("terraform plan", result.stderr),
         ...(needsInit(result.stderr) ? { needsInit: true } : {}),
       }
     );
@@ -392,7 +397,10 @@ export async function planUnit(
   const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
   if (shown.interrupted) return { kind: "interrupted", reason: "interrupted during show" };
   if (shown.exitCode !== 0)
-    return { kind: "failed", message: `terraform show -json failed:\n${lastLines(shown.stderr)}` };
+    return {
+      kind: "failed",
+      message: terraformFailureMessage("terraform show -json", shown.stderr),
+    };
   const sensitive = planSensitiveStrings(shown.stdout);
   // The apply of this plan, and the units that read this one's outputs, redact these too.
   ctx.secrets?.learn(unit.id, sensitive);
@@ -421,7 +429,8 @@ export async function planUnit(
     has_changes: hasChanges,
   };
   await writeJson(ctx.writer, join(dir, "binding.json"), binding);
-  return { workspace, planFile, summary, hasChanges, binding };
+  const addresses = plannedAddresses(shown.stdout);
+  return { workspace, planFile, summary, addresses, hasChanges, binding };
 }
 
 /**
@@ -469,7 +478,7 @@ export async function applyPlan(
   if (locked && kept === undefined) return locked;
   return {
     kind: "failed",
-    message: `terraform apply failed${kept ?? ""}:\n${lastLines(result.stderr)}`,
+    message: terraformFailureMessage("terraform apply", result.stderr, kept),
   };
 }
 
@@ -520,7 +529,7 @@ export async function outputUnit(
   const result = await run(ctx, workspace, outputJsonArgs(), logFile, "capture");
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during output" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform output failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform output", result.stderr) };
   ctx.secrets?.learn(workspace.unitId, outputSensitiveStrings(result.stdout));
   const outputs = summarizeOutputs(result.stdout);
   return ctx.secrets?.value(outputs) ?? outputs;

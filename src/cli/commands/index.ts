@@ -35,16 +35,24 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     names: ["plan", "apply", "destroy", "drift", "output"],
     load: async () => (await import("./run.ts")).registerRunCommands,
   },
+  { names: ["adopt"], load: async () => (await import("./adopt.ts")).registerAdopt },
   { names: ["lint"], load: async () => (await import("./lint.ts")).registerLint },
   { names: ["ci"], load: async () => (await import("./ci.ts")).registerCi },
   { names: ["runs"], load: async () => (await import("./runs.ts")).registerRuns },
   { names: ["report"], load: async () => (await import("./runs.ts")).registerReport },
+  {
+    names: ["completion"],
+    load: async () => (await import("./completion.ts")).registerCompletion,
+  },
 ];
+
+/** The hidden command the completion scripts call (complete-command-line.ts). */
+export const COMPLETE_COMMAND = "__complete";
 
 /**
  * The command modules a command line needs: the one its first word names; none for a bare
- * `--version`; every one otherwise (help lists them all, and an unknown word is answered with the
- * closest name).
+ * `--version`; every one otherwise (help lists them all, an unknown word is answered with the
+ * closest name, and {@link COMPLETE_COMMAND} completes from all of them).
  */
 export function commandModulesFor(argv: readonly string[]): readonly CommandModule[] {
   const first = argv.find((word) => !word.startsWith("-"));

@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { GitCliStatus } from "../../adapters/git/git-cli-status.ts";
 import { SpawnTerraformRunner } from "../../adapters/terraform/spawn-terraform-runner.ts";
 import { NodeJournalFiles } from "../../adapters/fs/append-journal.ts";
+import { AtomicFileWriter } from "../../adapters/fs/atomic-write.ts";
+import { pruneRuns } from "../../app/run/prune-runs.ts";
 import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
 import { SystemClock } from "../../adapters/system/system-clock.ts";
 import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
@@ -21,7 +23,10 @@ import {
   RECORD_REPORT_FILES,
   runReportFormatOfFile,
 } from "../../formatters/run-report-formats.ts";
+import { formatReplanExcess } from "../../formatters/replan-excess.ts";
 import { formatRunSummary } from "../../formatters/run-summary.ts";
+import { heldView } from "../held-view.ts";
+import type { HeldView } from "../held-view.ts";
 import type { Adapters } from "../context.ts";
 import type { Prompter } from "../../ports/prompter.ts";
 import {
@@ -74,7 +79,7 @@ const collect = (value: string, previous: string[] = []): string[] => [
 const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const DESCRIPTIONS: Record<RunCommand, string> = {
-  plan: "plan the selected units, wave by wave, and summarize the changes",
+  plan: "plan the selected units (one window across the waves) and summarize the changes",
   apply: "plan, show one cross-account summary, confirm, then apply wave by wave",
   destroy: "destroy the selected units' resources (dependents first); needs --allow-destroy",
   drift: "report drift (plan -refresh-only) of the selected units; never applies",
@@ -99,12 +104,17 @@ function interactive(io: CliIo): boolean {
   );
 }
 
-/** Interactive confirmation: the summary, then `yes`, or the approval accounts' names typed. */
-function confirmer(io: CliIo, prompter: TerminalPrompter) {
-  return async (request: ConfirmRequest): Promise<boolean> => {
-    io.stderr.write(
-      `\n${request.reason ? `${request.reason}\n` : ""}${formatRunSummary(request.plan)}\n`,
-    );
+/**
+ * Interactive confirmation: the summary (or, asked again for a re-planned unit, exactly what its
+ * new plan does beyond the approved one), then `yes`, or the approval accounts' names typed. The
+ * progress view holds its events while the question is open; questions come one at a time.
+ */
+function confirmer(io: CliIo, prompter: TerminalPrompter, view: HeldView) {
+  const ask = async (request: ConfirmRequest): Promise<boolean> => {
+    const shown = request.excess
+      ? `${request.reason ?? ""}:\n${formatReplanExcess(request.excess)}`
+      : `${request.reason ? `${request.reason}\n` : ""}${formatRunSummary(request.plan)}`;
+    io.stderr.write(`\n${shown}\n`);
     if (request.approvalAccounts.length > 0) {
       const wanted = [...request.approvalAccounts].sort();
       const answer = await prompter.ask(
@@ -120,6 +130,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter) {
     const answer = await prompter.ask(`${request.command} these changes? type yes to confirm: `);
     return answer?.trim() === "yes";
   };
+  return (request: ConfirmRequest): Promise<boolean> => view.holding(() => ask(request));
 }
 
 async function execute(
@@ -203,10 +214,12 @@ async function execute(
   io.stdout.on("error", ignoreOutputErrors);
   io.stderr.on("error", ignoreOutputErrors);
 
-  const view = createProgressView({
-    stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
-    verb: `${command === "output" ? "reading" : "running"}`,
-  });
+  const view = heldView(
+    createProgressView({
+      stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
+      verb: `${command === "output" ? "reading" : "running"}`,
+    }),
+  );
   const aws = adapters.aws(awsBaseOf(config), view);
   // One shared provider plugin cache (created by the run after its preflight); units of one
   // provider set init one at a time until it is warm.
@@ -265,7 +278,7 @@ async function execute(
         journals: new NodeJournalFiles(),
         processes: new NodeProcessTable(),
         events: view,
-        ...(prompter ? { confirm: confirmer(io, prompter) } : {}),
+        ...(prompter ? { confirm: confirmer(io, prompter, view) } : {}),
       },
       loaded,
       options,
@@ -304,6 +317,7 @@ async function execute(
       io.stderr.write(
         `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}${incomplete.length > 0 ? " (incomplete: see the warnings above)" : ""}\n`,
       );
+      await pruneRecords(adapters, loaded.dir, config.run.keep, io);
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
     if (locks.length > 0) {
@@ -356,6 +370,36 @@ async function writeReportFiles(
   return problems;
 }
 
+/**
+ * `run.keep`: the run records beyond the newest `keep` are removed after each run (never one that
+ * holds an errored.tfstate, a crashed run's journal or a running run). A failure is a warning: the
+ * run is over and recorded.
+ */
+async function pruneRecords(
+  adapters: Adapters,
+  configDir: string,
+  keep: number | undefined,
+  io: CliIo,
+): Promise<void> {
+  if (keep === undefined) return;
+  try {
+    const pruned = await pruneRuns(
+      { fs: adapters.fs, remover: new AtomicFileWriter(), processes: new NodeProcessTable() },
+      configDir,
+      { keep, now: Date.now() },
+    );
+    const n = pruned.removed.length;
+    if (n > 0)
+      io.stderr.write(
+        `removed ${n} old run record${n === 1 ? "" : "s"} (run.keep: ${keep}): ${pruned.removed.join(", ")}\n`,
+      );
+  } catch (error) {
+    io.stderr.write(
+      `warning: old run records were not pruned: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+}
+
 /** Offers to add `.crossform/` to the .gitignore next to crossform.yaml (kept byte for byte otherwise). */
 export async function offerGitignore(
   adapters: Pick<Adapters, "fs" | "writer">,
@@ -392,13 +436,19 @@ function addRunCommand(
   const cmd = program
     .command(command)
     .description(DESCRIPTIONS[command])
-    .argument("[stacks...]", "stacks to run (intersected with --target)")
+    .argument(
+      "[stacks...]",
+      "stack names (not accounts: select those with -t, e.g. -t dev, -t tier:prod); intersected with --target",
+    )
     .option(
       "-t, --target <selector>",
       "select units: dev, tier:prod, tag:team=pay, stack:app (repeatable)",
       collect,
     )
-    .option("--all", "every unit (apply and destroy need a selection or --all)")
+    .option(
+      "--all",
+      "every unit (apply and destroy need a selection or --all; a selection given with it narrows it)",
+    )
     .option(
       "--changed-since <ref>",
       "only units whose stack, local modules, generated files or tfvars changed since the git ref",

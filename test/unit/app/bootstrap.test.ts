@@ -172,6 +172,10 @@ class FakeAws implements AwsSessions {
           }),
         listObjectKeys: unsupported,
         getObjectText: unsupported,
+        headObject: unsupported,
+        putObjectText: unsupported,
+        createObjectIfAbsent: unsupported,
+        deleteLockObject: unsupported,
       },
       dynamodb: {
         describeTable: async (table) => this.tables.get(`${account}/${table}`),
@@ -179,6 +183,9 @@ class FakeAws implements AwsSessions {
           this.write(account, `createLockTable ${table}`, () => {
             this.tables.set(`${account}/${table}`, { status: "CREATING", hashKey: "LockID" });
           }),
+        acquireLock: unsupported,
+        releaseLock: unsupported,
+        putStateDigest: unsupported,
       },
       iam: {
         getRole: async (name) => {

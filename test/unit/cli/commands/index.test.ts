@@ -41,6 +41,9 @@ test("a command line loads the one module it names; --version none; help and typ
   assert.deepEqual(names([]), all);
   assert.deepEqual(names(["help", "plan"]), all);
   assert.deepEqual(names(["validat"]), all);
+  assert.deepEqual(names(["__complete", "ado"]), all);
+  assert.deepEqual(names(["runs", "prune", "--keep", "3"]), ["runs"]);
+  assert.deepEqual(names(["adopt", "--from-previous"]), ["adopt"]);
 });
 
 test("help still lists every command, and a typo is answered with the closest name", async () => {

@@ -12,6 +12,8 @@ export interface GroupStops {
   kill: TerraformProcess["kill"];
   /** Whether the interrupt was sent. */
   readonly interrupted: boolean;
+  /** Whether an interrupt or a kill was asked for (sent, or waiting for the pid). */
+  readonly requested: boolean;
   /** The command ended: nothing is sent from now on. */
   ended(): void;
 }
@@ -23,6 +25,7 @@ export interface GroupStops {
 export function groupStops(child: SpawnedChild, note: (text: string) => void): GroupStops {
   let exited = false;
   let interruptSent = false;
+  let requested = false;
   let pending: NodeJS.Signals | undefined;
   const signalGroup = (signal: NodeJS.Signals): boolean => {
     if (child.pid === undefined) {
@@ -43,18 +46,29 @@ export function groupStops(child: SpawnedChild, note: (text: string) => void): G
   return {
     interrupt(signal = "SIGINT") {
       if (interruptSent || exited) return false;
+      requested = true;
+      const started = child.pid !== undefined;
       interruptSent = signalGroup(signal);
-      if (interruptSent) note(`sent ${signal} to the process group`);
+      if (interruptSent)
+        note(
+          started ? `sent ${signal} to the process group` : `${signal} asked for while starting`,
+        );
       return interruptSent;
     },
     kill() {
       if (exited) return false;
+      requested = true;
+      const started = child.pid !== undefined;
       const sent = signalGroup("SIGKILL");
-      if (sent) note("sent SIGKILL to the process group");
+      if (sent)
+        note(started ? "sent SIGKILL to the process group" : "SIGKILL asked for while starting");
       return sent;
     },
     get interrupted() {
       return interruptSent;
+    },
+    get requested() {
+      return requested;
     },
     ended() {
       exited = true;

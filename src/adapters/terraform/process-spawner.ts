@@ -9,11 +9,17 @@
  * {@link spawnProcess} returns what crossform uses of a `ChildProcess`: `pid` once started (the
  * `spawn` event), `stdin` to write and close, `stdout` and `stderr` as data events, and the `error`,
  * `exit` and `close` events. Signals go to process groups by pid (group-stops.ts), never through it.
+ *
+ * The spawner is not a supervisor: a relay it started lives in a session of its own and outlives
+ * it as it outlives crossform (docs/decisions/0027-terraform-outlives-crossform.md). A spawner
+ * that ends while crossform lives costs nothing of that: crossform then waits for each process it
+ * had started to be gone from the process table before taking it for ended.
  */
 import { fork, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { StringDecoder } from "node:string_decoder";
+import { NodeProcessTable } from "../system/node-process-table.ts";
 import { spawnerScript } from "./spawner-protocol.ts";
 import type { SpawnerReply, SpawnerRequest } from "./spawner-protocol.ts";
 
@@ -148,25 +154,55 @@ function spawner(): Spawner | undefined {
     }
     remote?.handle(reply);
   });
-  const gone = (): void => {
-    if (current === made) current = undefined;
-    const error = new Error("crossform's process spawner ended unexpectedly");
-    for (const [id, remote] of made.children) {
-      made.children.delete(id);
-      if (remote.pid === undefined) {
-        remote.emit("error", error);
-        continue;
-      }
-      remote.handle({ op: "exit", id, code: null, signal: null });
-      remote.handle({ op: "close", id, code: null, signal: null });
+  // 'close' comes after the spawner's exit and after the last of its messages.
+  child.once("close", () => lost(made));
+  child.on("error", () => {
+    // A message that could not be sent, or a spawner that could not be started: a spawner that
+    // runs is stopped (its pipes close: a relay without its `go` ends), and its 'close' follows.
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+      lost(made);
+    } else {
+      child.kill("SIGKILL");
     }
-  };
-  child.once("exit", gone);
-  child.once("error", gone);
+  });
   current = made;
   idle(made);
   return made;
 }
+
+/**
+ * The spawner ended while crossform lives (killed, or failed): a process it had not started yet
+ * fails to start; one it started is not taken for ended while it runs. Its end is told once it is
+ * gone from the process table (same pid, same start time), with neither exit code nor signal:
+ * a relay's status file then says how terraform ended.
+ */
+function lost(s: Spawner): void {
+  if (current === s) current = undefined;
+  const error = new Error("crossform's process spawner ended before it started the command");
+  for (const [id, remote] of s.children) {
+    s.children.delete(id);
+    if (remote.pid === undefined) {
+      remote.handle({ op: "error", id, error: { message: error.message } });
+      continue;
+    }
+    void processGone(remote.pid).then(() => {
+      remote.handle({ op: "exit", id, code: null, signal: null });
+      remote.handle({ op: "close", id, code: null, signal: null });
+    });
+  }
+}
+
+/** Resolves once the process `pid` names now has ended (polled every 250 ms). */
+async function processGone(pid: number): Promise<void> {
+  const table = new NodeProcessTable();
+  const identity = await table.identify(pid);
+  if (identity === undefined) return;
+  while (await table.isRunning(identity)) {
+    await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
+  }
+}
+
+const GONE_POLL_MS = 250;
 
 /** A spawner with no child running does not keep crossform alive. */
 function idle(s: Spawner): void {
@@ -217,6 +253,8 @@ export async function closeSpawner(): Promise<void> {
   const s = current;
   if (s === undefined) return;
   current = undefined;
+  // Nobody waits for them any more: their ends are not watched for.
+  s.children.clear();
   if (s.process.exitCode !== null || s.process.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => s.process.once("exit", () => resolve()));
   s.process.disconnect();

@@ -72,12 +72,26 @@ export function encodeRequest(request: RelayRequest): string {
 export const GO = "go\n";
 
 /**
- * What the relay read from its stdin until it was closed: the request, and whether it may start
- * terraform (`go` came). A torn request is undefined.
+ * The line that tells the relay not to start terraform: a stop (Ctrl-C, SIGTERM, SIGHUP, the kill)
+ * was asked for before terraform could start. The relay's stdin is then closed.
  */
-export function decodeInput(text: string): { request: RelayRequest | undefined; go: boolean } {
+export const STOP = "stop\n";
+
+/**
+ * What the relay read from its stdin until it was closed: the request, whether it may start
+ * terraform (`go` came) and whether a stop came instead. A torn request is undefined.
+ */
+export function decodeInput(text: string): {
+  request: RelayRequest | undefined;
+  go: boolean;
+  stopped: boolean;
+} {
   const [first = "", second] = text.split("\n");
-  return { request: decodeRequest(first), go: second === GO.trim() };
+  return {
+    request: decodeRequest(first),
+    go: second === GO.trim(),
+    stopped: second === STOP.trim(),
+  };
 }
 
 function decodeRequest(text: string): RelayRequest | undefined {

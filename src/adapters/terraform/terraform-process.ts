@@ -14,6 +14,7 @@
  * group, and more than once is not prevented.
  */
 import { appendFileSync, readFileSync, rmSync } from "node:fs";
+import { CrossformError } from "../../core/errors.ts";
 import { constants } from "node:os";
 import { performance } from "node:perf_hooks";
 import type {
@@ -37,6 +38,7 @@ import {
   RELAY_START_FAILED,
   relayScript,
   statusFileOf,
+  STOP,
 } from "./relay-protocol.ts";
 import type { RelayStatus } from "./relay-protocol.ts";
 import type { EndedCommand } from "../../ports/terraform-runner.ts";
@@ -129,6 +131,33 @@ function resultWithoutStatus(
   };
 }
 
+/** The result of a command stopped before terraform could start: interrupted, nothing ran. */
+function notRun(startedMs: number): TerraformResult {
+  return {
+    exitCode: null,
+    signal: null,
+    stdout: "",
+    stderr: "",
+    stdoutBytes: 0,
+    interrupted: true,
+    durationMs: performance.now() - startedMs,
+    writeProblems: [],
+  };
+}
+
+/**
+ * The error of a relay that ended without a status after the process that started it (the process
+ * spawner) was lost: nobody knows its exit code. It either never got its `go`, or was killed.
+ */
+function relayLost(options: StartTerraformOptions, pid: number | undefined): CrossformError {
+  return new CrossformError(
+    "terraform/relay-lost",
+    "external",
+    `terraform ${options.args[0] ?? ""}: its relay (pid ${pid ?? "unknown"}) ended without an exit status after crossform's process spawner ended: terraform did not start, or was killed`,
+    { hint: `its log says which: ${options.logFile}` },
+  );
+}
+
 /** The result the status file tells. */
 function resultOfStatus(status: RelayStatus, interrupted: boolean): TerraformResult {
   return {
@@ -184,8 +213,14 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
       secrets: [...options.secrets],
     }),
   );
-  // The relay starts terraform only on `go`: a crossform that dies before it lets nothing run.
-  const go = (): void => void stdin.end(GO);
+  // The relay starts terraform only on `go`: a crossform that dies before it lets nothing run,
+  // and a stop asked for before it (while the pid was journaled) is told instead: a signal to the
+  // group then would reach the relay alone, and terraform would start after it.
+  let stoppedBeforeStart = false;
+  const go = (): void => {
+    stoppedBeforeStart = stops.requested;
+    stdin.end(stoppedBeforeStart ? STOP : GO);
+  };
   child.once("spawn", () => {
     const pid = child.pid;
     if (options.beforeStart === undefined || pid === undefined) go();
@@ -212,6 +247,14 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
       removeQuietly(statusFile);
       if (status?.start_error) {
         reject(startFailure(options.binary, status.start_error));
+        return;
+      }
+      if (status === undefined && stoppedBeforeStart) {
+        resolve(notRun(started));
+        return;
+      }
+      if (status === undefined && code === null && signal === null) {
+        reject(relayLost(options, child.pid));
         return;
       }
       if (status === undefined && (code === RELAY_START_FAILED || code === RELAY_NO_REQUEST)) {

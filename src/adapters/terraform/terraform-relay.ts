@@ -11,7 +11,8 @@
  * loses its terminal, terraform goes on writing into pipes that are still read, finishes (or stops
  * gracefully) and saves its state. The signals crossform means for terraform go to the process
  * group, which the relay leads: it ignores them (notes them for the log) and goes on relaying
- * until terraform has exited.
+ * until terraform has exited. One that came before terraform was started (crossform stopped while
+ * the relay was starting) keeps terraform from starting at all.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -121,6 +122,8 @@ async function relay(request: RelayRequest): Promise<number> {
   );
   const target = request.stdout ?? "log";
   const captured = target === "log" ? undefined : new PrivateFile(target.file, "w");
+  // A signal that came with the request is handled only once the event loop turns: let it.
+  await new Promise((resolve) => setImmediate(resolve));
 
   const ended = await new Promise<
     | {
@@ -131,7 +134,15 @@ async function relay(request: RelayRequest): Promise<number> {
         out: ReturnType<typeof relayOutput>;
       }
     | { kind: "start-error"; error: unknown }
+    | { kind: "stopped"; signal: string }
   >((resolve) => {
+    // A stop that reached the group before terraform was in it would never reach terraform: the
+    // relay starts none then. Checked right before the start: only a signal that comes within
+    // that instant is missed.
+    if (interruptedBy !== undefined) {
+      resolve({ kind: "stopped", signal: interruptedBy });
+      return;
+    }
     let child: ChildProcess;
     try {
       child = spawn(request.binary, request.args, {
@@ -175,6 +186,18 @@ async function relay(request: RelayRequest): Promise<number> {
       write_problems: [],
     };
     exit = RELAY_START_FAILED;
+  } else if (ended.kind === "stopped") {
+    log.write(`# not started: ${ended.signal} came before it could start\n`);
+    status = {
+      ...base,
+      exit_code: null,
+      signal: ended.signal,
+      stdout: "",
+      stderr: "",
+      stdout_bytes: 0,
+      write_problems: [],
+    };
+    exit = relayExitCode(null, (constants.signals as Record<string, number>)[ended.signal]);
   } else {
     ended.out.finish();
     const bytes = ended.out.stdoutBytes();
@@ -209,22 +232,26 @@ async function relay(request: RelayRequest): Promise<number> {
   return exit;
 }
 
-/** Logs a command that never started because crossform stopped before it could journal it. */
-function notStarted(request: RelayRequest): void {
+/**
+ * Logs a command that never started: crossform stopped before it could journal it, or a stop was
+ * asked for before terraform could start.
+ */
+function notStarted(request: RelayRequest, stopped: boolean): void {
   const log = new PrivateFile(request.logFile, "a");
   const line = createRedactor(request.secrets ?? []).redactLine(
     commandLine(request.binary, request.args),
   );
-  log.write(
-    `# ${new Date().toISOString()} ${line}\n# not started: crossform stopped before it could record the command\n`,
-  );
+  const reason = stopped
+    ? "a stop was asked for before it could start"
+    : "crossform stopped before it could record the command";
+  log.write(`# ${new Date().toISOString()} ${line}\n# not started: ${reason}\n`);
   log.close();
 }
 
 async function main(): Promise<void> {
-  const { request, go } = decodeInput(await readStdin());
+  const { request, go, stopped } = decodeInput(await readStdin());
   if (!request || !go) {
-    if (request) notStarted(request);
+    if (request) notStarted(request, stopped);
     process.exitCode = RELAY_NO_REQUEST;
     return;
   }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { closeSpawner, spawnProcess } from "../../../../src/adapters/terraform/process-spawner.ts";
@@ -102,4 +104,29 @@ test("closeSpawner: the spawner exits and is reaped; the next start forks a new 
   const second = start();
   assert.deepEqual(await ended(second), { code: 0, signal: null });
   await closeSpawner();
+});
+
+test("a spawner killed while its child runs: the child runs on, and its end is told only once it is gone", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "crossform-spawner-"));
+  const done = join(dir, "done");
+  const child = spawnProcess("sh", ["-c", `sleep 1; touch '${done}'`], {
+    cwd: "/",
+    env: { PATH: process.env.PATH ?? "" },
+    detached: true,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  await new Promise((resolve) => child.once("spawn", resolve));
+  const spawnerPid = Number((await stat(child.pid as number))[1]);
+  process.kill(spawnerPid, "SIGKILL");
+  assert.deepEqual(await ended(child), { code: null, signal: null });
+  await access(done);
+  const next = spawnProcess("true", [], {
+    cwd: "/",
+    env: { PATH: process.env.PATH ?? "" },
+    detached: true,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  assert.deepEqual(await ended(next), { code: 0, signal: null }, "a new spawner starts the next");
+  await closeSpawner();
+  await rm(dir, { recursive: true, force: true });
 });

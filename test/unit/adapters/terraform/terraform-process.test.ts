@@ -9,6 +9,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { SpawnTerraformRunner } from "../../../../src/adapters/terraform/spawn-terraform-runner.ts";
+import {
+  encodeRequest,
+  GO,
+  relayScript,
+  statusFileOf,
+} from "../../../../src/adapters/terraform/relay-protocol.ts";
 import { startTerraformProcess } from "../../../../src/adapters/terraform/terraform-process.ts";
 import { buildChildEnv } from "../../../../src/core/run/child-env.ts";
 import { REDACTED } from "../../../../src/core/run/redact.ts";
@@ -323,3 +329,161 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promi
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+test("the process spawner dies with crossform; the command outlives both and finishes its log and status", async () => {
+  const { dir } = await setup();
+  const logFile = join(dir, "log");
+  const { starter, pid } = await startThroughStarter(logFile, OUTLIVING, { ownGroup: false });
+  const spawner = Number(await statField(pid, 4));
+  assert.notEqual(spawner, starter.pid, "the relay's parent is the spawner, not crossform");
+  await waitForFile(logFile);
+  starter.kill("SIGKILL");
+  await waitFor(async () => !(await isAlive(spawner)));
+  assert.ok(await isAlive(pid), "the relay runs on after the spawner ended");
+  const status = JSON.parse(await waitForFile(`${logFile}.status`)) as { exit_code: number };
+  assert.equal(status.exit_code, 0);
+  assert.match(await readFile(logFile, "utf8"), /^after the starter died$/m);
+});
+
+/** The pid of the process spawner that started `pid` (its parent). */
+async function spawnerOf(pid: number): Promise<number> {
+  return Number(await statField(pid, 4));
+}
+
+test("a process spawner killed while crossform lives: the command runs on, and its result (exit 3) comes once it really ended", async () => {
+  const { dir, env } = await setup();
+  const done = join(dir, "done");
+  let pid = 0;
+  const started = startTerraformProcess({
+    binary: "sh",
+    args: ["-c", `sleep 1.5; touch '${done}'; exit 3`],
+    cwd: dir,
+    env,
+    logFile: join(dir, "log"),
+    secrets: [],
+    beforeStart: async (p) => {
+      pid = p;
+    },
+  });
+  await waitFor(
+    async () => pid !== 0 && (await readFile(join(dir, "log"), "utf8").catch(() => "")) !== "",
+  );
+  process.kill(await spawnerOf(pid), "SIGKILL");
+  const result = await started.result;
+  await stat(done);
+  assert.equal(result.exitCode, 3, "the relay's status, read once the relay had ended");
+});
+
+test("a process spawner killed before the command could start: it never runs, and the result says its relay was lost", async () => {
+  const { dir, env } = await setup();
+  const ran = join(dir, "ran");
+  const logFile = join(dir, "log");
+  let pid = 0;
+  const started = startTerraformProcess({
+    binary: "sh",
+    args: ["-c", `touch '${ran}'`],
+    cwd: dir,
+    env,
+    logFile,
+    secrets: [],
+    // Journaling that never ends: the relay waits for its `go`.
+    beforeStart: (p) => {
+      pid = p;
+      return new Promise<void>(() => undefined);
+    },
+  });
+  await waitFor(async () => pid !== 0);
+  process.kill(await spawnerOf(pid), "SIGKILL");
+  await assert.rejects(started.result, (error: unknown) => {
+    assert.equal((error as { code?: string }).code, "terraform/relay-lost");
+    return true;
+  });
+  assert.match(
+    await readFile(logFile, "utf8"),
+    /^# not started: crossform stopped before it could record the command$/m,
+  );
+  await assert.rejects(stat(ran), { code: "ENOENT" });
+});
+
+test("a stop asked for while the command's pid is journaled: terraform never starts, the result is interrupted, and the log says why", async () => {
+  const { dir, env } = await setup();
+  const ran = join(dir, "ran");
+  const logFile = join(dir, "log");
+  const started: { interrupt(): boolean } = { interrupt: () => false };
+  const process_ = startTerraformProcess({
+    binary: "sh",
+    args: ["-c", `touch '${ran}'`],
+    cwd: dir,
+    env,
+    logFile,
+    secrets: [],
+    beforeStart: async (pid) => {
+      // A Ctrl-C while the run journals the pid, once the relay notes signals (before that, the
+      // signal would end the relay itself, and nothing would start either).
+      await waitFor(() => relayNotesStops(pid));
+      assert.equal(started.interrupt(), true);
+    },
+  });
+  started.interrupt = () => process_.interrupt("SIGINT");
+  const result = await process_.result;
+  assert.equal(result.interrupted, true);
+  assert.equal(result.exitCode, null);
+  assert.deepEqual(result.writeProblems, []);
+  assert.match(
+    await readFile(logFile, "utf8"),
+    /^# not started: a stop was asked for before it could start$/m,
+  );
+  await assert.rejects(stat(ran), { code: "ENOENT" });
+});
+
+/**
+ * Whether the relay handles the stop signals itself: it installs SIGINT's, SIGTERM's and SIGHUP's
+ * handlers at once, SIGHUP's last (bit 1 of SigCgt in /proc/<pid>/status; Node itself catches
+ * SIGINT from its start, to restore the terminal).
+ */
+async function relayNotesStops(pid: number): Promise<boolean> {
+  const text = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(text)?.[1];
+  return mask !== undefined && (BigInt(`0x${mask}`) & 1n) !== 0n;
+}
+
+test("the relay starts no terraform after a stop signal that came before it could: the status says so, with the signal", async () => {
+  const { dir, env } = await setup();
+  const ran = join(dir, "ran");
+  const logFile = join(dir, "log");
+  const relay = spawn(process.execPath, [relayScript()], {
+    detached: true,
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  await waitFor(() => relayNotesStops(relay.pid as number));
+  process.kill(-(relay.pid as number), "SIGINT");
+  const exited = new Promise<number | null>((resolve) =>
+    relay.once("exit", (code) => resolve(code)),
+  );
+  relay.stdin?.end(
+    encodeRequest({
+      v: 1,
+      binary: "sh",
+      args: ["-c", `touch '${ran}'`],
+      cwd: dir,
+      env,
+      logFile,
+      stdout: "log",
+      statusFile: statusFileOf(logFile),
+      secrets: [],
+    }) + GO,
+  );
+  assert.equal(await exited, 128 + 2);
+  const status = JSON.parse(await readFile(statusFileOf(logFile), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  assert.equal(status.exit_code, null);
+  assert.equal(status.signal, "SIGINT");
+  assert.equal(status.interrupted_by, "SIGINT");
+  assert.match(
+    await readFile(logFile, "utf8"),
+    /^# not started: SIGINT came before it could start$/m,
+  );
+  await assert.rejects(stat(ran), { code: "ENOENT" });
+});

@@ -257,6 +257,8 @@ export async function closeSpawner(): Promise<void> {
   s.children.clear();
   if (s.process.exitCode !== null || s.process.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => s.process.once("exit", () => resolve()));
+  // An idle spawner is unreferenced: referenced again, its exit keeps this process until it comes.
+  s.process.ref();
   s.process.disconnect();
   await exited;
 }

@@ -130,3 +130,21 @@ test("a spawner killed while its child runs: the child runs on, and its end is t
   await closeSpawner();
   await rm(dir, { recursive: true, force: true });
 });
+
+test("closeSpawner awaited at the top level of a process (as the CLI's entry point does) settles: the process exits 0", () => {
+  const module = fileURLToPath(
+    new URL("../../../../src/adapters/terraform/process-spawner.ts", import.meta.url),
+  );
+  const script = `import { closeSpawner, spawnProcess } from ${JSON.stringify(module)};
+const child = spawnProcess("true", [], { cwd: "/", env: { PATH: process.env.PATH }, detached: true, stdio: ["ignore", "ignore", "ignore"] });
+await new Promise((resolve) => child.once("close", resolve));
+await closeSpawner();
+console.log("closed");`;
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  assert.equal(result.error, undefined, "it exited within 20 s");
+  assert.equal(result.stdout, "closed\n", result.stderr);
+  assert.equal(result.status, 0, "not 13, an unsettled top-level await");
+});

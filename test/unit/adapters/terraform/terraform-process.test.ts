@@ -374,23 +374,37 @@ test("a process spawner killed while crossform lives: the command runs on, and i
   assert.equal(result.exitCode, 3, "the relay's status, read once the relay had ended");
 });
 
-test("a process spawner killed before the command could start: it never runs, and the result says its relay was lost", async () => {
-  const { dir, env } = await setup();
-  const ran = join(dir, "ran");
-  const logFile = join(dir, "log");
-  let pid = 0;
-  const started = startTerraformProcess({
+/** The log of a test's command, and the file it creates when it runs. */
+function files(dir: string): { ran: string; logFile: string } {
+  return { ran: join(dir, "ran"), logFile: join(dir, "log") };
+}
+
+/** Starts `touch <dir>/ran` through its relay, logging into `<dir>/log`. */
+function startTouch(
+  dir: string,
+  env: Record<string, string>,
+  beforeStart: (pid: number) => Promise<void>,
+): ReturnType<typeof startTerraformProcess> {
+  const { ran, logFile } = files(dir);
+  return startTerraformProcess({
     binary: "sh",
     args: ["-c", `touch '${ran}'`],
     cwd: dir,
     env,
     logFile,
     secrets: [],
-    // Journaling that never ends: the relay waits for its `go`.
-    beforeStart: (p) => {
-      pid = p;
-      return new Promise<void>(() => undefined);
-    },
+    beforeStart,
+  });
+}
+
+test("a process spawner killed before the command could start: it never runs, and the result says its relay was lost", async () => {
+  const { dir, env } = await setup();
+  const { ran, logFile } = files(dir);
+  let pid = 0;
+  // Journaling that never ends: the relay waits for its `go`.
+  const started = startTouch(dir, env, (p) => {
+    pid = p;
+    return new Promise<void>(() => undefined);
   });
   await waitFor(async () => pid !== 0);
   process.kill(await spawnerOf(pid), "SIGKILL");
@@ -407,22 +421,13 @@ test("a process spawner killed before the command could start: it never runs, an
 
 test("a stop asked for while the command's pid is journaled: terraform never starts, the result is interrupted, and the log says why", async () => {
   const { dir, env } = await setup();
-  const ran = join(dir, "ran");
-  const logFile = join(dir, "log");
+  const { ran, logFile } = files(dir);
   const started: { interrupt(): boolean } = { interrupt: () => false };
-  const process_ = startTerraformProcess({
-    binary: "sh",
-    args: ["-c", `touch '${ran}'`],
-    cwd: dir,
-    env,
-    logFile,
-    secrets: [],
-    beforeStart: async (pid) => {
-      // A Ctrl-C while the run journals the pid, once the relay notes signals (before that, the
-      // signal would end the relay itself, and nothing would start either).
-      await waitFor(() => relayNotesStops(pid));
-      assert.equal(started.interrupt(), true);
-    },
+  const process_ = startTouch(dir, env, async (pid) => {
+    // A Ctrl-C while the run journals the pid, once the relay notes signals (before that, the
+    // signal would end the relay itself, and nothing would start either).
+    await waitFor(() => relayNotesStops(pid));
+    assert.equal(started.interrupt(), true);
   });
   started.interrupt = () => process_.interrupt("SIGINT");
   const result = await process_.result;

@@ -47,6 +47,7 @@ export function statusLabel(
     case "drift":
       return unit.has_changes ? "drifted" : "no drift";
     case "output":
+    case "exec":
       return "ok";
   }
 }

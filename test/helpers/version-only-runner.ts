@@ -37,4 +37,8 @@ export class VersionOnlyRunner implements TerraformRunner {
   start(): never {
     throw new Error("the preflight starts no terraform");
   }
+
+  attach(): never {
+    throw new Error("the preflight starts no terraform");
+  }
 }

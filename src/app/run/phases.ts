@@ -14,6 +14,7 @@ const PLAN_PHASE_NAMES: Record<RunCommand, string> = {
   destroy: "plan -destroy",
   drift: "drift",
   output: "output",
+  exec: "exec",
 };
 
 /** Stage 5: every unit planned (or its outputs read); failures do not stop the others. */

@@ -6,6 +6,7 @@
  */
 import type { LoadedConfig } from "../load-config.ts";
 import { decideStage } from "./decide-stage.ts";
+import { execPhase, execStage } from "./exec-stage.ts";
 import { finishStage } from "./finish-stage.ts";
 import { guardStage } from "./guard-stage.ts";
 import { applyPhase, applySavedPhase, planPhase } from "./phases.ts";
@@ -37,7 +38,8 @@ export async function runCommand(
   const selected = await selectStage(deps, loaded, options);
   if (isStop(selected)) return stopped(selected);
   const { units } = selected;
-  const refused = await guardStage(deps, loaded, units, options);
+  const refused =
+    execStage(deps, loaded, units, options) ?? (await guardStage(deps, loaded, units, options));
   if (refused) return stopped(refused);
   const preflight = await preflightStage(deps, loaded, units, options);
   if (isStop(preflight)) return stopped(preflight);
@@ -48,7 +50,9 @@ export async function runCommand(
   const session = await openSession(deps, loaded, units, options, preflight, source);
   if (isStop(session)) return stopped(session);
   try {
-    if (saved) {
+    if (options.exec) {
+      await execPhase(session, options.exec);
+    } else if (saved) {
       await applySavedPhase(session, saved);
     } else {
       await planPhase(session);

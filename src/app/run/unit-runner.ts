@@ -14,6 +14,9 @@ import type { TaskControl } from "../../core/run/scheduler.ts";
 import type { ExecuteOutcome } from "../../core/run/task-outcome.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
+import type { ExecRequest } from "../../core/run/exec-request.ts";
+import { attachUnit, execUnit, learnStateSecrets } from "./exec-steps.ts";
+import type { ExecResult } from "./exec-steps.ts";
 import { destroyBreachOf } from "./guard-stage.ts";
 import { approveReplan, samePlan } from "./replan-approval.ts";
 import { loadBinding, unitRecordDir } from "./run-records.ts";
@@ -23,6 +26,7 @@ import {
   bindingProblem,
   init,
   isFailure,
+  lastLines,
   learnSavedPlanSecrets,
   outputUnit,
   planUnit,
@@ -83,6 +87,8 @@ export class UnitRunner {
   private planned: PlannedUnit | undefined;
   /** The progress detail of its last step's success. */
   label: string | undefined;
+  /** `crossform exec`: how the operator's command ended, once it ran. */
+  execResult: ExecResult | undefined;
 
   constructor(session: RunSession, unit: Unit) {
     this.session = session;
@@ -184,6 +190,56 @@ export class UnitRunner {
       const outcome = await this.applyPlanned(undefined, planFile, workspace);
       if (outcome.status === "succeeded") this.label = "applied the saved plan";
       return outcome;
+    });
+  }
+
+  /**
+   * `crossform exec`: the operator's terraform command in the initialised unit (attached to the
+   * terminal for an interactive subcommand), its exit code journaled; any exit but 0 fails the unit.
+   */
+  exec(request: ExecRequest, control?: TaskControl): Promise<ExecuteOutcome> {
+    return this.step("exec", async () => {
+      const workspace = await this.initialised();
+      if (isFailure(workspace)) return this.fail(workspace);
+      control?.groupReady();
+      const { session } = this;
+      const { ctx } = session;
+      if (request.printsValues) await learnStateSecrets(ctx, workspace, this.log);
+      const output = session.deps.execOutput;
+      const result =
+        request.kind === "interactive"
+          ? await attachUnit(ctx, this.unit, workspace, request, this.log)
+          : await execUnit(
+              ctx,
+              this.unit,
+              workspace,
+              request,
+              this.log,
+              output ? (text) => output.line(this.unit.id, text) : undefined,
+            );
+      this.execResult = result;
+      const name = `terraform ${request.subcommand.join(" ")}`;
+      const ended =
+        result.exitCode === null ? "was ended by a signal" : `exited ${result.exitCode}`;
+      const tail = lastLines(result.stderr);
+      const error =
+        result.exitCode === 0
+          ? undefined
+          : session.secrets.text(`${name} ${ended}${tail !== "" ? `:\n${tail}` : ""}`);
+      await session.ledger.record(this.unit.id, {
+        event: "executed",
+        exit: result.exitCode,
+        ...(error !== undefined ? { error } : {}),
+      });
+      this.label = `exit ${result.exitCode ?? "by a signal"}`;
+      if (result.interrupted) {
+        const reason = `interrupted while ${name} ran`;
+        await session.ledger.record(this.unit.id, { event: "interrupted", reason });
+        return { status: "interrupted", reason };
+      }
+      return error === undefined
+        ? { status: "succeeded", changes: false }
+        : { status: "failed", error };
     });
   }
 

@@ -3,6 +3,7 @@ import type { CliIo } from "../run-cli.ts";
 import { registerBootstrap } from "./bootstrap.ts";
 import { registerCi } from "./ci.ts";
 import { registerDiscover } from "./discover.ts";
+import { registerExec } from "./exec.ts";
 import { registerExplain } from "./explain.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerInit } from "./init.ts";
@@ -33,6 +34,7 @@ export const all: RegisterCommand[] = [
   registerDiscover,
   registerBootstrap,
   registerRunCommands,
+  registerExec,
   registerLint,
   registerCi,
   registerRuns,

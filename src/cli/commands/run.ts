@@ -1,19 +1,13 @@
 import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { GitCliStatus } from "../../adapters/git/git-cli-status.ts";
-import { SpawnTerraformRunner } from "../../adapters/terraform/spawn-terraform-runner.ts";
-import { NodeJournalFiles } from "../../adapters/fs/append-journal.ts";
-import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
-import { SystemClock } from "../../adapters/system/system-clock.ts";
 import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
-import { createProgressView } from "../../adapters/terminal/progress-view.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { runCommand } from "../../app/run/run-command.ts";
-import { pluginCacheDirOf } from "../../app/run/run-records.ts";
 import type { ConfirmRequest, RunOptions } from "../../app/run/run-types.ts";
-import { durationSeconds } from "../../core/config/durations.ts";
-import { gracePeriodSeconds, InterruptPolicy } from "../../core/run/interrupt-policy.ts";
-import type { StopSignal } from "../../core/run/interrupt-policy.ts";
+import { namesTyped } from "../../core/run/approvals.ts";
+import { parsePassThrough } from "../../core/run/pass-through.ts";
+import type { PassThrough } from "../../core/run/pass-through.ts";
+import { interactive, runWiring, stopSignals } from "../run-wiring.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import {
@@ -25,55 +19,36 @@ import { formatRunSummary } from "../../formatters/run-summary.ts";
 import type { Adapters } from "../context.ts";
 import type { Prompter } from "../../ports/prompter.ts";
 import {
-  awsBaseOf,
   buildAdapters,
   configLocation,
-  currentUser,
   formatOf,
   usageError,
   withCommonOptions,
 } from "../context.ts";
-import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { exitCodeOf } from "../../core/exit-codes.ts";
 import type { Diagnostic } from "../../core/errors.ts";
 import { recordWriteWarning } from "../../app/run/run-ledger.ts";
 import type { CliIo } from "../run-cli.ts";
-import { shardFlag } from "../shard-flag.ts";
+import {
+  collect,
+  unitRunOptions,
+  withSelectionOptions,
+  withTerraformOptions,
+} from "../run-flags.ts";
+import type { UnitRunFlags } from "../run-flags.ts";
 import type { RegisterCommand } from "./index.ts";
 
-interface RunFlags extends CommonOptions {
-  target?: string[];
-  all?: boolean;
-  parallel?: string;
-  lockTimeout?: string;
+interface RunFlags extends UnitRunFlags {
   detailedExitcode?: boolean;
   report?: string[];
   autoApprove?: boolean;
-  approve?: string[];
   allowDestroy?: boolean;
   allowDirty?: boolean;
-  maxUnits?: string;
-  changedSince?: string;
-  wave?: string;
-  shard?: string;
   run?: string;
-  debug?: boolean;
-  wait?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [
-  ...previous,
-  ...value
-    .split(",")
-    .map((v) => v.trim())
-    .filter((v) => v !== ""),
-];
-
-/** The signals that ask a run to stop (docs/commands/run.md, "Interrupting"). */
-const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-const DESCRIPTIONS: Record<RunCommand, string> = {
+const DESCRIPTIONS: Record<Exclude<RunCommand, "exec">, string> = {
   plan: "plan the selected units, wave by wave, and summarize the changes",
   apply: "plan, show one cross-account summary, confirm, then apply wave by wave",
   destroy: "destroy the selected units' resources (dependents first); needs --allow-destroy",
@@ -91,14 +66,6 @@ export function checkReportFile(file: string): void {
   }
 }
 
-function interactive(io: CliIo): boolean {
-  return (
-    io.stdin?.isTTY === true &&
-    (io.stderr as { isTTY?: boolean }).isTTY === true &&
-    io.env.CI !== "true"
-  );
-}
-
 /** Interactive confirmation: the summary, then `yes`, or the approval accounts' names typed. */
 function confirmer(io: CliIo, prompter: TerminalPrompter) {
   return async (request: ConfirmRequest): Promise<boolean> => {
@@ -110,12 +77,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter) {
       const answer = await prompter.ask(
         `${request.command} touches approval account${wanted.length > 1 ? "s" : ""} ${wanted.join(", ")}: type ${wanted.length > 1 ? "their names, separated by commas," : "its name"} to confirm: `,
       );
-      const typed = (answer ?? "")
-        .split(",")
-        .map((a) => a.trim())
-        .filter((a) => a !== "")
-        .sort();
-      return typed.join(",") === wanted.join(",");
+      return namesTyped(answer, wanted);
     }
     const answer = await prompter.ask(`${request.command} these changes? type yes to confirm: `);
     return answer?.trim() === "yes";
@@ -123,7 +85,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter) {
 }
 
 async function execute(
-  command: RunCommand,
+  command: Exclude<RunCommand, "exec">,
   stacks: string[],
   flags: RunFlags,
   io: CliIo,
@@ -135,138 +97,33 @@ async function execute(
     io.stderr.write(formatDiagnostics(loaded.diagnostics));
     return ExitCode.BadInput;
   }
-  const { config } = loaded;
-  const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
-  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 256)) {
-    usageError(`--parallel ${flags.parallel} is not a whole number from 1 to 256`);
-  }
-  let lockTimeoutSeconds: number | undefined;
-  if (flags.lockTimeout !== undefined) {
-    if (!/^\d+(ms|s|m|h)$/.test(flags.lockTimeout))
-      usageError(`--lock-timeout ${flags.lockTimeout} is not a duration`, "write e.g. 30s, 5m");
-    lockTimeoutSeconds = durationSeconds(flags.lockTimeout);
-  }
   for (const file of flags.report ?? []) checkReportFile(file);
-  const shard = shardFlag(flags.shard);
-  const maxUnits = flags.maxUnits === undefined ? undefined : Number(flags.maxUnits);
-  if (maxUnits !== undefined && (!Number.isInteger(maxUnits) || maxUnits < 1)) {
-    usageError(`--max-units ${flags.maxUnits} is not a whole number of 1 or more`);
-  }
-
-  // Signals (docs/contract.md section 7): one request to stop, a grace period, then a kill.
-  const controller = new AbortController();
-  const kill = new AbortController();
-  const policy = new InterruptPolicy();
-  const grace = gracePeriodSeconds(config.run.gracePeriodSeconds, io.env.CI === "true");
-  let graceTimer: NodeJS.Timeout | undefined;
-  const killNow = (why: string): void => {
-    io.stderr.write(`\n${why}: killing the running terraform processes\n`);
-    kill.abort();
-  };
-  const onSignal = (signal: StopSignal): void => {
-    switch (policy.onSignal(signal)) {
-      case "interrupt":
-        io.stderr.write(
-          `\n${signal} received${signal === "SIGHUP" ? " (the terminal went away)" : ""}: no new unit starts; each running terraform was sent one interrupt and has ${grace} s to stop before it is killed${signal === "SIGINT" ? " (press Ctrl-C twice more to kill now)" : ""}\n`,
-        );
-        controller.abort();
-        graceTimer = setTimeout(() => {
-          if (policy.onGraceExpired()) killNow(`the grace period of ${grace} s is over`);
-        }, grace * 1000);
-        graceTimer.unref();
-        break;
-      case "same-request":
-        io.stderr.write(
-          `\n${signal} received: the stop already under way goes on (no second interrupt)\n`,
-        );
-        break;
-      case "warn":
-        io.stderr.write(
-          "\npress Ctrl-C again to kill the running terraform processes (their state locks may stay held)\n",
-        );
-        break;
-      case "kill":
-        killNow("third Ctrl-C");
-        break;
-      case "none":
-        break;
-    }
-  };
-  const listeners = STOP_SIGNALS.map((signal) => {
-    const listener = (): void => onSignal(signal);
-    process.on(signal, listener);
-    return [signal, listener] as const;
+  const shared = unitRunOptions(flags, stacks, io, location.cwd);
+  const passThrough = passThroughOf(command, io);
+  const stops = stopSignals(io, loaded);
+  const wiring = runWiring(io, loaded, adapters, {
+    verb: command === "output" ? "reading" : "running",
+    ...(flags.debug === true ? { debug: true } : {}),
   });
-  // A terminal or pipe that goes away must not end the run: the summary and the record are still
-  // written (the record is what matters then), whatever stdout and stderr do.
-  const ignoreOutputErrors = (): void => undefined;
-  io.stdout.on("error", ignoreOutputErrors);
-  io.stderr.on("error", ignoreOutputErrors);
-
-  const view = createProgressView({
-    stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
-    verb: `${command === "output" ? "reading" : "running"}`,
-  });
-  const aws = adapters.aws(awsBaseOf(config), view);
-  // One shared provider plugin cache (created by the run after its preflight); units of one
-  // provider set init one at a time until it is warm.
-  const pluginCacheDir = pluginCacheDirOf(loaded.dir);
-  const runner = new SpawnTerraformRunner({
-    pluginCacheDir,
-    binary: config.terraform.binary,
-    configDir: loaded.dir,
-    env: io.env,
-    baseProfile: config.base.profile,
-    ...(flags.debug ? { logLevel: "trace" as const } : {}),
-  });
+  const { view } = wiring;
   const isInteractive = interactive(io);
   const prompter =
     isInteractive && io.stdin ? new TerminalPrompter(io.stdin, io.stderr) : undefined;
   const options: RunOptions = {
+    ...shared,
     command,
-    stacks,
-    targets: flags.target ?? [],
-    all: flags.all === true,
-    ...(parallel !== undefined ? { parallel } : {}),
-    ...(lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds } : {}),
     detailedExitcode: flags.detailedExitcode === true,
     autoApprove: flags.autoApprove === true,
-    approve: flags.approve ?? [],
     allowDestroy: flags.allowDestroy === true,
     allowDirty: flags.allowDirty === true,
-    ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince } : {}),
-    ...(flags.wave !== undefined ? { wave: flags.wave } : {}),
-    ...(shard !== undefined ? { shard } : {}),
-    ...(io.env.CROSSFORM_ROLE_ALLOWLIST
-      ? {
-          roleAllowlist: io.env.CROSSFORM_ROLE_ALLOWLIST.startsWith("s3://")
-            ? io.env.CROSSFORM_ROLE_ALLOWLIST
-            : resolve(location.cwd, io.env.CROSSFORM_ROLE_ALLOWLIST),
-        }
-      : {}),
-    ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
-    ...(flags.wait === true ? { wait: true } : {}),
-    user: currentUser(io.env),
-    environment: io.env,
-    signal: controller.signal,
-    kill: kill.signal,
+    ...(passThrough !== undefined ? { passThrough } : {}),
+    signal: stops.signal,
+    kill: stops.kill,
   };
   try {
     const result = await runCommand(
-      {
-        fs: adapters.fs,
-        writer: adapters.writer,
-        parser: adapters.parser,
-        aws,
-        runner,
-        git: new GitCliStatus(io.env),
-        clock: new SystemClock(),
-        journals: new NodeJournalFiles(),
-        processes: new NodeProcessTable(),
-        events: view,
-        ...(prompter ? { confirm: confirmer(io, prompter) } : {}),
-      },
+      { ...wiring.deps, ...(prompter ? { confirm: confirmer(io, prompter) } : {}) },
       loaded,
       options,
     );
@@ -313,13 +170,27 @@ async function execute(
     }
     return exitCodeOf(result.exit);
   } finally {
-    view.close();
-    aws.destroy();
-    if (graceTimer) clearTimeout(graceTimer);
-    for (const [signal, listener] of listeners) process.off(signal, listener);
-    io.stdout.off("error", ignoreOutputErrors);
-    io.stderr.off("error", ignoreOutputErrors);
+    wiring.close();
+    stops.dispose();
   }
+}
+
+/**
+ * The flags after `--` (docs/commands/run.md, "Passing flags to terraform"), checked against the
+ * allow-list: a refusal is a usage error naming the flag and the reason.
+ */
+function passThroughOf(command: Exclude<RunCommand, "exec">, io: CliIo): PassThrough | undefined {
+  const words = io.passThrough;
+  if (words === undefined) return undefined;
+  if (command !== "plan" && command !== "apply" && command !== "destroy") {
+    usageError(
+      `${command} takes no terraform flags after --`,
+      "plan, apply and destroy pass -target, -replace and -var to terraform; crossform exec runs other terraform commands",
+    );
+  }
+  const parsed = parsePassThrough(command, words);
+  if (!parsed.ok) usageError(parsed.refusal.message, parsed.refusal.hint);
+  return parsed.value;
 }
 
 /**
@@ -385,44 +256,20 @@ function formatOutputs(report: RunReport): string {
 
 function addRunCommand(
   program: Command,
-  command: RunCommand,
+  command: Exclude<RunCommand, "exec">,
   io: CliIo,
   setExit: (code: number) => void,
 ): void {
   const cmd = program
     .command(command)
     .description(DESCRIPTIONS[command])
-    .argument("[stacks...]", "stacks to run (intersected with --target)")
-    .option(
-      "-t, --target <selector>",
-      "select units: dev, tier:prod, tag:team=pay, stack:app (repeatable)",
-      collect,
-    )
-    .option("--all", "every unit (apply and destroy need a selection or --all)")
-    .option(
-      "--changed-since <ref>",
-      "only units whose stack, local modules, generated files or tfvars changed since the git ref",
-    )
-    .option("--wave <k>", "only the units of one wave: its 1-based number or its name")
-    .option(
-      "--shard <i/n>",
-      "only the units of shard i of n: hash(account/region) mod n (for CI jobs)",
-    )
-    .option("--parallel <n>", "units run at once (default: run.parallel, 4)")
-    .option(
-      "--lock-timeout <duration>",
-      "wait this long for a held state lock (default: run.lock_timeout)",
-    )
+    .argument("[stacks...]", "stacks to run (intersected with --target)");
+  withTerraformOptions(withSelectionOptions(cmd))
     .option("--detailed-exitcode", "exit 0 without changes, 1 on errors, 2 with changes")
     .option(
       "--report <file>",
       "also write the report to <file>: .md, .json or .html (repeatable)",
       (v: string, p: string[] = []) => [...p, v],
-    )
-    .option("--debug", "Terraform's trace log into each unit's log (redacted)")
-    .option(
-      "--wait",
-      "wait for a terraform of a crashed run still running on a selected unit, instead of refusing the unit",
     );
   if (command === "apply" || command === "destroy") {
     cmd

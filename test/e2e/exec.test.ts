@@ -9,7 +9,7 @@
 // nothing; and every exec is in the run records.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { cp, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
@@ -24,6 +24,7 @@ import { makeTempDir } from "../helpers/temp-dir.ts";
 import { providerTerraformEnv } from "../helpers/terraform.ts";
 
 const quickstart = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
+const fixtures = fileURLToPath(new URL("../fixtures/run", import.meta.url));
 requireProviderMirror();
 
 const root = await makeTempDir("exec");
@@ -380,4 +381,40 @@ test("a state role that lands in another account stops exec before any terraform
   );
   assert.match(result.stderr, /no terraform process was started/);
   assert.equal(result.stdout, "");
+});
+
+test("values the state holds as sensitive never reach exec's output, logs or records", async () => {
+  const dir = join(root, "sensitive");
+  await cp(join(fixtures, "sensitive"), dir, { recursive: true });
+  const run = (...args: string[]) => runBuiltCli(args, { cwd: dir, env: env() });
+  for (const args of [
+    ["generate"],
+    ["bootstrap", "--create-role"],
+    ["apply", "--all", "--auto-approve", "--allow-dirty"],
+  ]) {
+    const result = await run(...args);
+    assert.equal(result.code, 0, `${args.join(" ")}: ${showResult(result)}`);
+  }
+  const secrets = ["t0ken-output-value", "s3cr3t-value"];
+  const printed: string[] = [];
+  for (const words of [
+    ["output", "-json"],
+    ["output", "-raw", "token"],
+    ["show", "-json"],
+  ]) {
+    const result = await run("exec", "--", ...words);
+    assert.equal(result.code, 0, `${words.join(" ")}: ${showResult(result)}`);
+    assert.match(result.stdout, /\[redacted\]/, words.join(" "));
+    printed.push(result.stdout, result.stderr);
+  }
+  const json = await run("exec", "--format", "json", "--", "output", "-json");
+  printed.push(json.stdout);
+  assert.match(json.stdout, /v1sible-value/, "a value that is not sensitive is shown");
+  const records = join(dir, ".crossform", "runs");
+  for (const id of await readdir(records)) {
+    for (const file of ["journal.jsonl", "run.json", "units/secrets/dev/us-east-1/log"])
+      printed.push(await readFile(join(records, id, file), "utf8").catch(() => ""));
+  }
+  for (const text of printed)
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${secret} leaked:\n${text}`);
 });

@@ -177,17 +177,12 @@ async function execute(
 
 /**
  * The flags after `--` (docs/commands/run.md, "Passing flags to terraform"), checked against the
- * allow-list: a refusal is a usage error naming the flag and the reason.
+ * allow-list: a refusal is a usage error naming the flag and the reason. `drift` and `output` never
+ * get here with flags: the command line refuses `--` for them.
  */
 function passThroughOf(command: Exclude<RunCommand, "exec">, io: CliIo): PassThrough | undefined {
   const words = io.passThrough;
-  if (words === undefined) return undefined;
-  if (command !== "plan" && command !== "apply" && command !== "destroy") {
-    usageError(
-      `${command} takes no terraform flags after --`,
-      "plan, apply and destroy pass -target, -replace and -var to terraform; crossform exec runs other terraform commands",
-    );
-  }
+  if (words === undefined || command === "drift" || command === "output") return undefined;
   const parsed = parsePassThrough(command, words);
   if (!parsed.ok) usageError(parsed.refusal.message, parsed.refusal.hint);
   return parsed.value;

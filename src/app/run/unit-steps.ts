@@ -519,7 +519,10 @@ function passThroughProblem(
   const planned = binding.pass_through_sha256 ?? passThroughSha256([]);
   const given = passThroughSha256(passThrough?.args ?? []);
   if (planned === given) return undefined;
-  return `the plan was made with ${flagsText(binding.pass_through)} after --, this apply was given ${flagsText(passThrough?.shown)}: a saved plan is applied only with the flags it was planned with`;
+  const shownPlanned = flagsText(binding.pass_through);
+  const shownGiven = flagsText(passThrough?.shown);
+  const values = shownPlanned === shownGiven ? " (with other -var values)" : "";
+  return `the plan was made with ${shownPlanned} after --, this apply was given ${shownGiven}${values}: a saved plan is applied only with the flags it was planned with`;
 }
 
 /** Whether a step result is a failure. */

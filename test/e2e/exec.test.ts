@@ -344,7 +344,10 @@ test("console runs in one unit only, attached to a terminal", async () => {
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out }));
+    child.on("close", (code) => {
+      clearInterval(timer);
+      resolve({ code, out });
+    });
     // terraform console starts after the preflight and init: wait for its prompt.
     const timer = setInterval(() => {
       if (!out.includes(">")) return;

@@ -94,6 +94,12 @@ export interface S3Api {
   putLifecycleRules(bucket: string, rules: Record<string, unknown>[]): Promise<void>;
   listObjectKeys(bucket: string, prefix?: string): Promise<string[]>;
   getObjectText(bucket: string, key: string): Promise<string>;
+  /** An object's bytes (a saved plan, which is a zip file). */
+  getObjectBytes(bucket: string, key: string): Promise<Uint8Array>;
+  /** Writes an object (the bucket's default encryption applies). */
+  putObject(bucket: string, key: string, body: Uint8Array | string): Promise<void>;
+  /** Deletes an object (its earlier versions stay in a versioned bucket). */
+  deleteObject(bucket: string, key: string): Promise<void>;
 }
 
 /** DynamoDB, narrowed to lock tables. */

@@ -19,6 +19,8 @@ export interface PathInfo {
 export interface FileSystem {
   /** The text of a UTF-8 file (bytes that are not UTF-8 become U+FFFD); rejects when it cannot be read. */
   readText(path: string): Promise<string>;
+  /** A file's bytes (a saved plan); rejects when it cannot be read. */
+  readBytes(path: string): Promise<Uint8Array>;
   /** The entries of a directory, sorted by name; rejects when it cannot be listed. */
   listDir(path: string): Promise<DirectoryEntry[]>;
   /** True when something exists at the path (following symbolic links). */

@@ -170,6 +170,26 @@ export class FakeAwsSessions implements AwsSessions {
             throw new CrossformError("aws/object-missing", "external", `no object ${key}`);
           return text;
         },
+        async getObjectBytes(name: string, key: string) {
+          calls.push(`getObjectBytes ${account} ${name} ${key}`);
+          const text = objects.get(`${name}/${key}`);
+          if (text === undefined || bucketOf(name).owner !== account)
+            throw new CrossformError("aws/object-missing", "external", `no object ${key}`);
+          return Buffer.from(text, "latin1");
+        },
+        async putObject(name: string, key: string, body: Uint8Array | string) {
+          calls.push(`putObject ${account} ${name} ${key}`);
+          if (bucketOf(name).owner !== account)
+            throw new CrossformError("aws/access-denied", "external", `access denied to ${name}`);
+          objects.set(
+            `${name}/${key}`,
+            typeof body === "string" ? body : Buffer.from(body).toString("latin1"),
+          );
+        },
+        async deleteObject(name: string, key: string) {
+          calls.push(`deleteObject ${account} ${name} ${key}`);
+          objects.delete(`${name}/${key}`);
+        },
       },
       dynamodb: {
         async describeTable(table: string) {

@@ -6,6 +6,7 @@ import {
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
@@ -14,6 +15,7 @@ import {
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
   paginateListBuckets,
   paginateListObjectsV2,
@@ -312,6 +314,37 @@ export class SdkS3Api implements S3Api {
       async () => {
         const out = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return out.Body === undefined ? "" : out.Body.transformToString("utf8");
+      },
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+
+  async getObjectBytes(bucket: string, key: string): Promise<Uint8Array> {
+    return this.#call(
+      "s3:GetObject",
+      async () => {
+        const out = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return out.Body === undefined ? new Uint8Array() : out.Body.transformToByteArray();
+      },
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+
+  async putObject(bucket: string, key: string, body: Uint8Array | string): Promise<void> {
+    await this.#call(
+      "s3:PutObject",
+      async () => {
+        await this.#client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      },
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    await this.#call(
+      "s3:DeleteObject",
+      async () => {
+        await this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
       },
       { bucket, resource: `s3://${bucket}/${key}` },
     );

@@ -9,7 +9,7 @@ import type { Diagnostic } from "../../core/errors.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { AwsSessions } from "../../ports/aws.ts";
 import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
-import { roleSessionName } from "../verify.ts";
+import { stateClients } from "./state-clients.ts";
 import { unitShellCommand } from "./unit-commands.ts";
 import type { RunningChild } from "./unit-steps.ts";
 
@@ -101,15 +101,7 @@ export async function lockFindings(
     let info: LockInfo | undefined;
     let problem: string | undefined;
     try {
-      const clients = await aws.forAccount({
-        name: address.accountName,
-        accountId: address.accountId,
-        roleArn: address.roleArn,
-        externalId: address.externalId,
-        sessionName: roleSessionName(config, address.accountName, user),
-        durationSeconds: config.session.durationSeconds,
-        region: address.region,
-      });
+      const clients = await stateClients(aws, config, address, user);
       const keys = await clients.s3.listObjectKeys(address.bucket, lockKey);
       if (keys.includes(lockKey)) {
         info = JSON.parse(await clients.s3.getObjectText(address.bucket, lockKey)) as LockInfo;

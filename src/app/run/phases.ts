@@ -5,6 +5,7 @@
  */
 import type { RunCommand } from "../../core/report/run-report.ts";
 import type { SavedRun } from "./saved-run-stage.ts";
+import { ReviewedPlans } from "./reviewed-plans.ts";
 import { schedulePhase } from "./schedule-phase.ts";
 import type { RunSession } from "./session.ts";
 
@@ -19,11 +20,26 @@ const PLAN_PHASE_NAMES: Record<RunCommand, string> = {
 
 /** Stage 5: every unit planned (or its outputs read); failures do not stop the others. */
 export async function planPhase(session: RunSession): Promise<void> {
+  const store = session.options.storePlans === true ? new ReviewedPlans(session) : undefined;
   await schedulePhase(session, {
     name: PLAN_PHASE_NAMES[session.options.command],
     policy: "continue",
     groups: session.groups,
-    work: (runner, control) => runner.planPhase(control),
+    work: (runner, control) => runner.planPhase(control, store),
+  });
+}
+
+/**
+ * `apply --reviewed-plans`: each unit applies its reviewed plan when it holds, wave by wave
+ * (docs/ci.md, "Applying what was reviewed").
+ */
+export async function applyReviewedPhase(session: RunSession): Promise<void> {
+  const store = new ReviewedPlans(session);
+  await schedulePhase(session, {
+    name: "apply",
+    policy: "halt-wave",
+    groups: session.groups,
+    work: (runner, control) => runner.applyReviewed(store, control),
   });
 }
 

@@ -9,7 +9,7 @@ import { decideStage } from "./decide-stage.ts";
 import { execPhase, execStage } from "./exec-stage.ts";
 import { finishStage } from "./finish-stage.ts";
 import { guardStage } from "./guard-stage.ts";
-import { applyPhase, applySavedPhase, planPhase } from "./phases.ts";
+import { applyPhase, applyReviewedPhase, applySavedPhase, planPhase } from "./phases.ts";
 import { preflightStage } from "./preflight-stage.ts";
 import type { RunDeps, RunOptions, RunResult } from "./run-types.ts";
 import { savedRunStage } from "./saved-run-stage.ts";
@@ -54,6 +54,8 @@ export async function runCommand(
       await execPhase(session, options.exec);
     } else if (saved) {
       await applySavedPhase(session, saved);
+    } else if (options.reviewedPlans === true && options.command === "apply") {
+      await applyReviewedPhase(session);
     } else {
       await planPhase(session);
       if ((await decideStage(session)) === "apply") await applyPhase(session);

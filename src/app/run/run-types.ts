@@ -136,6 +136,17 @@ export interface RunOptions {
    * the run gets them, and `apply --run` applies only plans made with the same.
    */
   passThrough?: PassThrough;
+  /**
+   * `plan --store-plans`: each unit's saved plan with changes is stored beside its state, bound to
+   * the digest of the unit's inputs, for `apply --reviewed-plans` (docs/ci.md).
+   */
+  storePlans?: boolean;
+  /**
+   * `apply --reviewed-plans`: each unit applies the plan stored for its inputs at this commit when
+   * it still holds (same inputs, same state serial, same flags), else plans again and needs
+   * approval again (never covered by `--auto-approve`) unless the new plan has no changes.
+   */
+  reviewedPlans?: boolean;
   /** `crossform exec`: the terraform command after `--` (`core/run/exec-request.ts`). */
   exec?: ExecRequest;
   /**

@@ -46,6 +46,8 @@ interface RunFlags extends UnitRunFlags {
   allowDestroy?: boolean;
   allowDirty?: boolean;
   run?: string;
+  storePlans?: boolean;
+  reviewedPlans?: boolean;
 }
 
 const DESCRIPTIONS: Record<Exclude<RunCommand, "exec">, string> = {
@@ -98,6 +100,12 @@ async function execute(
     return ExitCode.BadInput;
   }
   for (const file of flags.report ?? []) checkReportFile(file);
+  if (flags.reviewedPlans === true && flags.run !== undefined) {
+    usageError(
+      "apply --reviewed-plans --run: give one or the other",
+      "--run applies the saved plans of a run on this machine; --reviewed-plans those stored by plan --store-plans",
+    );
+  }
   const shared = unitRunOptions(flags, stacks, io, location.cwd);
   const passThrough = passThroughOf(command, io);
   const stops = stopSignals(io, loaded);
@@ -117,6 +125,8 @@ async function execute(
     allowDestroy: flags.allowDestroy === true,
     allowDirty: flags.allowDirty === true,
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
+    ...(flags.storePlans === true ? { storePlans: true } : {}),
+    ...(flags.reviewedPlans === true ? { reviewedPlans: true } : {}),
     ...(passThrough !== undefined ? { passThrough } : {}),
     signal: stops.signal,
     kill: stops.kill,
@@ -280,9 +290,18 @@ function addRunCommand(
       "--max-units <n>",
       "allow up to <n> units in this run (default: guards.max_units, 100)",
     );
+  if (command === "plan")
+    cmd.option(
+      "--store-plans",
+      "store each unit's plan with changes beside its state, for apply --reviewed-plans (CI)",
+    );
   if (command === "apply") {
     cmd
       .option("--run <id>", "apply the saved plans of a plan run")
+      .option(
+        "--reviewed-plans",
+        "apply each unit's plan stored by plan --store-plans for this code, when it still holds; else plan again and need approval again",
+      )
       .option(
         "--allow-destroy",
         "apply plans that destroy or replace more than guards.max_destroy (max_destroy_approval in approval accounts)",

@@ -172,6 +172,9 @@ class FakeAws implements AwsSessions {
           }),
         listObjectKeys: unsupported,
         getObjectText: unsupported,
+        getObjectBytes: unsupported,
+        putObject: unsupported,
+        deleteObject: unsupported,
       },
       dynamodb: {
         describeTable: async (table) => this.tables.get(`${account}/${table}`),

@@ -136,6 +136,7 @@ test("a file that cannot be read is one finding, and the run goes on", async () 
       if (path.endsWith(join("a", "main.tf"))) throw new Error("EACCES: permission denied");
       return fs.readText(path);
     },
+    readBytes: (path: string) => fs.readBytes(path),
     listDir: (path: string) => fs.listDir(path),
     exists: (path: string) => fs.exists(path),
     sha256: (path: string) => fs.sha256(path),

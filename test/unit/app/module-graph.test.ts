@@ -37,6 +37,10 @@ class InMemoryFileSystem implements FileSystem {
     return text;
   }
 
+  async readBytes(path: string): Promise<Uint8Array> {
+    return Buffer.from(await this.readText(path));
+  }
+
   async listDir(path: string): Promise<DirectoryEntry[]> {
     const dir = resolve(path);
     const entries = new Map<string, DirectoryEntry>();

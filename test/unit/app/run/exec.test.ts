@@ -6,7 +6,7 @@
  * state, the attached console, and the flags a saved plan is bound to.
  */
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { runCommand } from "../../../../src/app/run/run-command.ts";
@@ -15,6 +15,7 @@ import { parseExecRequest } from "../../../../src/core/run/exec-request.ts";
 import type { ExecRequest } from "../../../../src/core/run/exec-request.ts";
 import { parsePassThrough } from "../../../../src/core/run/pass-through.ts";
 import type { PassThrough } from "../../../../src/core/run/pass-through.ts";
+import { showJsonWithChange } from "../../../helpers/fake-terraform-runner.ts";
 import {
   ALL_UNITS,
   APP_DEV,
@@ -271,5 +272,141 @@ describe("pass-through flags on in-memory terraform and AWS", { concurrency: tru
     );
     assert.equal(unit(same, NETWORK_DEV).status, "succeeded");
     assert.deepEqual(h.runner.unitsOf("apply").sort(), [NETWORK_DEV, NETWORK_PROD]);
+  });
+});
+
+describe("reviewed plans on in-memory terraform and AWS", { concurrency: true }, () => {
+  const STATE = "tfstate-111111111111/network/terraform.tfstate";
+  const prefixOf = (keys: string[]) =>
+    keys.find(
+      (k) =>
+        k.startsWith("tfstate-111111111111/network/terraform.tfstate.crossform-reviewed/") &&
+        k.endsWith("/reviewed.json"),
+    );
+
+  test("plan --store-plans keeps each plan beside its state; apply --reviewed-plans applies it and removes it", async () => {
+    const h = await harness();
+    h.aws.objects.set(STATE, JSON.stringify({ serial: 3, lineage: "lin-1" }));
+    const planned = await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "plan", stacks: ["network"], storePlans: true }),
+    );
+    assert.equal(planned.exit, "ok", JSON.stringify(planned.diagnostics));
+    const reviewedKey = prefixOf([...h.aws.objects.keys()]);
+    assert.ok(reviewedKey, [...h.aws.objects.keys()].join("\n"));
+    const record = JSON.parse(h.aws.objects.get(reviewedKey) ?? "{}") as {
+      unit: string;
+      run_id: string;
+      state: unknown;
+      inputs_tree_sha256: string;
+    };
+    assert.equal(record.unit, NETWORK_DEV);
+    assert.equal(record.run_id, planned.report?.run.id);
+    assert.deepEqual(record.state, { serial: 3, lineage: "lin-1" });
+    assert.match(reviewedKey, new RegExp(`/${record.inputs_tree_sha256}/reviewed\\.json$`));
+    for (const name of ["plan.tfplan", "binding.json", "summary.json"])
+      assert.ok(h.aws.objects.has(reviewedKey.replace("reviewed.json", name)), name);
+    h.runner.calls.length = 0;
+    const applied = await runCommand(
+      h.deps,
+      h.loaded,
+      options({
+        command: "apply",
+        stacks: ["network"],
+        reviewedPlans: true,
+        autoApprove: true,
+        approve: ["prod"],
+        allowDirty: true,
+      }),
+    );
+    assert.equal(applied.exit, "ok", JSON.stringify(applied.report?.units));
+    assert.deepEqual(h.runner.unitsOf("plan"), [], "nothing was planned again");
+    const apply = h.runner.calls.find((c) => c.unit === NETWORK_DEV && c.command === "apply");
+    assert.match(
+      apply?.args.at(-1) ?? "",
+      /units\/network\/dev\/us-east-1\/reviewed\/plan\.tfplan$/,
+    );
+    assert.equal(prefixOf([...h.aws.objects.keys()]), undefined, "the applied plan was removed");
+  });
+
+  test("a state that changed since the review, or code that did, plans again; a plan that differs is never applied without a terminal", async () => {
+    const h = await harness({
+      script: script(
+        on(NETWORK_DEV, "show", { stdout: showJsonWithChange("network", "v2") }, 2),
+        on(NETWORK_PROD, "show", { stdout: showJsonWithChange("network", "v1") }),
+      ),
+    });
+    h.aws.objects.set(STATE, JSON.stringify({ serial: 3, lineage: "lin-1" }));
+    await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "plan", stacks: ["network"], storePlans: true }),
+    );
+    h.aws.objects.set(STATE, JSON.stringify({ serial: 4, lineage: "lin-1" }));
+    const applied = await runCommand(
+      h.deps,
+      h.loaded,
+      options({
+        command: "apply",
+        stacks: ["network"],
+        reviewedPlans: true,
+        autoApprove: true,
+        approve: ["prod"],
+        allowDirty: true,
+      }),
+    );
+    assert.equal(applied.exit, "problems");
+    const dev = unit(applied, NETWORK_DEV);
+    assert.equal(dev.status, "needs-replan");
+    assert.match(
+      dev.reason ?? "",
+      /^not applied: its state changed since the review \(serial 3 then, serial 4 now\); planned again \(\+1 ~0 -0\), and that plan needs approval again/,
+    );
+    assert.deepEqual(
+      h.runner.calls.filter((c) => c.command === "apply").map((c) => c.unit),
+      [],
+      "dev was not applied, and prod's wave never started",
+    );
+    await writeFile(join(h.loaded.dir, "stacks", "network", "extra.tf"), "# a change\n");
+    const changed = await runCommand(
+      h.deps,
+      h.loaded,
+      options({
+        command: "apply",
+        targets: [NETWORK_DEV],
+        reviewedPlans: true,
+        autoApprove: true,
+        allowDirty: true,
+      }),
+    );
+    assert.match(
+      unit(changed, NETWORK_DEV).reason ?? "",
+      /not applied: no plan was reviewed for this unit's code \(inputs [0-9a-f]{12}\)/,
+    );
+  });
+
+  test("a new plan identical to the reviewed one is applied: only the state's serial moved", async () => {
+    const h = await harness();
+    h.aws.objects.set(STATE, JSON.stringify({ serial: 3, lineage: "lin-1" }));
+    await runCommand(
+      h.deps,
+      h.loaded,
+      options({ command: "plan", targets: [NETWORK_DEV], storePlans: true }),
+    );
+    h.aws.objects.set(STATE, JSON.stringify({ serial: 5, lineage: "lin-1" }));
+    const applied = await runCommand(
+      h.deps,
+      h.loaded,
+      options({
+        command: "apply",
+        targets: [NETWORK_DEV],
+        reviewedPlans: true,
+        autoApprove: true,
+        allowDirty: true,
+      }),
+    );
+    assert.equal(unit(applied, NETWORK_DEV).status, "succeeded");
+    assert.ok(h.runner.calls.some((c) => c.unit === NETWORK_DEV && c.command === "apply"));
   });
 });

@@ -7,7 +7,7 @@
  */
 import { execExitCode } from "../core/report/run-report.ts";
 import type { RunReport, UnitReport } from "../core/report/run-report.ts";
-import { formatDuration, statusLabel, unitProblem } from "./run-summary.ts";
+import { durationCell, formatDuration, statusLabel, unitTable } from "./run-summary.ts";
 
 /** How a CI log groups a unit's block. */
 export type GroupStyle = "github" | "gitlab" | "plain";
@@ -71,23 +71,9 @@ export function formatExecSummary(report: RunReport): string {
     `${unit.account} (${unit.account_id})`,
     unit.exit_code === undefined ? "-" : String(unit.exit_code),
     statusLabel("exec", unit),
-    unit.status === "not-started" || unit.status === "skipped"
-      ? "-"
-      : formatDuration(unit.duration_ms),
+    durationCell(unit),
   ]);
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  const out = [line(HEADER)];
-  report.units.forEach((unit, i) => {
-    out.push(line(rows[i] ?? []));
-    const problem = unitProblem(unit);
-    if (problem !== undefined && unit.status !== "succeeded") out.push(`  ${problem}`);
-    if (unit.status === "failed" && unit.log_path) out.push(`  log: ${unit.log_path}`);
-  });
+  const out = unitTable(HEADER, report.units, rows);
   const t = report.totals;
   const command = report.run.terraform_args?.join(" ") ?? "";
   out.push(

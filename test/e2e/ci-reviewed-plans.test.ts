@@ -8,16 +8,20 @@
 // A second merge request is reviewed, then the unit's state changes behind it: the main-branch
 // job refuses the reviewed plan, plans again, and asks for approval again, naming the serials.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { appendFile, chmod, cp, mkdir, readFile, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { appendFile, cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { listStateObjects, getStateObject } from "../helpers/aws-accounts.ts";
-import { builtCli, runBuiltCli, showResult } from "../helpers/cli.ts";
-import { runGitlabCiLocal } from "../helpers/ci-validators.ts";
+import { runBuiltCli, showResult } from "../helpers/cli.ts";
 import type { GitlabCiLocalResult } from "../helpers/ci-validators.ts";
+import {
+  ciMachineEnv,
+  gitIn,
+  requireRsync,
+  runGitlabJobs,
+  writeCrossformShim,
+} from "../helpers/gitlab-jobs.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
@@ -33,6 +37,7 @@ const shim = join(root, "shim");
 const tfrc = join(root, "empty.tfrc");
 await mkdir(join(repo, "live"), { recursive: true });
 await mkdir(home);
+await mkdir(join(root, "tmp"));
 
 const DEV_STATE = {
   bucket: "crossform-quickstart-111111111111-us-east-1",
@@ -42,36 +47,18 @@ const DEV_STATE = {
 };
 
 function git(...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd: repo,
-    encoding: "utf8",
-    env: {
-      ...offlineEnv(),
-      GIT_AUTHOR_NAME: "e2e",
-      GIT_COMMITTER_NAME: "e2e",
-      GIT_AUTHOR_EMAIL: "e2e@example.com",
-      GIT_COMMITTER_EMAIL: "e2e@example.com",
-    },
-  }).trim();
+  return gitIn(repo, home, ...args);
 }
 
 function offlineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("AWS_") && !key.startsWith("TF_") && !key.startsWith("GCL_"))
-      env[key] = value;
-  }
-  return { ...env, HOME: home, CI: "true" };
+  return ciMachineEnv(home);
 }
 
 let moto: MotoServer;
 let base = "";
 
 before(async () => {
-  const rsync = (process.env.PATH ?? "")
-    .split(":")
-    .some((dir) => dir !== "" && existsSync(join(dir, "rsync")));
-  assert.ok(rsync, "gitlab-ci-local needs rsync on the PATH (Debian: apt-get install rsync)");
+  requireRsync();
   git("init", "-q", "-b", "main");
   await cp(quickstart, join(repo, "live"), {
     recursive: true,
@@ -94,45 +81,26 @@ before(async () => {
     env: terraformEnv({ ...offlineEnv(), ...moto.env, AWS_CONFIG_FILE: join(root, "aws-config") }),
   });
   assert.equal(bootstrap.code, 0, showResult(bootstrap));
-  await mkdir(shim);
-  await writeFile(
-    join(shim, "npm"),
-    '#!/bin/sh\ncase "$*" in *"--global"*crossform@*) exit 0;; esac\necho "npm shim: unexpected npm $*" >&2; exit 1\n',
-  );
-  await writeFile(
-    join(shim, "crossform"),
-    `#!/bin/sh\nexec "${process.execPath}" "${builtCli}" "$@"\n`,
-  );
-  await chmod(join(shim, "npm"), 0o755);
-  await chmod(join(shim, "crossform"), 0o755);
+  await writeCrossformShim(shim);
   await writeFile(tfrc, "");
 });
 after(() => moto?.stop());
 
 /** Runs jobs of a pipeline with these predefined variables (`--manual` jobs among them). */
 function pipeline(variables: Record<string, string>, jobs: string[]): Promise<GitlabCiLocalResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...offlineEnv(),
-    PATH: [shim, dirname(process.execPath), process.env.PATH].join(":"),
-    TF_CLI_CONFIG_FILE: tfrc,
-    AWS_CONFIG_FILE: join(root, "aws-config"),
-  };
-  const all = {
-    ...variables,
-    CROSSFORM_ROLE_ARN: "arn:aws:iam::123456789012:role/crossform-ci",
-    CROSSFORM_ID_TOKEN: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6YWNtZS9pbmZyYSJ9.c2ln",
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ENDPOINT_URL_STS: moto.endpoint,
-  };
-  return runGitlabCiLocal(
-    [
-      "--force-shell-executor",
-      "--concurrency",
-      "1",
-      ...Object.entries(all).flatMap(([k, v]) => ["--variable", `${k}=${v}`]),
-      ...jobs,
-    ],
-    { cwd: repo, env },
+  return runGitlabJobs(
+    {
+      repo,
+      home,
+      shim,
+      tfrc,
+      awsConfig: join(root, "aws-config"),
+      endpoint: moto.endpoint,
+      // Not the machine's: test/e2e/ci.test.ts counts the token directories there.
+      tmpdir: join(root, "tmp"),
+    },
+    variables,
+    jobs,
   );
 }
 

@@ -263,32 +263,10 @@ export class FakeTerraformRunner implements TerraformRunner {
   /** Commands attached to the terminal, in order (their calls are in {@link calls} too). */
   readonly attached: FakeCall[] = [];
 
-  async attach(command: AttachedCommand): Promise<AttachedResult> {
-    const unit = this.unitsByDataDir.get(command.dataDir) ?? `(no unit) ${command.dataDir}`;
-    const subcommand = command.args[0] ?? "";
-    const call: FakeCall = {
-      unit,
-      command: subcommand,
-      args: [...command.args],
-      cwd: command.cwd,
-      dataDir: command.dataDir,
-      logFile: command.logFile,
-      stdout: "log",
-      redact: [],
-      nth: this.calls.filter((c) => c.unit === unit && c.command === subcommand).length + 1,
-    };
-    this.calls.push(call);
-    this.attached.push(call);
-    command.onStart?.(FAKE_PID);
-    const reply = this.script(call) ?? defaultReply(call);
-    await mkdir(dirname(command.logFile), { recursive: true, mode: 0o700 });
-    await appendFile(command.logFile, `$ terraform ${command.args.join(" ")} (attached)\n`, {
-      mode: 0o600,
-    });
-    return { exitCode: reply.exitCode ?? 0, signal: null, interrupted: false, durationMs: 1 };
-  }
-
-  start(command: TerraformCommand): TerraformProcess {
+  /** Records a command: its unit (by data directory), subcommand and how many came before. */
+  private record(
+    command: Pick<TerraformCommand, "args" | "cwd" | "dataDir" | "logFile" | "stdout" | "redact">,
+  ): FakeCall {
     const unit = this.unitsByDataDir.get(command.dataDir) ?? `(no unit) ${command.dataDir}`;
     const subcommand = command.args[0] ?? "";
     const call: FakeCall = {
@@ -303,6 +281,24 @@ export class FakeTerraformRunner implements TerraformRunner {
       nth: this.calls.filter((c) => c.unit === unit && c.command === subcommand).length + 1,
     };
     this.calls.push(call);
+    return call;
+  }
+
+  async attach(command: AttachedCommand): Promise<AttachedResult> {
+    const call = this.record(command);
+    this.attached.push(call);
+    command.onStart?.(FAKE_PID);
+    const reply = this.script(call) ?? defaultReply(call);
+    await mkdir(dirname(command.logFile), { recursive: true, mode: 0o700 });
+    await appendFile(command.logFile, `$ terraform ${command.args.join(" ")} (attached)\n`, {
+      mode: 0o600,
+    });
+    return { exitCode: reply.exitCode ?? 0, signal: null, interrupted: false, durationMs: 1 };
+  }
+
+  start(command: TerraformCommand): TerraformProcess {
+    const call = this.record(command);
+    const { unit, command: subcommand } = call;
     for (const waiter of this.waiters.filter((w) => w.match(call))) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve();

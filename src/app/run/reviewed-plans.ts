@@ -53,7 +53,11 @@ export class ReviewedPlans {
     const { fs } = this.session.deps;
     const prefix = reviewedPlanPrefix(unit.state.key, record.inputs_tree_sha256);
     for (const name of ["plan.tfplan", "binding.json", "summary.json"])
-      await s3.putObject(unit.state.bucket, `${prefix}${name}`, await fs.readBytes(join(dir, name)));
+      await s3.putObject(
+        unit.state.bucket,
+        `${prefix}${name}`,
+        await fs.readBytes(join(dir, name)),
+      );
     // Last: its presence says the others are complete.
     await s3.putObject(
       unit.state.bucket,
@@ -79,10 +83,14 @@ export class ReviewedPlans {
     if (!REVIEWED_PLAN_FILES.every((name) => keys.has(`${prefix}${name}`))) return undefined;
     const { writer } = this.session.deps;
     for (const name of REVIEWED_PLAN_FILES) {
-      await writer.writeAtomic(join(dir, name), await s3.getObjectBytes(bucket, `${prefix}${name}`), {
-        mode: 0o600,
-        directoryMode: 0o700,
-      });
+      await writer.writeAtomic(
+        join(dir, name),
+        await s3.getObjectBytes(bucket, `${prefix}${name}`),
+        {
+          mode: 0o600,
+          directoryMode: 0o700,
+        },
+      );
     }
     const record = JSON.parse(
       await this.session.deps.fs.readText(join(dir, "reviewed.json")),

@@ -221,9 +221,7 @@ export class UnitRunner {
     if (!fetched) {
       return `no plan was reviewed for this unit's code${commit ? ` at ${commit}` : ""} (inputs ${tree.slice(0, 12)}): the pull request's plan was made for other code, had no changes, or was not stored`;
     }
-    const changed = this.unit.dependsOn.find(
-      (d) => session.ledger.get(d)?.appliedChanges === true,
-    );
+    const changed = this.unit.dependsOn.find((d) => session.ledger.get(d)?.appliedChanges === true);
     if (changed) return `its dependency ${changed} applied changes in this run`;
     const binding = await bindingProblem(session.ctx, this.unit, workspace, fetched.dir);
     if (binding) return `the reviewed plan does not hold: ${binding}`;

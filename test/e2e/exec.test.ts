@@ -317,24 +317,16 @@ test("refused subcommands and flags change nothing and say why", async () => {
   assert.match(none.stderr, /exec needs a terraform command after --/);
 });
 
-test("console runs in one unit only, attached to a terminal", async () => {
-  const two = await runBuiltCli(["exec", "--target", "dev,staging", "--", "console"], {
-    cwd: work,
-    env: env({ CI: "false" }),
-  });
-  assert.equal(two.code, 2, showResult(two));
-  assert.match(
-    two.stderr,
-    /exec -- console runs in one unit attached to the terminal; the selection holds/,
-  );
-  const piped = await crossform("exec", "--target", DEV, "--", "console");
-  assert.equal(piped.code, 2, showResult(piped));
-  assert.match(piped.stderr, /is interactive and needs a terminal/);
-  // `script` gives the CLI a pseudo-terminal: terraform reads the expressions from it.
-  const attached = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-    const command = [process.execPath, builtCli, "exec", "--target", DEV, "--", "console"]
-      .map((w) => `'${w}'`)
-      .join(" ");
+/**
+ * The built CLI on a pseudo-terminal (`script`), not in CI; once something prompts (`>`), each of
+ * `lines` is typed a second apart. All it printed, stdout and stderr together.
+ */
+function inTerminal(
+  args: string[],
+  lines: string[] = [],
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, builtCli, ...args].map((w) => `'${w}'`).join(" ");
     const child = spawn("script", ["-qefc", command, "/dev/null"], {
       cwd: work,
       env: env({ CI: "false", TERM: "dumb" }),
@@ -348,14 +340,50 @@ test("console runs in one unit only, attached to a terminal", async () => {
       clearInterval(timer);
       resolve({ code, out });
     });
-    // terraform console starts after the preflight and init: wait for its prompt.
     const timer = setInterval(() => {
-      if (!out.includes(">")) return;
+      if (lines.length === 0 || !out.includes(">")) return;
       clearInterval(timer);
-      child.stdin.write("upper(var.crossform_account_name)\n");
-      setTimeout(() => child.stdin.write("exit\n"), 1000);
+      lines.forEach((line, i) => setTimeout(() => child.stdin.write(`${line}\n`), i * 1000));
     }, 200);
   });
+}
+
+test("on a terminal each line of several units' output has its unit in front", async () => {
+  const result = await inTerminal([
+    "exec",
+    "network",
+    "--target",
+    "dev,staging",
+    "--",
+    "state",
+    "list",
+  ]);
+  assert.equal(result.code, 0, result.out);
+  for (const id of [DEV, STAGING]) {
+    for (const address of ["aws_s3_bucket.artifacts", "aws_ssm_parameter.cidr_block"])
+      assert.match(result.out, new RegExp(`^${id} +\\| ${address.replace(".", "\\.")}\\r?$`, "m"));
+  }
+  assert.doesNotMatch(result.out, /==> /, "no CI blocks on a terminal");
+});
+
+test("console runs in one unit only, attached to a terminal", async () => {
+  const two = await runBuiltCli(["exec", "--target", "dev,staging", "--", "console"], {
+    cwd: work,
+    env: env({ CI: "false" }),
+  });
+  assert.equal(two.code, 2, showResult(two));
+  assert.match(
+    two.stderr,
+    /exec -- console runs in one unit attached to the terminal; the selection holds/,
+  );
+  const piped = await crossform("exec", "--target", DEV, "--", "console");
+  assert.equal(piped.code, 2, showResult(piped));
+  assert.match(piped.stderr, /is interactive and needs a terminal/);
+  // terraform console starts after the preflight and init: it prompts, then reads the lines.
+  const attached = await inTerminal(
+    ["exec", "--target", DEV, "--", "console"],
+    ["upper(var.crossform_account_name)", "exit"],
+  );
   assert.equal(attached.code, 0, attached.out);
   assert.match(attached.out, /"DEV"/);
   assert.match(attached.out, /1 unit: 1 exit 0; terraform console; exit 0/);
@@ -401,18 +429,16 @@ test("values the state holds as sensitive never reach exec's output, logs or rec
   const secrets = ["t0ken-output-value", "s3cr3t-value"];
   const printed: string[] = [];
   for (const words of [
-    ["output", "-json"],
-    ["output", "-raw", "token"],
-    ["show", "-json"],
+    ["--format", "json", "--", "output", "-json"],
+    ["--", "output", "-raw", "token"],
+    ["--", "show", "-json"],
   ]) {
-    const result = await run("exec", "--", ...words);
+    const result = await run("exec", ...words);
     assert.equal(result.code, 0, `${words.join(" ")}: ${showResult(result)}`);
     assert.match(result.stdout, /\[redacted\]/, words.join(" "));
     printed.push(result.stdout, result.stderr);
   }
-  const json = await run("exec", "--format", "json", "--", "output", "-json");
-  printed.push(json.stdout);
-  assert.match(json.stdout, /v1sible-value/, "a value that is not sensitive is shown");
+  assert.match(printed[0] ?? "", /v1sible-value/, "a value that is not sensitive is shown");
   const records = join(dir, ".crossform", "runs");
   for (const id of await readdir(records)) {
     for (const file of ["journal.jsonl", "run.json", "units/secrets/dev/us-east-1/log"])

@@ -90,6 +90,7 @@ export async function execPhase(session: RunSession, request: ExecRequest): Prom
     name: "exec",
     policy: serial ? "halt-run" : "continue",
     independent: true,
+    oneWave: !serial,
     groups: session.groups,
     ...(serial ? { parallel: 1 } : {}),
     work: async (runner, control) => {

@@ -34,6 +34,11 @@ export interface PhaseOptions {
    * them nor skips a dependent whose dependency failed. @default false
    */
   independent?: boolean;
+  /**
+   * Every unit in one window, whatever its wave (a read-only `crossform exec`: nothing is promoted
+   * from wave to wave). @default false: waves are the outer loop
+   */
+  oneWave?: boolean;
   /** The work of one unit. */
   work: (runner: UnitRunner, control: TaskControl) => Promise<ExecuteOutcome>;
 }
@@ -48,7 +53,7 @@ export async function schedulePhase(
     const group = phase.groups?.get(unit.id);
     return {
       id: unit.id,
-      wave: unit.wave,
+      wave: phase.oneWave === true ? 0 : unit.wave,
       dependsOn: phase.independent === true ? [] : unit.dependsOn,
       account: unit.account,
       ...(group !== undefined ? { group } : {}),
@@ -59,12 +64,15 @@ export async function schedulePhase(
     parallel: phase.parallel ?? options.parallel ?? config.run.parallel,
     policy: phase.policy,
     order: phase.order ?? "forward",
-    waves: config.waves.map((w, i) => ({
-      wave: i,
-      name: w.name,
-      ...(w.canary !== undefined ? { canary: w.canary } : {}),
-      tolerance: w.tolerance,
-    })),
+    waves:
+      phase.oneWave === true
+        ? [{ wave: 0, name: "all units", tolerance: 0 }]
+        : config.waves.map((w, i) => ({
+            wave: i,
+            name: w.name,
+            ...(w.canary !== undefined ? { canary: w.canary } : {}),
+            tolerance: w.tolerance,
+          })),
     execute: (task, _signal, control) => phase.work(session.runner(task.unit), control),
     now: () => deps.clock.now(),
     onEvent: (event) => forward(session, phase.name, phase.policy, event),

@@ -71,6 +71,12 @@ describe("crossform exec on in-memory terraform and AWS", { concurrency: true },
     const result = await runCommand(h.deps, h.loaded, exec(["state", "list"]));
     assert.equal(result.exit, "problems");
     assert.deepEqual(h.runner.unitsOf("state").sort(), [...ALL_UNITS].sort());
+    const waves = h.events.filter((e) => e.code === "run.wave-started");
+    assert.deepEqual(
+      waves.map((e) => (e.type === "message" ? e.text : "")),
+      ["exec: wave all units"],
+      "dev's and prod's units in one window, not wave after wave",
+    );
     assert.equal(unit(result, APP_DEV).status, "succeeded", "app/dev is not skipped");
     assert.equal(unit(result, NETWORK_DEV).exit_code, 1);
     assert.match(

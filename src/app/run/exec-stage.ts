@@ -3,7 +3,8 @@
  * runs (one unit and a terminal for an interactive subcommand; for a state-changing one a selection,
  * the unit cap and, when no one can be asked, `--approve` naming every account), and its phase: the
  * typed confirmation of a state change, then the command in every unit, read-only subcommands in
- * parallel, state-changing ones one unit at a time in wave order, stopping at the first failure.
+ * parallel (all waves in one window: nothing is promoted), state-changing ones one unit at a time
+ * in wave order, stopping at the first failure.
  */
 import { accountsTouched, execApprovalProblem } from "../../core/run/approvals.ts";
 import type { ExecRequest } from "../../core/run/exec-request.ts";

@@ -1,13 +1,14 @@
-// Terraform flags after `--` on plan, apply and destroy, with the built CLI in a copy of the
-// quickstart against real terraform, the real hashicorp/aws provider from the mirror and one
-// moto_server: the network stack is applied in dev first. A plan with -target and -var changes
-// only the targeted resource and binds its flags into the saved plan; `apply --run` refuses that
-// plan with no flags or with another -var value, and applies it with the same flags (the new value
-// read back from dev's Parameter Store); -replace reaches the plan of an apply; flags that would
-// break crossform's guarantees, and every flag outside the allow-list, are refused with the reason
-// before anything runs.
+// Terraform flags after `--` on plan, apply and destroy, with the built CLI against real terraform
+// and one moto_server, in a copy of the quickstart made of built-in resources
+// (test/fixtures/run/builtin-quickstart: what the flags do is terraform's, not a provider's), its
+// network stack given a second resource that reads the same variable, applied in dev first. A plan
+// with -target and -var changes only the targeted resource and binds its flags into the saved
+// plan; `apply --run` refuses that plan with no flags or with another -var value, and applies it
+// with the same flags (the new value read back from the state in dev's bucket); -replace reaches
+// the plan of an apply; flags that would break crossform's guarantees, and every flag outside the
+// allow-list, are refused with the reason before anything runs.
 import assert from "node:assert/strict";
-import { readFile, readdir } from "node:fs/promises";
+import { appendFile, readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
@@ -22,21 +23,23 @@ import type { CliResult } from "../helpers/cli.ts";
 import { copyExample } from "../helpers/example-copy.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
-import { requireProviderMirror } from "../helpers/provider-mirror.ts";
-import { readInventory } from "../helpers/quickstart-inventory.ts";
+import { getStateObject } from "../helpers/aws-accounts.ts";
 import { makeTempDir } from "../helpers/temp-dir.ts";
-import { providerTerraformEnv } from "../helpers/terraform.ts";
+import { terraformEnv } from "../helpers/terraform.ts";
 
-const quickstart = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
-requireProviderMirror();
+const quickstart = fileURLToPath(new URL("../fixtures/run/builtin-quickstart", import.meta.url));
 
 const root = await makeTempDir("pass-through");
 const work = join(root, "quickstart");
 const home = join(root, "home");
 await copyExample(quickstart, work);
+await appendFile(
+  join(work, "stacks", "network", "main.tf"),
+  '\nresource "terraform_data" "prefix" {\n  input = var.cidr_prefix\n}\n',
+);
 const DEV = "network/dev/us-east-1";
-const FLAGS = ["-target=aws_ssm_parameter.cidr_block", "-var=cidr_prefix=10.42"];
-const SHOWN = ["-target=aws_ssm_parameter.cidr_block", "-var=cidr_prefix=…"];
+const FLAGS = ["-target=terraform_data.network", "-var=cidr_prefix=10.42"];
+const SHOWN = ["-target=terraform_data.network", "-var=cidr_prefix=…"];
 
 let moto: MotoServer;
 before(async () => {
@@ -55,17 +58,25 @@ after(() => moto?.stop());
 function crossform(...args: string[]): Promise<CliResult> {
   return runBuiltCli(args, {
     cwd: work,
-    env: providerTerraformEnv(emulatorCliEnv(moto.env, { home, root })),
+    env: terraformEnv(emulatorCliEnv(moto.env, { home, root })),
   });
 }
 
-/** dev's `/quickstart/network/cidr_block` parameter, read through dev's own session. */
+/** The address range network/dev's state holds, read from the state object in dev's bucket. */
 async function devCidr(): Promise<string | undefined> {
-  const [dev] = await readInventory(moto.env, [
-    { name: "dev", id: "111111111111", regions: ["us-east-1"] },
-  ]);
-  return dev?.parameters["us-east-1"]?.find((p) => p.name === "/quickstart/network/cidr_block")
-    ?.value;
+  const state = JSON.parse(
+    await getStateObject(moto.env, {
+      bucket: "crossform-quickstart-111111111111-us-east-1",
+      key: "network/terraform.tfstate",
+      region: "us-east-1",
+      accountId: "111111111111",
+    }),
+  ) as { resources: { name: string; instances: { attributes: { input: unknown } }[] }[] };
+  const network = state.resources.find((r) => r.name === "network");
+  // terraform_data keeps its dynamic input as { value, type }.
+  const input = network?.instances[0]?.attributes.input as
+    { value?: { cidr_block?: string } } | undefined;
+  return input?.value?.cidr_block;
 }
 
 let planRun = "";
@@ -88,8 +99,8 @@ test("plan -- -target -var plans only the targeted resource and binds the flags 
   const unit = unitOfReport(report, DEV);
   assert.deepEqual(
     unit.changes.map((c) => [c.address, c.action]),
-    [["aws_ssm_parameter.cidr_block", "update"]],
-    "the bucket, which the -var would not change either, is not in the targeted plan",
+    [["terraform_data.network", "update"]],
+    "terraform_data.prefix, which the -var changes too, is not in the targeted plan",
   );
   const binding = JSON.parse(
     await readFile(
@@ -115,7 +126,7 @@ test("plan -- -target -var plans only the targeted resource and binds the flags 
   );
   assert.match(
     log,
-    /terraform plan .* -target=aws_ssm_parameter\.cidr_block -var=cidr_prefix=10\.42 -out=/,
+    /terraform plan .* -target=terraform_data\.network -var=cidr_prefix=10\.42 -out=/,
   );
 });
 
@@ -136,7 +147,7 @@ test("apply --run refuses the saved plan without its flags, or with another -var
     assert.equal(unit.status, "needs-replan");
     assert.match(
       unit.reason ?? "",
-      /saved plan refused: the plan was made with -target=aws_ssm_parameter\.cidr_block -var=cidr_prefix=… after --, this apply was given .*: a saved plan is applied only with the flags it was planned with/,
+      /saved plan refused: the plan was made with -target=terraform_data\.network -var=cidr_prefix=… after --, this apply was given .*: a saved plan is applied only with the flags it was planned with/,
     );
   }
   assert.equal(await devCidr(), "10.0.0.0/16", "nothing was applied");
@@ -171,17 +182,15 @@ test("apply -- -replace replaces the named resource", async () => {
     "--format",
     "json",
     "--",
-    "-replace=aws_s3_bucket.artifacts",
+    "-replace=terraform_data.prefix",
   );
   assert.equal(result.code, 0, showResult(result));
   const unit = unitOfReport(jsonRunReport(result), DEV);
-  assert.deepEqual(
-    unit.changes.map((c) => [c.address, c.action]),
-    [
-      ["aws_s3_bucket.artifacts", "replace"],
-      ["aws_ssm_parameter.cidr_block", "update"],
-    ],
-  );
+  assert.deepEqual(unit.changes.map((c) => [c.address, c.action]).sort(), [
+    // The targeted apply left the network at 10.42: without the -var it goes back to 10.0.
+    ["terraform_data.network", "update"],
+    ["terraform_data.prefix", "replace"],
+  ]);
 });
 
 test("flags outside the allow-list are refused with the reason, before anything runs", async () => {

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { listStateObjects, getStateObject } from "../helpers/aws-accounts.ts";
 import { runBuiltCli, showResult } from "../helpers/cli.ts";
+import { parseGithubWorkflow } from "../helpers/ci-validators.ts";
 import type { GitlabCiLocalResult } from "../helpers/ci-validators.ts";
 import {
   ciMachineEnv,
@@ -134,6 +135,28 @@ async function changeNetwork(name: string): Promise<void> {
   );
   git("commit", "-q", "-am", `network: ${name}`);
 }
+
+test("the GitHub workflow with --apply-reviewed-plans passes GitHub's workflow parser", async () => {
+  const written = await runBuiltCli(
+    [
+      "ci",
+      "github",
+      "--config",
+      "live/crossform.yaml",
+      "--apply-reviewed-plans",
+      "--output",
+      "../github-reviewed.yml",
+    ],
+    { cwd: repo, env: offlineEnv() },
+  );
+  assert.equal(written.code, 0, showResult(written));
+  const text = await readFile(join(root, "github-reviewed.yml"), "utf8");
+  const parsed = await parseGithubWorkflow("crossform.yml", text);
+  assert.deepEqual(parsed.errors, []);
+  assert.match(text, /^ {2}workflow_dispatch: \{\}$/m);
+  assert.match(text, /--store-plans/);
+  assert.match(text, /\$\{\{ github\.event_name == 'push' && '--reviewed-plans' \|\| '' \}\}/);
+});
 
 test("the merge request's plan is stored beside the unit's state, and the main branch applies exactly it", async () => {
   await changeNetwork("reviewed_one");

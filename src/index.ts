@@ -99,6 +99,7 @@ export { SdkAwsSessions } from "./adapters/aws/sdk-aws-sessions.ts";
 export { runCommand } from "./app/run/run-command.ts";
 export { approvalAccountsOf, approvalProblem } from "./core/run/approvals.ts";
 export type { ApprovalFlags } from "./core/run/approvals.ts";
+export type { ApprovedPlan, ExcessReason, ReplanExcess } from "./core/run/replan-scope.ts";
 export { EXIT_CODES, exitCodeOf } from "./core/exit-codes.ts";
 export type { ExitName } from "./core/exit-codes.ts";
 export { EVENT_CODES } from "./core/events/event-codes.ts";
@@ -116,6 +117,11 @@ export type {
 } from "./app/run/run-types.ts";
 export { listRunReports, loadRunReport } from "./app/run/run-records.ts";
 export { listRuns, loadRun } from "./app/run/run-history.ts";
+export { pruneRuns } from "./app/run/prune-runs.ts";
+export type { PruneReport, PruneRunsDeps } from "./app/run/prune-runs.ts";
+export type { PrunePolicy, ProtectedReason } from "./core/run/prune-policy.ts";
+export type { DirectoryRemover } from "./ports/file-writer.ts";
+export type { MergeReportFilesOptions } from "./app/report/merge-report-files.ts";
 export { mergeRunReports } from "./core/report/merge-reports.ts";
 export type { MergeInput } from "./core/report/merge-reports.ts";
 export { mergeReportFiles, readRunReportFile } from "./app/report/merge-report-files.ts";
@@ -129,7 +135,20 @@ export type {
   UnitReport,
   UnitStatus,
 } from "./core/report/run-report.ts";
+export type { RecordedCommand } from "./core/report/run-report.ts";
 export { formatRunSummary } from "./formatters/run-summary.ts";
+
+// Adopting existing states (docs/commands/adopt.md).
+export { adopt } from "./app/adopt/adopt.ts";
+export type { AdoptDeps, AdoptOptions, AdoptResult } from "./app/adopt/adopt.ts";
+export { moveFromFlags, movesFromMappingFile, movesFromPrevious } from "./app/adopt/adopt-plan.ts";
+export type { WrittenMapping, WrittenSource } from "./core/adopt/adopt-mapping.ts";
+export { parseAdoptMapping } from "./core/adopt/adopt-mapping.ts";
+export { adoptMoves } from "./core/adopt/adopt-moves.ts";
+export type { AdoptMove, MovesResult } from "./core/adopt/adopt-moves.ts";
+export type { AdoptOutcome, AdoptReport, AdoptUnitReport } from "./core/adopt/adopt-report.ts";
+export type { StateAccess, StateSource } from "./core/adopt/state-source.ts";
+export { formatAdopt, formatAdoptJson } from "./formatters/adopt.ts";
 export { formatRunMarkdown } from "./formatters/run-markdown.ts";
 export type { RunMarkdownOptions } from "./formatters/run-markdown.ts";
 export { formatRunJson } from "./formatters/run-json.ts";

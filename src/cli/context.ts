@@ -11,8 +11,11 @@ import { AtomicFileWriter } from "../adapters/fs/atomic-write.ts";
 import { createTreeSitterHclParser } from "../adapters/hcl/tree-sitter-hcl-parser.ts";
 import type { LoadConfigOptions } from "../app/load-config.ts";
 import { CrossformError } from "../core/errors.ts";
+import type { Diagnostic } from "../core/errors.ts";
 import type { Config } from "../core/config/model.ts";
+import { formatDiagnostics } from "../formatters/diagnostics.ts";
 import type { EventSink } from "../ports/event-sink.ts";
+import { ExitCode } from "./exit-codes.ts";
 import type { AwsSessions } from "../ports/aws.ts";
 import type { FileSystem } from "../ports/file-system.ts";
 import type { FileWriter } from "../ports/file-writer.ts";
@@ -149,6 +152,29 @@ export function currentUser(env: NodeJS.ProcessEnv): string {
   } catch {
     return "unknown";
   }
+}
+
+/**
+ * Prints the result of a command that writes generated files (`generate`, `ci`) and returns its
+ * exit code: the JSON document or the text (diagnostics on stderr, a stale `--check` on stderr),
+ * then `nothing was written` when it refused; 2 when it refused, 1 when `--check` found the files
+ * stale, else 0.
+ */
+export function reportGeneratedFiles(
+  io: Pick<CliIo, "stdout" | "stderr">,
+  result: { diagnostics: Diagnostic[]; stale: boolean; check: boolean; json: boolean },
+  render: { json: () => string; text: () => string },
+): number {
+  const failed = result.diagnostics.some((d) => d.severity === "error");
+  const stale = result.check && result.stale;
+  if (result.json) {
+    io.stdout.write(render.json());
+  } else {
+    io.stderr.write(formatDiagnostics(result.diagnostics));
+    if (!failed) (stale ? io.stderr : io.stdout).write(render.text());
+  }
+  if (failed) io.stderr.write("nothing was written\n");
+  return failed ? ExitCode.BadInput : stale ? ExitCode.Problems : ExitCode.Ok;
 }
 
 /** Throws a usage error (exit 2). */

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CrossformError } from "../core/errors.ts";
+import { COMPLETE_COMMAND, completeCommandLine } from "./complete-command-line.ts";
 import { ExitCode } from "./exit-codes.ts";
 
 /** Where the CLI writes and what it reads from its process; tests pass their own. */
@@ -29,6 +30,16 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
+/** How every command selects, under `crossform --help`. */
+const SELECTION_HELP = `
+Selecting units and accounts:
+  plan, apply, destroy, drift and output take STACK names as arguments;
+  verify and bootstrap take selectors as arguments.
+  Everywhere, -t/--target SEL takes selectors: an account (dev), tier:prod,
+  tag:team=pay, stack:app, comma lists, or unit ids (network/dev/us-east-1).
+  --all says "every unit" (apply and destroy need a selection or --all).
+`;
+
 /** Runs one crossform command line and returns its exit code (docs/contract.md section 6). */
 export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
@@ -51,7 +62,8 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText("after", SELECTION_HELP);
 
   const commands = await import("./commands/index.ts");
   for (const register of commands.all) {
@@ -60,6 +72,14 @@ export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
     });
   }
 
+  if (argv[0] === COMPLETE_COMMAND) {
+    try {
+      await completeCommandLine(program, argv.slice(1), io);
+    } catch {
+      // A shell is waiting: no candidates, no error.
+    }
+    return ExitCode.Ok;
+  }
   try {
     await program.parseAsync(words, { from: "user" });
   } catch (error) {

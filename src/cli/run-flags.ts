@@ -44,7 +44,10 @@ export function withSelectionOptions(cmd: Command): Command {
       "select units: dev, tier:prod, tag:team=pay, stack:app (repeatable)",
       collect,
     )
-    .option("--all", "every unit (apply and destroy need a selection or --all)")
+    .option(
+      "--all",
+      "every unit (apply and destroy need a selection or --all; a selection given with it narrows it)",
+    )
     .option(
       "--changed-since <ref>",
       "only units whose stack, local modules, generated files or tfvars changed since the git ref",

@@ -18,6 +18,8 @@ import type { RunDeps } from "../app/run/run-types.ts";
 import { gracePeriodSeconds, InterruptPolicy } from "../core/run/interrupt-policy.ts";
 import type { StopSignal } from "../core/run/interrupt-policy.ts";
 import type { Adapters, RunAwsSessions } from "./context.ts";
+import { heldView } from "./held-view.ts";
+import type { HeldView } from "./held-view.ts";
 import { awsBaseOf } from "./context.ts";
 import type { CliIo } from "./run-cli.ts";
 
@@ -113,7 +115,7 @@ export function stopSignals(
 /** The ports of a run and the view drawing its progress. */
 export interface RunWiring {
   deps: RunDeps;
-  view: ProgressView;
+  view: HeldView;
   aws: RunAwsSessions;
   /** Closes the view and the AWS sessions' sockets (once; later calls do nothing). */
   close(): void;
@@ -157,7 +159,7 @@ export function runWiring(
     verb: options.verb,
     ...(options.quiet === true ? { live: false } : {}),
   });
-  const view = options.quiet === true ? quietView(drawn) : drawn;
+  const view = heldView(options.quiet === true ? quietView(drawn) : drawn);
   const aws = adapters.aws(awsBaseOf(config), view);
   // One shared provider plugin cache (created by the run after its preflight); units of one
   // provider set init one at a time until it is warm.

@@ -32,3 +32,40 @@ export function formatCi(report: CiReport, check: boolean): string {
     );
   return lines.join("");
 }
+
+/**
+ * `ci --json` (shape version 1): `{ version, platform, path, relativePath, check, change, stale,
+ * wrote, backupPath, regenerate, plan: { kind, jobs, units }, waves: [{ position, name, units,
+ * approve, shards }], diagnostics }`.
+ */
+export function formatCiJson(report: CiReport, check: boolean): string {
+  const { model } = report;
+  return `${JSON.stringify(
+    {
+      version: 1,
+      platform: report.platform,
+      path: report.path,
+      relativePath: report.relativePath,
+      check,
+      change: report.change,
+      stale: report.stale,
+      wrote: report.wrote,
+      backupPath: report.backupPath ?? null,
+      regenerate: report.regenerate,
+      plan:
+        model.plan.kind === "units"
+          ? { kind: "units", jobs: model.plan.units.length, units: model.unitCount }
+          : { kind: "shards", jobs: model.plan.count, units: model.unitCount },
+      waves: model.waves.map((w) => ({
+        position: w.position,
+        name: w.name,
+        units: w.units.length,
+        approve: w.approve,
+        shards: w.shards ? w.shards.count : null,
+      })),
+      diagnostics: report.diagnostics,
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -114,3 +114,74 @@ export function formatInit(report: InitReport, file: string, gitignoreFile: stri
   );
   return `${lines.join("\n")}\n`;
 }
+
+/** An account entry in JSON. */
+function entryJson(entry: {
+  name: string;
+  id: string;
+  tier: string | undefined;
+  ou: string;
+  organizationName: string;
+}): Record<string, unknown> {
+  return {
+    name: entry.name,
+    id: entry.id,
+    tier: entry.tier ?? null,
+    ou: entry.ou,
+    organizationName: entry.organizationName,
+  };
+}
+
+/**
+ * `discover --json` (shape version 1): `{ version, root: { id, path }, accounts: [{ name, id, tier,
+ * ou, organizationName }], inactive: [{ id, name, status }], tiers }`: the entries `discover`
+ * prints as YAML.
+ */
+export function formatDiscoveryJson(discovery: Discovery): string {
+  const root = discovery.tree.nodes[0];
+  return `${JSON.stringify(
+    {
+      version: 1,
+      root: root ? { id: root.id, path: root.path } : null,
+      accounts: discovery.entries.map(entryJson),
+      inactive: discovery.tree.inactive.map((a) => ({ id: a.id, name: a.name, status: a.status })),
+      tiers: discovery.tiers,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * `discover --merge --json` (shape version 1): `{ version, path, wrote, backupPath, added:
+ * [entry], known: [{ name, id, derivedName, organizationName }], waves: { hasWaves, joined,
+ * inSeveral, unplaced, line } }`.
+ */
+export function formatMergeJson(report: MergeReport): string {
+  return `${JSON.stringify(
+    {
+      version: 1,
+      path: report.path,
+      wrote: report.wrote,
+      backupPath: report.backupPath ?? null,
+      added: report.added.map(entryJson),
+      known: report.known.map((k) => ({
+        name: k.name,
+        id: k.id,
+        derivedName: k.derivedName ?? null,
+        organizationName: k.organizationName,
+      })),
+      waves: { ...report.waves, line: report.waves.line ?? null },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * `init --json` (shape version 1): `{ version, path, accounts, fromOrganization, schema, gitignore:
+ * added|present|none, gitignorePath }`.
+ */
+export function formatInitJson(report: InitReport): string {
+  return `${JSON.stringify({ version: 1, ...report }, null, 2)}\n`;
+}

@@ -13,3 +13,8 @@ export function formatExplanation(e: UnitExplanation): string {
   ];
   return `${lines.join("\n")}\n`;
 }
+
+/** `explain --json` (shape version 1): `{ version, ...the explanation }` (core/generate/explain.ts). */
+export function formatExplanationJson(e: UnitExplanation): string {
+  return `${JSON.stringify({ version: 1, ...e }, null, 2)}\n`;
+}

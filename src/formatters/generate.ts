@@ -17,3 +17,26 @@ export function formatGenerate(report: GenerateReport, check: boolean): string {
   lines.push(`${changed.length} changed, ${unchanged} unchanged`);
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * `generate --json` (shape version 1): `{ version, check, stale, wrote, counts: { created,
+ * updated, removed, unchanged }, files: [{ path, change }], diagnostics }`; with `check`, `change`
+ * is what generate would do.
+ */
+export function formatGenerateJson(report: GenerateReport, check: boolean): string {
+  const counts = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+  for (const file of report.files) counts[file.change] += 1;
+  return `${JSON.stringify(
+    {
+      version: 1,
+      check,
+      stale: report.stale,
+      wrote: report.wrote,
+      counts,
+      files: report.files,
+      diagnostics: report.diagnostics,
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -13,7 +13,7 @@ import { emptyCounts, workingTreeApply } from "../core/report/run-report.ts";
 import type {
   ReportOutputChange,
   ReportResourceChange,
-  RunCommand,
+  RecordedCommand,
   RunReport,
   UnitReport,
 } from "../core/report/run-report.ts";
@@ -67,7 +67,7 @@ const VALUE_CHARS = 200;
  * A unit's outcome: its status when it did not succeed; else destroys or replaces first, then
  * other changes, then drift (for `drift`, any drift found), else no change.
  */
-export function unitOutcome(unit: UnitReport, command: RunCommand): UnitOutcome {
+export function unitOutcome(unit: UnitReport, command: RecordedCommand): UnitOutcome {
   switch (unit.status) {
     case "failed":
     case "blocked":

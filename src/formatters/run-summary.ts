@@ -4,12 +4,13 @@
  * waves, and one line of totals. Also the wording the Markdown report shares.
  */
 import type {
-  RunCommand,
+  RecordedCommand,
   RunReport,
   UnitCounts,
   UnitReport,
   UnitStatus,
 } from "../core/report/run-report.ts";
+import { firstTerraformError } from "../core/run/terraform-failure.ts";
 
 /** A duration for people: `850ms`, `2.4s`, `12s`, `1m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {
@@ -25,7 +26,7 @@ export function formatDuration(ms: number): string {
 
 /** What a unit's status means for the command, e.g. `changes`, `applied`, `no drift`, `blocked`. */
 export function statusLabel(
-  command: RunCommand,
+  command: RecordedCommand,
   unit: Pick<UnitReport, "status" | "has_changes">,
 ): string {
   const labels: Record<Exclude<UnitStatus, "succeeded">, string> = {
@@ -49,6 +50,8 @@ export function statusLabel(
     case "output":
     case "exec":
       return "ok";
+    case "adopt":
+      return unit.has_changes ? "adopted" : "already adopted";
   }
 }
 
@@ -56,8 +59,8 @@ export function statusLabel(
  * The non-zero counts in words, future tense for plan-like commands (`1 to add, 2 to replace`)
  * and past tense for apply and destroy (`1 added, 2 destroyed`); `no changes` when all are zero.
  */
-export function countsPhrase(counts: UnitCounts, command: RunCommand): string {
-  const past = command === "apply" || command === "destroy";
+export function countsPhrase(counts: UnitCounts, command: RecordedCommand): string {
+  const past = command === "apply" || command === "destroy" || command === "adopt";
   const parts: string[] = [];
   const add = (n: number, future: string, done: string): void => {
     if (n > 0) parts.push(`${n} ${past ? done : future}`);
@@ -104,12 +107,18 @@ export function statusCounts(report: RunReport): string {
   return [...counts].map(([label, n]) => `${n} ${label}`).join(", ");
 }
 
-/** The first line of a unit's error or reason, for one-line displays. */
+/**
+ * The first line of a unit's error or reason, for one-line displays. A record written before the
+ * first line carried Terraform's error (`terraform apply failed:` alone) gets it from the lines
+ * below.
+ */
 export function unitProblem(unit: UnitReport): string | undefined {
   const text = unit.error?.message ?? unit.reason;
   if (text === undefined) return undefined;
-  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
-  return line.trim();
+  const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
+  if (!line.endsWith(":")) return line;
+  const cause = firstTerraformError(text);
+  return cause ? `${line} ${cause}` : line;
 }
 
 const HEADER = ["UNIT", "ADD", "CHANGE", "DESTROY", "REPLACE", "DRIFT", "STATUS", "DURATION"];

@@ -94,12 +94,41 @@ export interface S3Api {
   putLifecycleRules(bucket: string, rules: Record<string, unknown>[]): Promise<void>;
   listObjectKeys(bucket: string, prefix?: string): Promise<string[]>;
   getObjectText(bucket: string, key: string): Promise<string>;
+  /** The object's entity tag; undefined when the bucket has no object at `key`. */
+  headObject(bucket: string, key: string): Promise<{ etag: string | undefined } | undefined>;
+  /**
+   * Writes `text` at `key`, encrypted with SSE-S3 when `encrypt` (what the S3 backend's
+   * `encrypt = true` asks). Resolves with the new object's version id, when the bucket versions.
+   */
+  putObjectText(
+    bucket: string,
+    key: string,
+    text: string,
+    options: { encrypt: boolean },
+  ): Promise<{ versionId: string | undefined }>;
+  /**
+   * Creates the object only when `key` holds none (a conditional write, as Terraform's
+   * `use_lockfile` lock): false when one is there already.
+   */
+  createObjectIfAbsent(bucket: string, key: string, text: string): Promise<boolean>;
+  /**
+   * Deletes a state lock object (`<key>.tflock`) this process created; any other key is refused:
+   * crossform deletes no state.
+   */
+  deleteLockObject(bucket: string, key: string): Promise<void>;
   /** An object's bytes (a saved plan, which is a zip file). */
   getObjectBytes(bucket: string, key: string): Promise<Uint8Array>;
-  /** Writes an object (the bucket's default encryption applies). */
-  putObject(bucket: string, key: string, body: Uint8Array | string): Promise<void>;
-  /** Deletes an object (its earlier versions stay in a versioned bucket). */
-  deleteObject(bucket: string, key: string): Promise<void>;
+  /**
+   * Writes a reviewed plan's object (the bucket's default encryption applies); a key outside a
+   * reviewed-plan prefix (`<state key>.crossform-reviewed/`) is refused, so that
+   * this call never overwrites a state.
+   */
+  putReviewedPlanObject(bucket: string, key: string, body: Uint8Array | string): Promise<void>;
+  /**
+   * Deletes a reviewed plan's object (its earlier versions stay in a versioned bucket); a key
+   * outside a reviewed-plan prefix is refused: crossform deletes no state.
+   */
+  deleteReviewedPlanObject(bucket: string, key: string): Promise<void>;
 }
 
 /** DynamoDB, narrowed to lock tables. */
@@ -109,6 +138,18 @@ export interface DynamoDbApi {
     table: string,
   ): Promise<{ status: string; hashKey: string | undefined } | undefined>;
   createLockTable(table: string): Promise<void>;
+  /**
+   * Takes the lock `lockId` (Terraform's item: `LockID` and `Info`, the lock's JSON): false when an
+   * item holds it already.
+   */
+  acquireLock(table: string, lockId: string, info: string): Promise<boolean>;
+  /** Releases a lock this process took. */
+  releaseLock(table: string, lockId: string): Promise<void>;
+  /**
+   * Records the MD5 digest of a state the S3 backend checks on read (item `<bucket>/<key>-md5`,
+   * attribute `Digest`).
+   */
+  putStateDigest(table: string, digestId: string, digest: string): Promise<void>;
 }
 
 /** IAM, narrowed to the deploy role. */

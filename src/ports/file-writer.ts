@@ -27,6 +27,16 @@ export interface WriteAtomicResult {
   backupPath?: string;
 }
 
+/** Removes whole directories (pruned run records). */
+export interface DirectoryRemover {
+  /**
+   * Removes the directory at `path` and everything in it: first renamed, in one step, to a hidden
+   * sibling (`.<name>.removing`), then deleted, so that a crash half-way leaves no half-removed
+   * directory under its own name. A missing directory is not an error.
+   */
+  removeDirectory(path: string): Promise<void>;
+}
+
 /**
  * Writes files so that a reader sees either the old or the new contents, never a mix, and a
  * crash or failure leaves the old file in place.

@@ -29,4 +29,15 @@ export interface GitStatus {
    * directory (the repository's root as of the commit); rejects with `run/commit-checkout-failed`.
    */
   checkoutCommit(dir: string, commit: string, cacheDir: string): Promise<string>;
+  /**
+   * The committed versions of `paths` (absolute) in the history of HEAD, newest first, by path; a
+   * path git never committed has none. Empty outside git (never rejects).
+   */
+  fileHistory(dir: string, paths: readonly string[]): Promise<Map<string, FileVersion[]>>;
+}
+
+/** One committed version of a file. */
+export interface FileVersion {
+  commit: string;
+  text: string;
 }

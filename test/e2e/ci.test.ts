@@ -277,8 +277,11 @@ describe("ci gitlab", () => {
       // replaced by this shim, and `crossform` is this checkout's build.
       await writeCrossformShim(shim);
       await writeFile(tfrc, "");
+      await mkdir(jobTmp);
     });
     after(() => moto?.stop());
+
+    const jobTmp = join(root, "job-tmp");
 
     /** Runs merge-request jobs whose merge request branched off `base`. */
     function runJobs(base: string, ...jobs: string[]): Promise<GitlabCiLocalResult> {
@@ -301,6 +304,8 @@ describe("ci gitlab", () => {
           tfrc,
           awsConfig: join(root, "aws-config"),
           endpoint: moto.endpoint,
+          // The jobs' temporary files stay in this test's own directory, apart from other runs'.
+          tmpdir: jobTmp,
         },
         pipeline,
         jobs,
@@ -308,9 +313,8 @@ describe("ci gitlab", () => {
     }
 
     test("the check, two plan jobs and the note job pass; each plan reports its unit; the note merges both", async () => {
-      const tmp = process.env.TMPDIR ?? "/tmp";
       const tokenDirs = async () =>
-        (await readdir(tmp)).filter((n) => n.startsWith("crossform-oidc-")).sort();
+        (await readdir(jobTmp)).filter((n) => n.startsWith("crossform-oidc-")).sort();
       const before = await tokenDirs();
       const result = await runJobs(
         baseSha,

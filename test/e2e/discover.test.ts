@@ -159,6 +159,29 @@ test("discover prints every ACTIVE account with its OU path, across pages, witho
   );
 });
 
+test("discover --json: the same entries as the YAML, in a versioned document", async () => {
+  const dir = await makeTempDir("discover-json");
+  const yaml = await cli(["discover", "--ou-tier", "Prod=prod"], dir);
+  const json = await cli(["discover", "--ou-tier", "Prod=prod", "--json"], dir);
+  assert.equal(json.code, 0, json.stderr);
+  const document = JSON.parse(json.stdout) as {
+    version: number;
+    root: { path: string };
+    accounts: { name: string; id: string; tier: string | null; ou: string }[];
+    inactive: { id: string; status: string }[];
+    tiers: string[];
+  };
+  assert.equal(document.version, 1);
+  assert.equal(document.root.path, "Root");
+  const accounts = (parse(yaml.stdout) as { accounts: Record<string, Entry> }).accounts;
+  assert.deepEqual(
+    document.accounts.map((a) => [a.name, a.id, a.tier ?? undefined, a.ou]),
+    Object.entries(accounts).map(([name, a]) => [name, a.id, a.tier, a.tags.ou]),
+  );
+  assert.deepEqual(document.inactive, [{ id: suspendedId, name: "Old Prod", status: "SUSPENDED" }]);
+  assert.deepEqual(document.tiers, ["prod"]);
+});
+
 test("an --ou-tier that names no OU is an error and prints no YAML", async () => {
   const dir = await makeTempDir("discover-bad-tier");
   const result = await cli(["discover", "--ou-tier", "Prd=prod"], dir);

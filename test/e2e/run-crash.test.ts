@@ -3,7 +3,8 @@
 // creates two resources whose provisioners append a line to a side-effect file when their work is
 // done, so that anything created twice shows as a line written twice:
 //   1. kill -9 of crossform mid-apply of 4 units: each terraform finishes on its own, every resource
-//      is in its state once, no lock is left, and the next apply creates nothing;
+//      is in its state once, no lock is left, the next apply creates nothing, and `runs prune`
+//      never removes the crashed run's record;
 //   2. SIGHUP (the terminal gone) mid-apply: one interrupt per terraform, exit 130 and the summary
 //      as for Ctrl-C, no lock left, and the next apply completes what was interrupted, once;
 //   3. a crashed run whose terraform still runs: the next run refuses the unit naming its pid, and
@@ -182,7 +183,7 @@ function groupAlive(pid: number): boolean {
 }
 
 describe("crossform dies mid-apply; terraform does not", { concurrency: 4 }, () => {
-  test("1. kill -9 of crossform mid-apply of 4 units: every terraform finishes on its own, every resource is in its state once, no lock is left, and the next apply creates nothing twice", async () => {
+  test("1. kill -9 of crossform mid-apply of 4 units: every terraform finishes on its own, every resource is in its state once, no lock is left, the next apply creates nothing twice, and runs prune keeps the crashed run's record", async () => {
     const s = await scenario(1);
     const cli = s.start(APPLY);
     const record = await firstRun(s.dir);
@@ -230,6 +231,20 @@ describe("crossform dies mid-apply; terraform does not", { concurrency: 4 }, () 
     const later = await s.run(["plan", "--format", "json"]);
     assert.equal(later.code, 0, show(later));
     assert.doesNotMatch(later.stderr, /crossform stopped \(run/, "the crash is reported once");
+    // Its record outlives pruning, recovered or not: the journal is the account of what it did.
+    const pruned = await s.run(["runs", "prune", "--keep", "1", "--json"]);
+    assert.equal(pruned.code, 0, show(pruned));
+    assert.deepEqual(JSON.parse(pruned.stdout), {
+      version: 1,
+      dryRun: false,
+      total: 3,
+      removed: [report.run.id],
+      protected: [{ id, reason: "crashed" }],
+    });
+    assert.deepEqual((await readdir(join(s.dir, ".crossform", "runs"))).sort(), [
+      id,
+      reportOf(later).run.id,
+    ]);
   });
 
   test("2. SIGHUP mid-apply (the terminal gone): one interrupt per terraform, exit 130 and the summary as for Ctrl-C, no lock left, and the next apply completes each unit once", async () => {

@@ -118,6 +118,20 @@ const APPLY_STAGING = [
   "json",
 ];
 
+/** The process group of the terraform command a run's journal names (the run's only record). */
+async function journaledTerraformPid(dir: string, command: string): Promise<number> {
+  const runs = join(dir, ".crossform", "runs");
+  const [id] = await readdir(runs);
+  const journal = await readFile(join(runs, id!, "journal.jsonl"), "utf8");
+  const pid = Number(
+    new RegExp(`"event":"terraform-started","command":"${command}","pid":(\\d+)`).exec(
+      journal,
+    )?.[1],
+  );
+  assert.ok(pid > 0, journal);
+  return pid;
+}
+
 /** Waits until a unit's log of the current run says `pattern`. */
 async function waitForLog(
   dir: string,
@@ -273,16 +287,13 @@ describe("interrupts", { concurrency: 1 }, () => {
   });
 
   test("three Ctrl-C kill at once; the printed force-unlock command releases the lock left behind", async () => {
-    // The provisioner ignores the interrupt, so Terraform takes a second or two to stop it and
-    // still holds the lock when the third Ctrl-C kills it. The signals wait for the provisioner's
-    // own line: an interrupt between Terraform's "Provisioning" line and the provisioner's start
-    // stops the apply at once, lock released, before the third Ctrl-C.
+    // Terraform answers an interrupt by stopping its provisioner, saving its state and releasing
+    // its lock within a few hundred milliseconds; on a loaded machine that can come before the
+    // third Ctrl-C. So its process group is stopped (SIGSTOP) first: the interrupts stay pending,
+    // the lock stays held, and only the third Ctrl-C's kill (SIGKILL ends a stopped process) ends it.
     const s = await scenario(4, {
       yaml: (text) =>
-        text.replace(
-          'command: "sleep 60"',
-          `command: "trap '' INT; echo provisioner-waits; sleep 60"`,
-        ),
+        text.replace('command: "sleep 60"', `command: "echo provisioner-waits; sleep 60"`),
     });
     const cli = s.start(APPLY_STAGING);
     await waitForLog(s.dir, UNITS[1]!, /\(local-exec\): provisioner-waits/);
@@ -291,6 +302,7 @@ describe("interrupts", { concurrency: 1 }, () => {
       (await listStateObjects(moto.env, bucketOf(s, 1))).includes(lockKey),
       "apply holds the lock",
     );
+    process.kill(-(await journaledTerraformPid(s.dir, "apply")), "SIGSTOP");
     const first = performance.now();
     cli.signal("SIGINT");
     await cli.waitForStderr(/press Ctrl-C twice more/);
@@ -332,7 +344,12 @@ describe("interrupts", { concurrency: 1 }, () => {
     });
     const first = s.start(APPLY_STAGING);
     await waitForLog(s.dir, UNITS[1]!, /Provisioning with 'local-exec'/);
+    // The first apply is held still (SIGSTOP) while the second run plans, so it holds its lock
+    // however long the second run takes to reach its plan; it goes on (SIGCONT) afterwards.
+    const firstGroup = await journaledTerraformPid(s.dir, "apply");
+    process.kill(-firstGroup, "SIGSTOP");
     const second = await s.run(["plan", "--target", "dev,staging", "--format", "json"]);
+    process.kill(-firstGroup, "SIGCONT");
     assert.equal(second.code, 1, show(second));
     const report = reportOf(second);
     const staging = report.units.find((u) => u.id === UNITS[1]);

@@ -60,6 +60,13 @@ export class FakeAwsSessions implements AwsSessions {
   readonly delays = new Map<string, number>();
   /** Object texts by `bucket/key`, readable by the bucket's owner. */
   readonly objects = new Map<string, string>();
+  /**
+   * What a write stores instead of the text given (a storage that damages writes), by
+   * `bucket/key`; absent keys store what was written.
+   */
+  readonly damagedWrites = new Map<string, string>();
+  /** DynamoDB items by `table/LockID`, with their attributes. */
+  readonly items = new Map<string, Record<string, string>>();
   readonly calls: string[] = [];
   readonly targets: AccountTarget[] = [];
   readonly finished: string[] = [];
@@ -73,7 +80,7 @@ export class FakeAwsSessions implements AwsSessions {
   }
 
   baseClients(): AwsClients {
-    return notUsed();
+    return this.clients(this.base instanceof CrossformError ? "" : this.base.account, "us-east-1");
   }
 
   async forAccount(target: AccountTarget): Promise<AwsClients> {
@@ -99,6 +106,8 @@ export class FakeAwsSessions implements AwsSessions {
     const tables = this.tables;
     const regionErrors = this.regionErrors;
     const objects = this.objects;
+    const damaged = this.damagedWrites;
+    const items = this.items;
     const bucketOf = (name: string): FakeBucket => {
       const b = buckets.get(name);
       if (!b) throw new CrossformError("aws/bucket-missing", "external", `no bucket ${name}`);
@@ -170,6 +179,30 @@ export class FakeAwsSessions implements AwsSessions {
             throw new CrossformError("aws/object-missing", "external", `no object ${key}`);
           return text;
         },
+        async headObject(name: string, key: string) {
+          calls.push(`headObject ${account} ${name} ${key}`);
+          if (bucketOf(name).owner !== account)
+            throw new CrossformError("aws/access-denied", "external", `access denied to ${name}`);
+          return objects.has(`${name}/${key}`) ? { etag: '"fake"' } : undefined;
+        },
+        async putObjectText(name: string, key: string, text: string) {
+          calls.push(`putObjectText ${account} ${name} ${key}`);
+          if (bucketOf(name).owner !== account)
+            throw new CrossformError("aws/access-denied", "external", `access denied to ${name}`);
+          objects.set(`${name}/${key}`, damaged.get(`${name}/${key}`) ?? text);
+          return { versionId: undefined };
+        },
+        async createObjectIfAbsent(name: string, key: string, text: string) {
+          calls.push(`createObjectIfAbsent ${account} ${name} ${key}`);
+          if (objects.has(`${name}/${key}`)) return false;
+          objects.set(`${name}/${key}`, text);
+          return true;
+        },
+        async deleteLockObject(name: string, key: string) {
+          calls.push(`deleteLockObject ${account} ${name} ${key}`);
+          if (!key.endsWith(".tflock")) throw new Error(`not a lock: ${key}`);
+          objects.delete(`${name}/${key}`);
+        },
         async getObjectBytes(name: string, key: string) {
           calls.push(`getObjectBytes ${account} ${name} ${key}`);
           const text = objects.get(`${name}/${key}`);
@@ -177,8 +210,8 @@ export class FakeAwsSessions implements AwsSessions {
             throw new CrossformError("aws/object-missing", "external", `no object ${key}`);
           return Buffer.from(text, "latin1");
         },
-        async putObject(name: string, key: string, body: Uint8Array | string) {
-          calls.push(`putObject ${account} ${name} ${key}`);
+        async putReviewedPlanObject(name: string, key: string, body: Uint8Array | string) {
+          calls.push(`putReviewedPlanObject ${account} ${name} ${key}`);
           if (bucketOf(name).owner !== account)
             throw new CrossformError("aws/access-denied", "external", `access denied to ${name}`);
           objects.set(
@@ -186,8 +219,9 @@ export class FakeAwsSessions implements AwsSessions {
             typeof body === "string" ? body : Buffer.from(body).toString("latin1"),
           );
         },
-        async deleteObject(name: string, key: string) {
-          calls.push(`deleteObject ${account} ${name} ${key}`);
+        async deleteReviewedPlanObject(name: string, key: string) {
+          calls.push(`deleteReviewedPlanObject ${account} ${name} ${key}`);
+          if (!key.includes(".crossform-reviewed/")) throw new Error(`not a reviewed plan: ${key}`);
           objects.delete(`${name}/${key}`);
         },
       },
@@ -197,6 +231,20 @@ export class FakeAwsSessions implements AwsSessions {
           return tables.get(`${account}/${region}/${table}`);
         },
         createLockTable: notUsed,
+        async acquireLock(table: string, lockId: string, info: string) {
+          calls.push(`acquireLock ${account} ${table} ${lockId}`);
+          if (items.has(`${table}/${lockId}`)) return false;
+          items.set(`${table}/${lockId}`, { Info: info });
+          return true;
+        },
+        async releaseLock(table: string, lockId: string) {
+          calls.push(`releaseLock ${account} ${table} ${lockId}`);
+          items.delete(`${table}/${lockId}`);
+        },
+        async putStateDigest(table: string, digestId: string, digest: string) {
+          calls.push(`putStateDigest ${account} ${table} ${digestId}`);
+          items.set(`${table}/${digestId}`, { Digest: digest });
+        },
       },
       iam: {
         getRole: notUsed,

@@ -24,6 +24,13 @@ export class FakeGitStatus implements GitStatus {
   committedTree: string | undefined = undefined;
   readonly checkouts: { dir: string; commit: string; cacheDir: string }[] = [];
 
+  /** What `fileHistory` answers, by absolute path. */
+  history = new Map<string, { commit: string; text: string }[]>();
+
+  async fileHistory(_dir: string, paths: readonly string[]) {
+    return new Map(paths.flatMap((p) => (this.history.has(p) ? [[p, this.history.get(p)!]] : [])));
+  }
+
   async changedSince(_dir: string, ref: string) {
     this.refs.push(ref);
     return this.changed;

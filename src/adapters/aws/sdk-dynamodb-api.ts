@@ -1,5 +1,10 @@
 /** DynamoDB, narrowed to lock tables, on the AWS SDK v3 client. */
-import { CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDbApi } from "../../ports/aws.ts";
 import { absentOn } from "./aws-call.ts";
@@ -49,6 +54,52 @@ export class SdkDynamoDbApi implements DynamoDbApi {
               BillingMode: "PAY_PER_REQUEST",
             }),
           ),
+        ),
+      { table },
+    );
+  }
+
+  async acquireLock(table: string, lockId: string, info: string): Promise<boolean> {
+    const taken = await this.#call(
+      "dynamodb:PutItem",
+      () =>
+        absentOn(["ConditionalCheckFailedException"], () =>
+          this.#client.send(
+            new PutItemCommand({
+              TableName: table,
+              Item: { [LOCK_TABLE_HASH_KEY]: { S: lockId }, Info: { S: info } },
+              ConditionExpression: "attribute_not_exists(LockID)",
+            }),
+          ),
+        ),
+      { table },
+    );
+    return taken !== undefined;
+  }
+
+  async releaseLock(table: string, lockId: string): Promise<void> {
+    await this.#call(
+      "dynamodb:DeleteItem",
+      () =>
+        this.#client.send(
+          new DeleteItemCommand({
+            TableName: table,
+            Key: { [LOCK_TABLE_HASH_KEY]: { S: lockId } },
+          }),
+        ),
+      { table },
+    );
+  }
+
+  async putStateDigest(table: string, digestId: string, digest: string): Promise<void> {
+    await this.#call(
+      "dynamodb:PutItem",
+      () =>
+        this.#client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { [LOCK_TABLE_HASH_KEY]: { S: digestId }, Digest: { S: digest } },
+          }),
         ),
       { table },
     );

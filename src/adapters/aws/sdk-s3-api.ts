@@ -1,15 +1,16 @@
 /** S3, narrowed to state buckets, on the AWS SDK v3 client. */
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
-  DeleteObjectCommand,
   GetObjectCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
@@ -23,6 +24,7 @@ import {
 import type { BucketLocationConstraint, LifecycleRule, S3Client } from "@aws-sdk/client-s3";
 import { CrossformError } from "../../core/errors.ts";
 import type { PublicAccessBlock, S3Api } from "../../ports/aws.ts";
+import { REVIEWED_PLAN_KEY_MARKER } from "../../core/run/reviewed-plan.ts";
 import { absentOn } from "./aws-call.ts";
 import type { AwsCall } from "./aws-call.ts";
 import { awsErrorHint, awsErrorName, awsErrorStatus } from "./classify-aws-error.ts";
@@ -319,6 +321,76 @@ export class SdkS3Api implements S3Api {
     );
   }
 
+  async headObject(bucket: string, key: string): Promise<{ etag: string | undefined } | undefined> {
+    const out = await this.#call(
+      "s3:HeadObject",
+      () =>
+        absentOn(["NotFound", "NoSuchKey"], () =>
+          this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+        ),
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+    return out === undefined ? undefined : { etag: out.ETag };
+  }
+
+  async putObjectText(
+    bucket: string,
+    key: string,
+    text: string,
+    options: { encrypt: boolean },
+  ): Promise<{ versionId: string | undefined }> {
+    const out = await this.#call(
+      "s3:PutObject",
+      () =>
+        this.#client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: text,
+            ContentType: "application/json",
+            ...(options.encrypt ? { ServerSideEncryption: "AES256" as const } : {}),
+          }),
+        ),
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+    return { versionId: out.VersionId };
+  }
+
+  async createObjectIfAbsent(bucket: string, key: string, text: string): Promise<boolean> {
+    const written = await this.#call(
+      "s3:PutObject",
+      () =>
+        absentOn(["PreconditionFailed", "ConditionalRequestConflict"], () =>
+          this.#client.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: text,
+              ContentType: "application/json",
+              IfNoneMatch: "*",
+            }),
+          ),
+        ),
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+    return written !== undefined;
+  }
+
+  async deleteLockObject(bucket: string, key: string): Promise<void> {
+    if (!key.endsWith(".tflock")) {
+      throw new CrossformError(
+        "internal",
+        "internal",
+        `refusing to delete s3://${bucket}/${key}: crossform deletes state lock objects (*.tflock) only`,
+      );
+    }
+    await this.#call(
+      "s3:DeleteObject",
+      () => this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+
   async getObjectBytes(bucket: string, key: string): Promise<Uint8Array> {
     return this.#call(
       "s3:GetObject",
@@ -330,7 +402,12 @@ export class SdkS3Api implements S3Api {
     );
   }
 
-  async putObject(bucket: string, key: string, body: Uint8Array | string): Promise<void> {
+  async putReviewedPlanObject(
+    bucket: string,
+    key: string,
+    body: Uint8Array | string,
+  ): Promise<void> {
+    refuseOutsideReviewedPlans(bucket, key, "write");
     await this.#call(
       "s3:PutObject",
       async () => {
@@ -340,7 +417,8 @@ export class SdkS3Api implements S3Api {
     );
   }
 
-  async deleteObject(bucket: string, key: string): Promise<void> {
+  async deleteReviewedPlanObject(bucket: string, key: string): Promise<void> {
+    refuseOutsideReviewedPlans(bucket, key, "delete");
     await this.#call(
       "s3:DeleteObject",
       async () => {
@@ -349,4 +427,14 @@ export class SdkS3Api implements S3Api {
       { bucket, resource: `s3://${bucket}/${key}` },
     );
   }
+}
+
+/** Refuses a reviewed plan's write or delete at a key outside a reviewed-plan prefix. */
+function refuseOutsideReviewedPlans(bucket: string, key: string, verb: string): void {
+  if (key.includes(REVIEWED_PLAN_KEY_MARKER)) return;
+  throw new CrossformError(
+    "internal",
+    "internal",
+    `refusing to ${verb} s3://${bucket}/${key}: reviewed plans are written and deleted under <state key>${REVIEWED_PLAN_KEY_MARKER} only, never over a state`,
+  );
 }

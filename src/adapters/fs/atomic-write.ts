@@ -2,13 +2,21 @@ import { randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, open, readlink, realpath, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { CrossformError } from "../../core/errors.ts";
-import type { FileWriter, WriteAtomicOptions, WriteAtomicResult } from "../../ports/file-writer.ts";
+import type {
+  DirectoryRemover,
+  FileWriter,
+  WriteAtomicOptions,
+  WriteAtomicResult,
+} from "../../ports/file-writer.ts";
 
 /** Appended to a file's path to name its backup: one backup per file, the latest. */
 export const BACKUP_SUFFIX = ".crossform-backup";
 
+/** The name a directory being removed takes first (see {@link DirectoryRemover}). */
+export const REMOVING_SUFFIX = ".removing";
+
 /** {@link FileWriter} on the local file system through node:fs/promises. */
-export class AtomicFileWriter implements FileWriter {
+export class AtomicFileWriter implements FileWriter, DirectoryRemover {
   /** See {@link FileWriter.writeAtomic} and {@link writeFileAtomic}. */
   writeAtomic(
     path: string,
@@ -32,6 +40,26 @@ export class AtomicFileWriter implements FileWriter {
   /** See {@link FileWriter.setMode}. */
   setMode(path: string, mode: number): Promise<void> {
     return chmod(path, mode);
+  }
+
+  /** See {@link DirectoryRemover.removeDirectory}. */
+  async removeDirectory(path: string): Promise<void> {
+    const name = basename(path);
+    const doomed = name.endsWith(REMOVING_SUFFIX)
+      ? path
+      : join(dirname(path), `.${name}${REMOVING_SUFFIX}`);
+    await guard(path, async () => {
+      if (doomed !== path) {
+        try {
+          await rename(path, doomed);
+        } catch (error) {
+          if (errorCode(error) === "ENOENT") return;
+          throw error;
+        }
+        await syncDirectory(dirname(resolve(path)));
+      }
+      await rm(doomed, { recursive: true, force: true });
+    });
   }
 }
 

@@ -5,8 +5,9 @@
  */
 import { join } from "node:path";
 import { CrossformError } from "../../core/errors.ts";
-import type { GitStatus } from "../../ports/git.ts";
+import type { FileVersion, GitStatus } from "../../ports/git.ts";
 import { checkoutCommit } from "./commit-checkout.ts";
+import { fileHistory } from "./file-history.ts";
 import { git } from "./git-command.ts";
 
 /** Paths of `git status --porcelain=v1 -z` output, renames as their new path. */
@@ -71,6 +72,10 @@ export class GitCliStatus implements GitStatus {
     const [commit, root] = [head.stdout.trim(), top.stdout.trim()];
     if (head.code !== 0 || top.code !== 0 || commit === "" || root === "") return undefined;
     return { commit, root };
+  }
+
+  fileHistory(dir: string, paths: readonly string[]): Promise<Map<string, FileVersion[]>> {
+    return fileHistory(dir, paths, this.env);
   }
 
   checkoutCommit(dir: string, commit: string, cacheDir: string): Promise<string> {

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Language, Parser, type Tree } from "web-tree-sitter";
 import { CrossformError } from "../../core/errors.ts";
+import { emptyHclFile } from "../../core/hcl/empty-hcl-file.ts";
 import { createLineIndex, type LineIndex } from "../../core/hcl/line-index.ts";
 import type {
   HclAttribute,
@@ -286,16 +287,7 @@ function sharedRanges(lines: LineIndex): (start: number, end: number) => HclRang
 
 function parseNative(parser: Parser, path: string, text: string): HclFile {
   const lines = createLineIndex(text);
-  const file: HclFile = {
-    path,
-    format: "hcl",
-    text,
-    range: lines.range(0, text.length),
-    blocks: [],
-    attributes: [],
-    comments: [],
-    errors: [],
-  };
+  const file = emptyHclFile(path, "hcl", text, lines);
   const nul = text.indexOf("\u0000");
   if (nul !== -1) {
     file.errors.push({

@@ -29,13 +29,44 @@ export async function readRunReportFile(fs: FileSystem, path: string): Promise<R
   return parseRunReport(data, path);
 }
 
-/** Reads and merges the reports of one sharded run, in the order given. */
+/** Options of {@link mergeReportFiles}. */
+export interface MergeReportFilesOptions {
+  /**
+   * Told of each named file that does not exist, taken as the report of a shard that ran nothing
+   * (a shard that holds none of the selected units exits 0 and writes no report); without it a
+   * missing file is an error.
+   */
+  onMissing?: (path: string) => void;
+}
+
+/**
+ * Reads and merges the reports of one sharded run, in the order given. With `onMissing`, the files
+ * that exist are merged, and a user error says so when none does.
+ */
 export async function mergeReportFiles(
   fs: FileSystem,
   paths: readonly string[],
+  options: MergeReportFilesOptions = {},
 ): Promise<RunReport> {
   const inputs = [];
-  for (const path of paths)
+  const missing: string[] = [];
+  for (const path of paths) {
+    if (options.onMissing && !(await fs.exists(path))) {
+      missing.push(path);
+      continue;
+    }
     inputs.push({ report: await readRunReportFile(fs, path), source: path });
+  }
+  if (inputs.length === 0 && missing.length > 0) {
+    throw new CrossformError(
+      "report/nothing-to-merge",
+      "user",
+      `no report to merge: none of the ${missing.length} named files exists (${missing.join(", ")})`,
+      {
+        hint: "a shard that holds none of the selected units writes no report; check the paths the jobs wrote with --report FILE.json",
+      },
+    );
+  }
+  for (const path of missing) options.onMissing?.(path);
   return mergeRunReports(inputs);
 }

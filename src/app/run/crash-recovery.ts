@@ -37,7 +37,7 @@ import { JOURNAL_FILE, runDir, runsDir, unitRecordDir } from "./run-records.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
 import { stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
-import { keepErroredState } from "./unit-steps.ts";
+import { keepErroredState, unitWorkspaceSpec } from "./unit-steps.ts";
 
 /** How often a `--wait` checks whether the process still runs. */
 const WAIT_POLL_MS = 1000;
@@ -154,14 +154,7 @@ async function locate(
 ): Promise<UnitLocation | undefined> {
   if (!unit) return undefined;
   try {
-    return await deps.runner.locateUnit({
-      unitId: unit.id,
-      stack: unit.stack,
-      account: unit.account,
-      region: unit.region,
-      stackPath: loaded.config.stacks.get(unit.stack)?.path ?? unit.stack,
-      fileStem: unit.fileStem,
-    });
+    return await deps.runner.locateUnit(unitWorkspaceSpec(loaded.config, unit));
   } catch {
     return undefined;
   }
@@ -179,6 +172,7 @@ async function settle(
   const last = record.children.at(-1);
   const unit = loaded.units.byId.get(unitId);
   const stopped = `crossform stopped (run ${run.id})`;
+  if (run.journal.header?.command === "adopt") return settleAdopt(deps, loaded, run, unit, record);
   let finding: string;
   if (last === undefined) {
     finding = `${unitId}: ${stopped} between two terraform commands of the unit; none was running`;
@@ -211,6 +205,35 @@ async function settle(
     };
   }
   return settled;
+}
+
+/**
+ * A unit of a crashed `crossform adopt`: no terraform ran; while it was copying, the unit's state
+ * lock (crossform's own) may be held, and the address may hold the copy or not: the adopt is run
+ * again, which checks the address anew. Its source is only ever read.
+ */
+async function settleAdopt(
+  deps: RunDeps,
+  loaded: LoadedConfig,
+  run: CrashedRun,
+  unit: Unit | undefined,
+  record: UnitRecord,
+): Promise<Settled> {
+  const id = unit?.id ?? "a unit";
+  const copying = record.state === "applying";
+  const finding = `${id}: crossform adopt stopped (run ${run.id}) while it was ${copying ? "copying the unit's state (the copy may or may not be there)" : "checking the unit's state, before writing anything"}; the source is untouched; run the adopt again: it checks the unit's address anew`;
+  if (!copying || unit === undefined) return { finding };
+  const location = await locate(deps, loaded, unit);
+  if (!location) return { finding };
+  return {
+    finding,
+    suspect: {
+      unit,
+      command: "state",
+      workspace: location,
+      what: `crossform adopt of crashed run ${run.id} is gone`,
+    },
+  };
 }
 
 /** Appends the `recovered` line to a crashed run's journal; a warning when it cannot. */

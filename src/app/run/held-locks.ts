@@ -9,7 +9,7 @@ import type { Diagnostic } from "../../core/errors.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { AwsSessions } from "../../ports/aws.ts";
 import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
-import { stateClients } from "./state-clients.ts";
+import { stateTarget } from "../state-session.ts";
 import { unitShellCommand } from "./unit-commands.ts";
 import type { RunningChild } from "./unit-steps.ts";
 
@@ -101,7 +101,7 @@ export async function lockFindings(
     let info: LockInfo | undefined;
     let problem: string | undefined;
     try {
-      const clients = await stateClients(aws, config, address, user);
+      const clients = await aws.forAccount(stateTarget(config, address, user));
       const keys = await clients.s3.listObjectKeys(address.bucket, lockKey);
       if (keys.includes(lockKey)) {
         info = JSON.parse(await clients.s3.getObjectText(address.bucket, lockKey)) as LockInfo;

@@ -1,7 +1,8 @@
 /**
  * Stage 3 of a run, the preflight (docs/decisions/0012-run-engine.md): nothing runs terraform in a
  * unit until every check passes, cheapest and most certain first: generated files fresh, terraform
- * found and supported, the role allow-list, every account verified, the provider sets ready; last,
+ * found and supported, the role allow-list, every account verified, no unit whose state lies at an
+ * earlier address (earlier-state-check.ts), the provider sets ready; last,
  * what crashed runs left (crash-recovery.ts). A `.gitignore` that does not keep `.crossform/` out
  * of git is a warning that stops nothing.
  */
@@ -21,6 +22,7 @@ import { checkAllowlist } from "./role-allowlist-source.ts";
 import { expectedRunSeconds } from "./run-records.ts";
 import type { RunDeps, RunOptions } from "./run-types.ts";
 import { recoverCrashedRuns } from "./crash-recovery.ts";
+import { checkEarlierStates } from "./earlier-state-check.ts";
 import { badInput, isStop, stop } from "./stop.ts";
 import type { Stop } from "./stop.ts";
 
@@ -58,6 +60,9 @@ export async function preflightStage(
   }
   const verified = await verifyAccounts(deps, loaded, units, options);
   if (verified) return withWarnings(verified);
+  const earlier = await checkEarlierStates(deps, loaded, units, options);
+  warnings.push(...earlier.warnings);
+  if (earlier.stop) return withWarnings(earlier.stop);
   const sets = await prepareProviderSets(deps, loaded, [...units], fresh.providerStacks);
   if (sets.diagnostics.length > 0) return withWarnings(stop("problems", sets.diagnostics));
   const recovery = await recoverCrashedRuns(deps, loaded, units, options);

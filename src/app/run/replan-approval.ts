@@ -1,24 +1,29 @@
 /**
- * A unit planned again during an apply, after its dependencies applied (or because it was
- * blocked): may its new plan be applied? Interactively the operator is asked again, with the
- * unit's new summary. Non-interactively (docs/decisions/0012-run-engine.md): a unit that was
- * blocked goes ahead under the run's own approvals; a confirmed plan that changed goes ahead only
- * with `--auto-approve` and no approval account.
+ * A unit planned again during an apply, after its dependencies applied (or because it had no plan:
+ * blocked or skipped): may its new plan be applied? The run's one approval covers it while the new
+ * plan stays within the approved one (core/run/replan-scope.ts): no question, in a terminal or in
+ * CI. Beyond it, a terminal asks again and shows exactly the difference; a run that cannot ask
+ * goes ahead only under `--auto-approve` in an ordinary account, and otherwise stops the unit as
+ * `needs re-plan` naming the difference (docs/decisions/0029-one-approval-per-run.md).
  */
-import type { PlanSummary } from "../../core/plan/plan-summary.ts";
 import { approvalAccountsOf } from "../../core/run/approvals.ts";
+import { describeReplanExcess, replanExcess } from "../../core/run/replan-scope.ts";
 import type { RunSession } from "./session.ts";
 import type { UnitRunner } from "./unit-runner.ts";
 import type { PlannedUnit } from "./unit-steps.ts";
 
-/** Whether two plans would do the same: same resources, actions, attributes and outputs. */
-export function samePlan(a: PlanSummary, b: PlanSummary): boolean {
-  const shape = (s: PlanSummary): string =>
-    JSON.stringify({
-      r: s.resources.map((r) => [r.address, r.action, r.attributes.map((x) => [x.name, x.after])]),
-      o: s.outputs.map((o) => [o.name, o.action, o.after]),
-    });
-  return shape(a) === shape(b);
+/** Whether the new plan may be applied; when not, why (the unit's `needs re-plan` reason). */
+export type ReplanApproval = { approved: true } | { approved: false; reason: string };
+
+/** Why the unit was planned again, for messages. */
+function replanCause(session: RunSession, runner: UnitRunner, hadPlan: boolean): string {
+  const applied = runner.unit.dependsOn.filter(
+    (d) => session.ledger.get(d)?.appliedChanges === true,
+  );
+  const after = applied.length > 0 ? applied.join(", ") : "its dependencies";
+  return hadPlan
+    ? `${runner.unit.id} was planned again after ${after} applied`
+    : `${runner.unit.id} had no plan when the run was confirmed and was planned after ${after} applied`;
 }
 
 /**
@@ -41,29 +46,54 @@ export async function approveUnreviewed(
   });
 }
 
-/** Whether `runner`'s new plan may be applied; `before` is its confirmed plan, if it had one. */
+/**
+ * Whether `runner`'s new plan `replanned` may be applied; `before` is the plan the run's
+ * confirmation covered, if the unit had one.
+ */
 export async function approveReplan(
   session: RunSession,
   runner: UnitRunner,
   before: PlannedUnit | undefined,
-): Promise<boolean> {
+  replanned: PlannedUnit,
+): Promise<ReplanApproval> {
   const { deps, options, config } = session;
   const unit = runner.unit;
+  const excess = replanExcess(before, replanned.summary);
+  const cause = replanCause(session, runner, before !== undefined);
+  if (excess.length === 0) {
+    deps.events?.emit({
+      type: "message",
+      code: "run.replan-within-approval",
+      level: "info",
+      text: `${cause}; ${before ? "its new plan stays within the approved one (the same resources, no new destroy or replace)" : "its plan only creates resources, as deploying it was approved"}: no new approval needed`,
+    });
+    return { approved: true };
+  }
+  const beyond = describeReplanExcess(excess);
   const approval = approvalAccountsOf(config, unit);
   if (deps.confirm) {
-    return deps.confirm({
+    const yes = await deps.confirm({
       command: options.command === "destroy" ? "destroy" : "apply",
       plan: session.ledger.planReport([unit.id]),
       approvalAccounts: approval,
-      reason: `${unit.id} was planned again after its dependencies applied, and its plan differs`,
+      reason: `${cause}, and its new plan goes beyond the approved one`,
+      excess,
     });
+    return yes
+      ? { approved: true }
+      : {
+          approved: false,
+          reason: `its new plan ${beyond}, and was not approved: run apply again`,
+        };
   }
-  if (before === undefined) {
-    // Blocked at plan time: its first plan is covered by the run's approvals.
-    return approval.length > 0
-      ? approval.every((a) => options.approve.includes(a))
-      : options.autoApprove;
-  }
-  // A confirmed plan that changed: only --auto-approve of an ordinary account covers it.
-  return approval.length === 0 && options.autoApprove;
+  // Nobody to ask: only --auto-approve of an ordinary account covers a plan beyond its approval.
+  if (approval.length === 0 && options.autoApprove) return { approved: true };
+  const flags =
+    approval.length > 0
+      ? `--approve ${approval.join(",")} covers only a new plan within the approved one`
+      : "no --auto-approve";
+  return {
+    approved: false,
+    reason: `its plan changed after its dependencies applied: it ${beyond}; ${flags}: review it and run apply again`,
+  };
 }

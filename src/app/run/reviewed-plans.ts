@@ -17,7 +17,7 @@ import {
 import type { ReviewedPlanRecord, StateVersion } from "../../core/run/reviewed-plan.ts";
 import type { S3Api } from "../../ports/aws.ts";
 import type { RunSession } from "./session.ts";
-import { stateClients } from "./state-clients.ts";
+import { stateTarget } from "../state-session.ts";
 
 /** A reviewed plan fetched into a unit's record directory. */
 export interface FetchedReviewedPlan {
@@ -36,7 +36,7 @@ export class ReviewedPlans {
 
   private async s3(unit: Unit): Promise<S3Api> {
     const { deps, config, options } = this.session;
-    return (await stateClients(deps.aws, config, unit.state, options.user)).s3;
+    return (await deps.aws.forAccount(stateTarget(config, unit.state, options.user))).s3;
   }
 
   /** The unit's state version now (no state object: both null). */
@@ -53,13 +53,13 @@ export class ReviewedPlans {
     const { fs } = this.session.deps;
     const prefix = reviewedPlanPrefix(unit.state.key, record.inputs_tree_sha256);
     for (const name of ["plan.tfplan", "binding.json", "summary.json"])
-      await s3.putObject(
+      await s3.putReviewedPlanObject(
         unit.state.bucket,
         `${prefix}${name}`,
         await fs.readBytes(join(dir, name)),
       );
     // Last: its presence says the others are complete.
-    await s3.putObject(
+    await s3.putReviewedPlanObject(
       unit.state.bucket,
       `${prefix}reviewed.json`,
       `${JSON.stringify(record, null, 2)}\n`,
@@ -104,6 +104,8 @@ export class ReviewedPlans {
     const prefix = reviewedPlanPrefix(unit.state.key, inputsTreeSha256);
     // reviewed.json first: without it the others are never taken for a reviewed plan.
     for (const name of [...REVIEWED_PLAN_FILES].reverse())
-      await s3.deleteObject(unit.state.bucket, `${prefix}${name}`).catch(() => undefined);
+      await s3
+        .deleteReviewedPlanObject(unit.state.bucket, `${prefix}${name}`)
+        .catch(() => undefined);
   }
 }

@@ -136,7 +136,8 @@ export async function listRunReports(
   const reports: RunReport[] = [];
   const unreadable: string[] = [];
   for (const entry of await fs.listDir(dir)) {
-    if (!entry.isDirectory) continue;
+    // `.<id>.removing`: a record being pruned (prune-runs.ts).
+    if (!entry.isDirectory || entry.name.startsWith(".")) continue;
     try {
       reports.push(await load(entry.name));
     } catch {

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../../core/errors.ts";
 import type { ExitName } from "../../core/exit-codes.ts";
+import type { ReplanExcess } from "../../core/run/replan-scope.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import type { Shard } from "../../core/units/shard.ts";
 import type { ExecRequest } from "../../core/run/exec-request.ts";
@@ -32,6 +33,11 @@ export interface ConfirmRequest {
   approvalAccounts: string[];
   /** Why the question is asked again (a re-plan after a dependency applied), when it is. */
   reason?: string;
+  /**
+   * Asked again for a unit planned again during the apply: exactly what its new plan does beyond
+   * the approved one (docs/decisions/0029-one-approval-per-run.md).
+   */
+  excess?: ReplanExcess[];
 }
 
 /** Ports of the run commands. */

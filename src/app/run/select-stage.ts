@@ -2,9 +2,11 @@
  * Stage 1 of a run: which units it covers. The request must make sense (a selection for apply and
  * destroy, `--allow-destroy` for destroy), then the selection narrows step by step: selectors and
  * stacks, `--wave`, `--shard`, the units of `apply --run`, `--changed-since`. A narrowing that
- * leaves nothing ends the run with exit 0 and a warning (an empty CI shard succeeds).
+ * leaves nothing ends the run with exit 0 and a warning (an empty CI shard succeeds). A destroy
+ * must take along the dependents of what it removes.
  */
 import { selectUnits } from "../../core/units/select-units.ts";
+import { unselectedDependents } from "../../core/units/dependents.ts";
 import { resolveWave, unitsOfShard } from "../../core/units/shard.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { LoadedConfig } from "../load-config.ts";
@@ -73,7 +75,31 @@ export async function selectStage(
       );
     }
   }
+  if (options.command === "destroy") {
+    const refused = dependentsLeft(loaded, units);
+    if (refused) return refused;
+  }
   return { units };
+}
+
+/**
+ * A destroy of units that unselected units depend on is refused, naming them: they would be left
+ * reading a state that no longer exists (docs/decisions/0030-destroy-dependents.md).
+ */
+function dependentsLeft(loaded: LoadedConfig, units: Unit[]): Stop | undefined {
+  const left = unselectedDependents(loaded.units, units);
+  if (left.length === 0) return undefined;
+  const dependents = [...new Set(left.flatMap((l) => l.dependents))];
+  const stacks = [...new Set(dependents.map((d) => d.stack))];
+  const shown = left
+    .slice(0, 5)
+    .map((l) => `${l.unit.id} (read by ${l.dependents.map((d) => d.id).join(", ")})`);
+  const more = left.length > 5 ? `, and ${left.length - 5} more` : "";
+  return badInput(
+    "run/destroy-dependents",
+    `destroy would remove what units outside the selection depend on: ${shown.join("; ")}${more}; nothing was destroyed`,
+    `destroy their dependents in the same run (they go first): add the stack${stacks.length === 1 ? "" : "s"} ${stacks.join(" ")} to the arguments, or --target ${dependents.map((d) => d.id).join(",")}`,
+  );
 }
 
 /** What the request itself lacks, before any unit is looked at. */

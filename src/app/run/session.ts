@@ -69,7 +69,12 @@ export interface RunSession {
 }
 
 /** The ledger's view of a unit: identity and placement. */
-function ledgerUnit(config: Config, configDir: string, runId: string, unit: Unit): LedgerUnit {
+export function ledgerUnit(
+  config: Config,
+  configDir: string,
+  runId: string,
+  unit: Unit,
+): LedgerUnit {
   const account = config.accounts.get(unit.account);
   return {
     id: unit.id,

@@ -9,6 +9,7 @@ import type { PlanSummary } from "../../core/plan/plan-summary.ts";
 import { countsOfSummary } from "../../core/report/run-report.ts";
 import type { UnitReport } from "../../core/report/run-report.ts";
 import { describeBreaches } from "../../core/run/guards.ts";
+import { lastLines } from "../../core/run/terraform-failure.ts";
 import type { UnitEvent, UnitStep } from "../../core/run/ledger.ts";
 import type { TaskControl } from "../../core/run/scheduler.ts";
 import type { ExecuteOutcome } from "../../core/run/task-outcome.ts";
@@ -18,8 +19,8 @@ import type { ExecRequest } from "../../core/run/exec-request.ts";
 import { attachUnit, execUnit, learnStateSecrets } from "./exec-steps.ts";
 import type { ExecResult } from "./exec-steps.ts";
 import { destroyBreachOf } from "./guard-stage.ts";
-import { approveReplan, approveUnreviewed, samePlan } from "./replan-approval.ts";
-import { stateChange } from "../../core/run/reviewed-plan.ts";
+import { approveReplan, approveUnreviewed } from "./replan-approval.ts";
+import { samePlan, stateChange } from "../../core/run/reviewed-plan.ts";
 import type { StateVersion } from "../../core/run/reviewed-plan.ts";
 import type { FetchedReviewedPlan, ReviewedPlans } from "./reviewed-plans.ts";
 import { unitInputsSha256 } from "./unit-inputs.ts";
@@ -30,7 +31,6 @@ import {
   bindingProblem,
   init,
   isFailure,
-  lastLines,
   learnSavedPlanSecrets,
   outputUnit,
   planUnit,
@@ -230,7 +230,7 @@ export class UnitRunner {
 
   /**
    * The apply (or destroy) after the confirmed plan: a unit whose dependency applied changes in
-   * this run (or that was blocked) is planned again first, and a plan that differs from the
+   * this run (or that was blocked) is planned again first, and a plan that goes beyond the
    * confirmed one needs approval again (replan-approval.ts).
    */
   applyPhase(): Promise<ExecuteOutcome> {
@@ -246,13 +246,9 @@ export class UnitRunner {
         if (isFailure(workspace)) return this.fail(workspace);
         const replanned = await this.makePlan(workspace);
         if (isFailure(replanned)) return this.fail(replanned);
-        const changed = !before || !samePlan(before.summary, replanned.summary);
-        if (replanned.hasChanges && changed && !(await approveReplan(session, this, before))) {
-          return this.fail({
-            kind: "stale",
-            reason:
-              "its plan changed after its dependencies applied and was not approved again: run apply again",
-          });
+        if (replanned.hasChanges) {
+          const approval = await approveReplan(session, this, before, replanned);
+          if (!approval.approved) return this.fail({ kind: "stale", reason: approval.reason });
         }
         planned = replanned;
       }

@@ -23,6 +23,8 @@ import {
   showPlanJsonArgs,
 } from "../../core/run/terraform-args.ts";
 import { heldLockMessage, parseHeldLock } from "../../core/run/lock-info.ts";
+import { plannedAddresses } from "../../core/run/replan-scope.ts";
+import { terraformFailureMessage } from "../../core/run/terraform-failure.ts";
 import { RETRY_DELAYS_MS, transientReason } from "../../core/run/transient.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
 import type { PlanMode } from "../../core/run/terraform-args.ts";
@@ -34,6 +36,7 @@ import type {
   TerraformProcess,
   TerraformRunner,
   UnitWorkspace,
+  UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
 import type { PassThrough } from "../../core/run/pass-through.ts";
 import { loadBinding, passThroughSha256, writeJson } from "./run-records.ts";
@@ -106,21 +109,14 @@ export interface PlannedUnit {
   workspace: UnitWorkspace;
   planFile: string;
   summary: PlanSummary;
+  /** Every resource address the plan holds, unchanged ones included (what an approval covers). */
+  addresses?: readonly string[];
   hasChanges: boolean;
   binding: PlanBinding;
 }
 
 const REMOTE_STATE_MISSING = /Unable to find remote state/;
 const STALE_PLAN = /Saved plan is stale/;
-
-/** The last non-empty lines of a command's output, for a failure message. */
-export function lastLines(text: string, count = 12): string {
-  const lines = text
-    .trim()
-    .split("\n")
-    .filter((l) => l.trim() !== "");
-  return lines.slice(-count).join("\n");
-}
 
 /**
  * Runs one terraform command of a unit; an abort interrupts the child once (its process group).
@@ -227,18 +223,26 @@ async function runRetrying(
   }
 }
 
-/** The unit's workspace (mirrored working directory and data dir). */
-export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
-  const stack = ctx.config.stacks.get(unit.stack);
-  return ctx.runner.prepareUnit({
+/** What the runner needs to prepare or find a unit's directories. */
+export function unitWorkspaceSpec(
+  config: Config,
+  unit: Unit,
+  sourceRoot?: string,
+): UnitWorkspaceSpec {
+  return {
     unitId: unit.id,
     stack: unit.stack,
     account: unit.account,
     region: unit.region,
-    stackPath: stack?.path ?? unit.stack,
+    stackPath: config.stacks.get(unit.stack)?.path ?? unit.stack,
     fileStem: unit.fileStem,
-    ...(ctx.sourceRoot !== undefined ? { sourceRoot: ctx.sourceRoot } : {}),
-  });
+    ...(sourceRoot !== undefined ? { sourceRoot } : {}),
+  };
+}
+
+/** The unit's workspace (mirrored working directory and data dir). */
+export function prepare(ctx: UnitStepContext, unit: Unit): Promise<UnitWorkspace> {
+  return ctx.runner.prepareUnit(unitWorkspaceSpec(ctx.config, unit, ctx.sourceRoot));
 }
 
 /** `terraform init` of the unit against its own backend file. */
@@ -259,7 +263,7 @@ export async function init(
   );
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during init" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform init failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform init", result.stderr) };
   return undefined;
 }
 
@@ -328,14 +332,17 @@ export async function planUnit(
     return (
       lockFailure(ctx, "plan", result.stderr) ?? {
         kind: "failed",
-        message: `terraform plan failed:\n${lastLines(result.stderr)}`,
+        message: terraformFailureMessage("terraform plan", result.stderr),
       }
     );
   }
   const shown = await run(ctx, workspace, showPlanJsonArgs(planFile), logFile, "capture");
   if (shown.interrupted) return { kind: "interrupted", reason: "interrupted during show" };
   if (shown.exitCode !== 0)
-    return { kind: "failed", message: `terraform show -json failed:\n${lastLines(shown.stderr)}` };
+    return {
+      kind: "failed",
+      message: terraformFailureMessage("terraform show -json", shown.stderr),
+    };
   const sensitive = planSensitiveStrings(shown.stdout);
   // The apply of this plan, and the units that read this one's outputs, redact these too.
   ctx.secrets?.learn(unit.id, sensitive);
@@ -365,7 +372,8 @@ export async function planUnit(
     ...passThroughBinding(ctx.passThrough),
   };
   await writeJson(ctx.writer, join(dir, "binding.json"), binding);
-  return { workspace, planFile, summary, hasChanges, binding };
+  const addresses = plannedAddresses(shown.stdout);
+  return { workspace, planFile, summary, addresses, hasChanges, binding };
 }
 
 /**
@@ -413,7 +421,7 @@ export async function applyPlan(
   if (locked && kept === undefined) return locked;
   return {
     kind: "failed",
-    message: `terraform apply failed${kept ?? ""}:\n${lastLines(result.stderr)}`,
+    message: terraformFailureMessage("terraform apply", result.stderr, kept),
   };
 }
 
@@ -464,7 +472,7 @@ export async function outputUnit(
   const result = await run(ctx, workspace, outputJsonArgs(), logFile, "capture");
   if (result.interrupted) return { kind: "interrupted", reason: "interrupted during output" };
   if (result.exitCode !== 0)
-    return { kind: "failed", message: `terraform output failed:\n${lastLines(result.stderr)}` };
+    return { kind: "failed", message: terraformFailureMessage("terraform output", result.stderr) };
   ctx.secrets?.learn(workspace.unitId, outputSensitiveStrings(result.stdout));
   const outputs = summarizeOutputs(result.stdout);
   return ctx.secrets?.value(outputs) ?? outputs;

@@ -59,7 +59,11 @@ export const registerBootstrap: RegisterCommand = (program, io, setExit) => {
       .description(
         "create and harden the state buckets, lock tables and (--create-role) deploy roles, through an admin role",
       )
-      .argument("[selectors...]", "accounts to bootstrap: dev, tier:prod, tag:team=pay, stack:app")
+      .argument(
+        "[selectors...]",
+        "accounts to bootstrap, as selectors (the same grammar as --target): dev, tier:prod, tag:team=pay, stack:app, a unit id",
+      )
+      .option("--all", "every account (what bootstrap covers without a selection)")
       .option(
         "-t, --target <selector>",
         "intersect with this selector (repeatable)",

@@ -6,9 +6,15 @@ import { ciPipeline } from "../../app/ci.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { MATRIX_LIMIT } from "../../core/ci/pipeline-model.ts";
 import type { CiPlatform } from "../../core/ci/pipeline-model.ts";
-import { formatCi } from "../../formatters/ci.ts";
+import { formatCi, formatCiJson } from "../../formatters/ci.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { configLocation, usageError, withCommonOptions } from "../context.ts";
+import {
+  configLocation,
+  formatOf,
+  reportGeneratedFiles,
+  usageError,
+  withCommonOptions,
+} from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { packageVersion } from "../run-cli.ts";
@@ -64,6 +70,7 @@ export const registerCi: RegisterCommand = (program, io, setExit) => {
         "--terraform-version <x.y.z>",
         "GitLab: the version a job installs when its image has none (default: the lowest terraform.version admits)",
       ),
+    ["pretty", "json"],
   ).action(async (platform: CiPlatform, options: CiFlags) => {
     if (options.terraformVersion !== undefined) {
       if (platform !== "gitlab")
@@ -104,13 +111,12 @@ export const registerCi: RegisterCommand = (program, io, setExit) => {
         ...(options.applyReviewedPlans === true ? { reviewedPlans: true } : {}),
       },
     );
-    io.stderr.write(formatDiagnostics(report.diagnostics));
-    if (report.diagnostics.some((d) => d.severity === "error")) {
-      io.stderr.write("nothing was written\n");
-      setExit(ExitCode.BadInput);
-      return;
-    }
-    (check && report.stale ? io.stderr : io.stdout).write(formatCi(report, check));
-    setExit(check && report.stale ? ExitCode.Problems : ExitCode.Ok);
+    setExit(
+      reportGeneratedFiles(
+        io,
+        { ...report, check, json: formatOf(options) === "json" },
+        { json: () => formatCiJson(report, check), text: () => formatCi(report, check) },
+      ),
+    );
   });
 };

@@ -14,8 +14,13 @@ import { readBaseSettings } from "../../core/discover/base-settings.ts";
 import { DEFAULTS } from "../../core/config/normalize.ts";
 import { CrossformError } from "../../core/errors.ts";
 import type { FileSystem } from "../../ports/file-system.ts";
-import { formatDiscoverySummary, formatMerge } from "../../formatters/discover.ts";
-import { configLocation, withCommonOptions } from "../context.ts";
+import {
+  formatDiscoveryJson,
+  formatDiscoverySummary,
+  formatMerge,
+  formatMergeJson,
+} from "../../formatters/discover.ts";
+import { configLocation, formatOf, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { CliIo } from "../run-cli.ts";
@@ -75,6 +80,7 @@ export const registerDiscover: RegisterCommand = (program, io, setExit) => {
         "--merge",
         "add accounts crossform.yaml lacks (by id) to it, keeping everything else; prints the wave line to add",
       ),
+    ["pretty", "json"],
   ).action(async (options: CommonOptions & { ouTier: string[]; merge?: boolean }) => {
     const mappings = parseOuTiers(options.ouTier);
     const fs = new NodeFileSystem();
@@ -91,7 +97,9 @@ export const registerDiscover: RegisterCommand = (program, io, setExit) => {
     const discovery = await readOrganization(fs, io, configPath, mappings);
     io.stderr.write(formatDiscoverySummary(discovery));
     if (!options.merge || configPath === undefined) {
-      io.stdout.write(discoveryYaml(discovery));
+      io.stdout.write(
+        formatOf(options) === "json" ? formatDiscoveryJson(discovery) : discoveryYaml(discovery),
+      );
       setExit(ExitCode.Ok);
       return;
     }
@@ -103,11 +111,16 @@ export const registerDiscover: RegisterCommand = (program, io, setExit) => {
       discovery,
     );
     io.stdout.write(
-      formatMerge(
-        { ...report, backupPath: report.backupPath && shownPath(location.cwd, report.backupPath) },
-        file,
-        discovery,
-      ),
+      formatOf(options) === "json"
+        ? formatMergeJson(report)
+        : formatMerge(
+            {
+              ...report,
+              backupPath: report.backupPath && shownPath(location.cwd, report.backupPath),
+            },
+            file,
+            discovery,
+          ),
     );
     setExit(ExitCode.Ok);
   });

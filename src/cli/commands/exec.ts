@@ -42,7 +42,9 @@ import {
   withTerraformOptions,
 } from "../run-flags.ts";
 import type { UnitRunFlags } from "../run-flags.ts";
+import type { HeldView } from "../held-view.ts";
 import { interactive, runWiring, stopSignals } from "../run-wiring.ts";
+import { pruneRecords } from "../prune-records.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** The terraform request after `--`, or a usage error naming what is refused and why. */
@@ -106,9 +108,9 @@ function outputSink(io: CliIo, config: Config): ExecOutput {
   };
 }
 
-/** The typed confirmation of a state-changing command, in a terminal. */
-function confirmer(io: CliIo, prompter: TerminalPrompter) {
-  return async (request: ConfirmExecRequest): Promise<boolean> => {
+/** The typed confirmation of a state-changing command, in a terminal (the view held meanwhile). */
+function confirmer(io: CliIo, prompter: TerminalPrompter, view: HeldView) {
+  const ask = async (request: ConfirmExecRequest): Promise<boolean> => {
     io.stderr.write(
       `\nterraform ${request.command.join(" ")} will run in these units, one at a time, stopping at the first failure:\n${request.units.map((u) => `  ${u}`).join("\n")}\n`,
     );
@@ -119,6 +121,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter) {
     );
     return confirms(await prompter.ask(question));
   };
+  return (request: ConfirmExecRequest): Promise<boolean> => view.holding(() => ask(request));
 }
 
 async function execute(
@@ -164,7 +167,7 @@ async function execute(
     const result = await runCommand(
       {
         ...wiring.deps,
-        ...(prompter ? { confirmExec: confirmer(io, prompter) } : {}),
+        ...(prompter ? { confirmExec: confirmer(io, prompter, wiring.view) } : {}),
         ...(json ? {} : { execOutput: outputSink(io, loaded.config) }),
       },
       loaded,
@@ -182,6 +185,7 @@ async function execute(
       io.stderr.write(
         `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}\n`,
       );
+      await pruneRecords(adapters, loaded.dir, loaded.config.run.keep, io);
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
     if (!report) return exitCodeOf(result.exit);

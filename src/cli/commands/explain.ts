@@ -1,8 +1,9 @@
 import { loadConfig } from "../../app/load-config.ts";
 import { explainUnit } from "../../core/generate/explain.ts";
 import { didYouMean } from "../../core/config/did-you-mean.ts";
+import type { Unit } from "../../core/units/units.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { formatExplanation } from "../../formatters/explain.ts";
+import { formatExplanation, formatExplanationJson } from "../../formatters/explain.ts";
 import {
   buildAdapters,
   configLocation,
@@ -13,6 +14,22 @@ import {
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
+
+/**
+ * An account or a stack given where explain takes one unit: what it is and its units, one of which
+ * is to be named; undefined when `name` is neither.
+ */
+function namedBy(units: readonly Unit[], name: string): { what: string; hint: string } | undefined {
+  for (const [what, of] of [
+    ["an account", (u: Unit) => u.account],
+    ["a stack", (u: Unit) => u.stack],
+  ] as const) {
+    const ids = units.filter((u) => of(u) === name).map((u) => u.id);
+    if (ids.length > 0)
+      return { what, hint: `explain takes one unit id; its units: ${ids.join(", ")}` };
+  }
+  return undefined;
+}
 
 /** `crossform explain <unit>`: the plain terraform commands of one unit. */
 export const registerExplain: RegisterCommand = (program, io, setExit) => {
@@ -43,6 +60,8 @@ export const registerExplain: RegisterCommand = (program, io, setExit) => {
           `add the region: ${matches.map((u) => u.id).join(", ")}`,
         );
       }
+      const named = namedBy(units, unitId);
+      if (named) usageError(`no unit "${unitId}": "${unitId}" is ${named.what}`, named.hint);
       const suggestion = didYouMean(unitId, ids);
       usageError(
         `no unit "${unitId}"`,
@@ -52,7 +71,7 @@ export const registerExplain: RegisterCommand = (program, io, setExit) => {
     const explanation = explainUnit(loaded.config, matches[0]!);
     io.stdout.write(
       formatOf(options) === "json"
-        ? `${JSON.stringify(explanation, null, 2)}\n`
+        ? formatExplanationJson(explanation)
         : formatExplanation(explanation),
     );
     setExit(ExitCode.Ok);

@@ -1,8 +1,14 @@
 import { generate } from "../../app/generate.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { formatGenerate } from "../../formatters/generate.ts";
-import { buildAdapters, configLocation, withCommonOptions } from "../context.ts";
+import { formatGenerate, formatGenerateJson } from "../../formatters/generate.ts";
+import {
+  buildAdapters,
+  configLocation,
+  formatOf,
+  reportGeneratedFiles,
+  withCommonOptions,
+} from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
@@ -16,6 +22,7 @@ export const registerGenerate: RegisterCommand = (program, io, setExit) => {
         "write each stack's providers, variables, backends and tfvars (plain Terraform, committed)",
       )
       .option("--check", "change nothing; exit 1 when any generated file is stale (for CI)"),
+    ["pretty", "json"],
   ).action(async (options: CommonOptions & { check?: boolean }) => {
     const adapters = await buildAdapters();
     const loaded = await loadConfig(adapters.fs, configLocation(options, io));
@@ -27,14 +34,15 @@ export const registerGenerate: RegisterCommand = (program, io, setExit) => {
     }
     const check = options.check === true;
     const report = await generate(loaded, adapters, { check });
-    if (report.diagnostics.some((d) => d.severity === "error")) {
-      io.stderr.write(formatDiagnostics(report.diagnostics));
-      io.stderr.write("nothing was written\n");
-      setExit(ExitCode.BadInput);
-      return;
-    }
-    io.stderr.write(formatDiagnostics(report.diagnostics));
-    (check && report.stale ? io.stderr : io.stdout).write(formatGenerate(report, check));
-    setExit(check && report.stale ? ExitCode.Problems : ExitCode.Ok);
+    setExit(
+      reportGeneratedFiles(
+        io,
+        { ...report, check, json: formatOf(options) === "json" },
+        {
+          json: () => formatGenerateJson(report, check),
+          text: () => formatGenerate(report, check),
+        },
+      ),
+    );
   });
 };

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import type { CliIo } from "../run-cli.ts";
+import { registerAdopt } from "./adopt.ts";
 import { registerBootstrap } from "./bootstrap.ts";
 import { registerCi } from "./ci.ts";
+import { registerCompletion } from "./completion.ts";
 import { registerDiscover } from "./discover.ts";
 import { registerExec } from "./exec.ts";
 import { registerExplain } from "./explain.ts";
@@ -35,8 +37,10 @@ export const all: RegisterCommand[] = [
   registerBootstrap,
   registerRunCommands,
   registerExec,
+  registerAdopt,
   registerLint,
   registerCi,
   registerRuns,
   registerReport,
+  registerCompletion,
 ];

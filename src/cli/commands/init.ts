@@ -6,8 +6,8 @@ import { parseOuTiers } from "../../app/discover.ts";
 import { CONFIG_FILE_NAME } from "../../app/load-config.ts";
 import { init } from "../../app/init.ts";
 import { DEFAULTS } from "../../core/config/normalize.ts";
-import { formatDiscoverySummary, formatInit } from "../../formatters/discover.ts";
-import { usageError, withCommonOptions } from "../context.ts";
+import { formatDiscoverySummary, formatInit, formatInitJson } from "../../formatters/discover.ts";
+import { formatOf, usageError, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { collect, readOrganization, shownPath } from "./discover.ts";
@@ -36,6 +36,7 @@ export const registerInit: RegisterCommand = (program, io, setExit) => {
         collect,
         [],
       ),
+    ["pretty", "json"],
   ).action(async (options: CommonOptions & { fromOrganization?: boolean; ouTier: string[] }) => {
     if (options.ouTier.length > 0 && !options.fromOrganization) {
       usageError(
@@ -65,7 +66,11 @@ export const registerInit: RegisterCommand = (program, io, setExit) => {
           }
         : undefined,
     );
-    io.stdout.write(formatInit(report, file, shownPath(cwd, report.gitignorePath)));
+    io.stdout.write(
+      formatOf(options) === "json"
+        ? formatInitJson(report)
+        : formatInit(report, file, shownPath(cwd, report.gitignorePath)),
+    );
     setExit(ExitCode.Ok);
   });
 };

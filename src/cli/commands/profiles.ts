@@ -2,7 +2,8 @@ import { loadConfig } from "../../app/load-config.ts";
 import { profiles } from "../../app/profiles.ts";
 import { describeBaseCredentialSource } from "../../core/profiles/base-credential-source.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
-import { buildAdapters, configLocation, withCommonOptions } from "../context.ts";
+import { formatProfilesJson } from "../../formatters/profiles.ts";
+import { buildAdapters, configLocation, formatOf, withCommonOptions } from "../context.ts";
 import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { profilesEnvironment } from "../profiles-environment.ts";
@@ -18,6 +19,7 @@ export const registerProfiles: RegisterCommand = (program, io, setExit) => {
         "--write",
         "write the managed block into AWS_CONFIG_FILE or ~/.aws/config (atomic, with a backup)",
       ),
+    ["pretty", "json"],
   ).action(async (options: CommonOptions & { write?: boolean }) => {
     const adapters = await buildAdapters();
     const loaded = await loadConfig(adapters.fs, configLocation(options, io));
@@ -29,7 +31,14 @@ export const registerProfiles: RegisterCommand = (program, io, setExit) => {
     const report = await profiles(loaded.config, adapters, profilesEnvironment(io.env), {
       write: options.write === true,
     });
-    if (report.diagnostics.some((d) => d.severity === "error")) {
+    const failed = report.diagnostics.some((d) => d.severity === "error");
+    if (formatOf(options) === "json") {
+      io.stdout.write(formatProfilesJson(report));
+      if (failed) io.stderr.write(`${report.path} was not changed\n`);
+      setExit(failed ? ExitCode.BadInput : ExitCode.Ok);
+      return;
+    }
+    if (failed) {
       io.stderr.write(formatDiagnostics(report.diagnostics));
       io.stderr.write(`${report.path} was not changed\n`);
       setExit(ExitCode.BadInput);

@@ -1,6 +1,7 @@
 import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
+import { pruneRecords } from "../prune-records.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { runCommand } from "../../app/run/run-command.ts";
 import type { ConfirmRequest, RunOptions } from "../../app/run/run-types.ts";
@@ -15,7 +16,9 @@ import {
   RECORD_REPORT_FILES,
   runReportFormatOfFile,
 } from "../../formatters/run-report-formats.ts";
+import { formatReplanExcess } from "../../formatters/replan-excess.ts";
 import { formatRunSummary } from "../../formatters/run-summary.ts";
+import type { HeldView } from "../held-view.ts";
 import type { Adapters } from "../context.ts";
 import type { Prompter } from "../../ports/prompter.ts";
 import {
@@ -68,12 +71,17 @@ export function checkReportFile(file: string): void {
   }
 }
 
-/** Interactive confirmation: the summary, then `yes`, or the approval accounts' names typed. */
-function confirmer(io: CliIo, prompter: TerminalPrompter) {
-  return async (request: ConfirmRequest): Promise<boolean> => {
-    io.stderr.write(
-      `\n${request.reason ? `${request.reason}\n` : ""}${formatRunSummary(request.plan)}\n`,
-    );
+/**
+ * Interactive confirmation: the summary (or, asked again for a re-planned unit, exactly what its
+ * new plan does beyond the approved one), then `yes`, or the approval accounts' names typed. The
+ * progress view holds its events while the question is open; questions come one at a time.
+ */
+function confirmer(io: CliIo, prompter: TerminalPrompter, view: HeldView) {
+  const ask = async (request: ConfirmRequest): Promise<boolean> => {
+    const shown = request.excess
+      ? `${request.reason ?? ""}:\n${formatReplanExcess(request.excess)}`
+      : `${request.reason ? `${request.reason}\n` : ""}${formatRunSummary(request.plan)}`;
+    io.stderr.write(`\n${shown}\n`);
     if (request.approvalAccounts.length > 0) {
       const wanted = [...request.approvalAccounts].sort();
       const answer = await prompter.ask(
@@ -84,6 +92,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter) {
     const answer = await prompter.ask(`${request.command} these changes? type yes to confirm: `);
     return answer?.trim() === "yes";
   };
+  return (request: ConfirmRequest): Promise<boolean> => view.holding(() => ask(request));
 }
 
 async function execute(
@@ -133,7 +142,7 @@ async function execute(
   };
   try {
     const result = await runCommand(
-      { ...wiring.deps, ...(prompter ? { confirm: confirmer(io, prompter) } : {}) },
+      { ...wiring.deps, ...(prompter ? { confirm: confirmer(io, prompter, view) } : {}) },
       loaded,
       options,
     );
@@ -171,6 +180,7 @@ async function execute(
       io.stderr.write(
         `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}${incomplete.length > 0 ? " (incomplete: see the warnings above)" : ""}\n`,
       );
+      await pruneRecords(adapters, loaded.dir, loaded.config.run.keep, io);
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
     if (locks.length > 0) {
@@ -268,7 +278,10 @@ function addRunCommand(
   const cmd = program
     .command(command)
     .description(DESCRIPTIONS[command])
-    .argument("[stacks...]", "stacks to run (intersected with --target)");
+    .argument(
+      "[stacks...]",
+      "stack names (not accounts: select those with -t, e.g. -t dev, -t tier:prod); intersected with --target",
+    );
   withTerraformOptions(withSelectionOptions(cmd))
     .option("--detailed-exitcode", "exit 0 without changes, 1 on errors, 2 with changes")
     .option(

@@ -1,10 +1,22 @@
 import { listRuns, loadRun } from "../../app/run/run-history.ts";
-import { findConfigFile } from "../../app/load-config.ts";
+import { findConfigFile, loadConfig } from "../../app/load-config.ts";
 import { formatRunReport } from "../../formatters/run-report-formats.ts";
-import { formatDuration } from "../../formatters/run-summary.ts";
+import {
+  formatPrune,
+  formatPruneJson,
+  formatRunList,
+  formatRunListJson,
+} from "../../formatters/run-list.ts";
+import { formatDiagnostics } from "../../formatters/diagnostics.ts";
+import { AtomicFileWriter } from "../../adapters/fs/atomic-write.ts";
+import { pruneRuns } from "../../app/run/prune-runs.ts";
+import { ageSeconds } from "../../core/run/prune-policy.ts";
+import type { PrunePolicy } from "../../core/run/prune-policy.ts";
+import type { CliIo } from "../run-cli.ts";
+import type { Command } from "commander";
 import { NodeFileSystem } from "../../adapters/fs/node-file-system.ts";
 import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { mergeReportFiles } from "../../app/report/merge-report-files.ts";
 import type { RunReport } from "../../core/report/run-report.ts";
 import { configLocation, formatOf, usageError, withCommonOptions } from "../context.ts";
@@ -12,17 +24,53 @@ import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { RegisterCommand } from "./index.ts";
 
-/** A run's state in the list: how it ended, or that it did not. */
-function runState(report: RunReport): string {
-  return report.run.state ?? (report.run.interrupted ? "interrupted" : "ended");
+interface PruneOptions extends CommonOptions {
+  keep?: string;
+  olderThan?: string;
+  dryRun?: boolean;
 }
 
-/** `crossform runs [run]`: the recorded runs, newest first, or one run's units. */
+/** The policy of `runs prune`: its flags, else `run.keep` of crossform.yaml. */
+async function prunePolicy(options: PruneOptions, io: CliIo): Promise<PrunePolicy> {
+  const policy: PrunePolicy = { now: Date.now() };
+  if (options.keep !== undefined) {
+    if (!/^[1-9]\d*$/.test(options.keep))
+      usageError(`--keep ${options.keep} is not a whole number of 1 or more`, "e.g. --keep 20");
+    policy.keep = Number(options.keep);
+  }
+  if (options.olderThan !== undefined) {
+    const seconds = ageSeconds(options.olderThan);
+    if (seconds === undefined)
+      usageError(`--older-than ${options.olderThan} is not an age`, "write e.g. 12h, 14d or 2w");
+    policy.olderThanSeconds = seconds;
+  }
+  if (policy.keep !== undefined || policy.olderThanSeconds !== undefined) return policy;
+  const loaded = await loadConfig(new NodeFileSystem(), configLocation(options, io));
+  if (!loaded.ok) {
+    io.stderr.write(formatDiagnostics(loaded.diagnostics));
+    return usageError(
+      "runs prune without --keep or --older-than reads run.keep from crossform.yaml, which is invalid",
+      "fix crossform.yaml, or pass --keep N or --older-than D",
+    );
+  }
+  if (loaded.config.run.keep === undefined) {
+    return usageError(
+      "run.keep is `all` in crossform.yaml: runs prune needs --keep N or --older-than D",
+      "e.g. crossform runs prune --keep 20",
+    );
+  }
+  policy.keep = loaded.config.run.keep;
+  return policy;
+}
+
+/** `crossform runs [run]`: the recorded runs, newest first, or one run's units; `runs prune`. */
 export const registerRuns: RegisterCommand = (program, io, setExit) => {
-  withCommonOptions(
+  const runs = withCommonOptions(
     program
       .command("runs")
-      .description("list the recorded runs (newest first), or show one run's units")
+      .description(
+        "list the recorded runs (newest first), show one run's units, or prune old records",
+      )
       .argument("[run]", "a run id: show its units (also a crashed run's, from its journal)"),
     ["pretty", "json"],
   ).action(async (runId: string | undefined, options: CommonOptions) => {
@@ -37,38 +85,9 @@ export const registerRuns: RegisterCommand = (program, io, setExit) => {
     }
     const { reports, unreadable } = await listRuns(fs, processes, dir);
     if (formatOf(options) === "json") {
-      io.stdout.write(
-        `${JSON.stringify({ version: 1, runs: reports.map((r) => ({ ...r.run, totals: r.totals })) }, null, 2)}\n`,
-      );
-    } else if (reports.length === 0) {
-      io.stdout.write("no recorded runs\n");
+      io.stdout.write(formatRunListJson(reports));
     } else {
-      const rows = [
-        ["RUN", "COMMAND", "STARTED", "DURATION", "STATE", "UNITS", "CHANGES", "FAILED"],
-      ];
-      for (const r of reports) {
-        rows.push([
-          r.run.id,
-          r.run.command,
-          r.run.started_at,
-          formatDuration(r.run.duration_ms),
-          runState(r),
-          String(r.totals.units),
-          String(r.totals.with_changes),
-          String(r.totals.failed),
-        ]);
-      }
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-      io.stdout.write(
-        `${rows
-          .map((row) =>
-            row
-              .map((c, i) => c.padEnd(widths[i]!))
-              .join("  ")
-              .trimEnd(),
-          )
-          .join("\n")}\n`,
-      );
+      io.stdout.write(formatRunList(reports));
       const crashed = reports.filter((r) => r.run.state === "crashed").map((r) => r.run.id);
       if (crashed.length > 0) {
         io.stderr.write(
@@ -78,6 +97,31 @@ export const registerRuns: RegisterCommand = (program, io, setExit) => {
     }
     for (const id of unreadable)
       io.stderr.write(`warning: the record of run ${id} is unreadable\n`);
+    setExit(ExitCode.Ok);
+  });
+  withCommonOptions(
+    runs
+      .command("prune")
+      .description(
+        "remove old run records: beyond the newest --keep N, or older than --older-than D (default: run.keep); never a record holding an errored.tfstate, a crashed run's journal or a running run",
+      )
+      .option("--keep <n>", "keep the newest n records")
+      .option("--older-than <age>", "remove only records older than this: 12h, 14d, 2w")
+      .option("--dry-run", "remove nothing; say what would be removed"),
+    ["pretty", "json"],
+  ).action(async (_own: PruneOptions, command: Command) => {
+    // `runs` takes --config, --chdir and --json too: given after `prune`, they may land there.
+    const options = command.optsWithGlobals<PruneOptions>();
+    const policy = await prunePolicy(options, io);
+    const fs = new NodeFileSystem();
+    const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
+    const report = await pruneRuns(
+      { fs, remover: new AtomicFileWriter(), processes: new NodeProcessTable() },
+      dir,
+      policy,
+      { dryRun: options.dryRun === true },
+    );
+    io.stdout.write(formatOf(options) === "json" ? formatPruneJson(report) : formatPrune(report));
     setExit(ExitCode.Ok);
   });
 };
@@ -112,10 +156,17 @@ export const registerReport: RegisterCommand = (program, io, setExit) => {
     }
     let report: RunReport;
     if (merge.length > 0) {
+      const empty: string[] = [];
       report = await mergeReportFiles(
         fs,
         merge.map((file) => resolve(io.cwd, file)),
+        { onMissing: (path) => empty.push(path) },
       );
+      for (const path of empty) {
+        io.stderr.write(
+          `warning: no report file ${relative(io.cwd, path) || path}: taken as a shard that ran nothing (a shard holding none of the selected units writes no report); merged the ${merge.length - empty.length} other${merge.length - empty.length === 1 ? "" : "s"}\n`,
+        );
+      }
     } else if (runId !== undefined) {
       const dir = dirname(await findConfigFile(fs, configLocation(options, io)));
       report = await loadRun(fs, new NodeProcessTable(), dir, runId);

@@ -54,8 +54,9 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       .description("assume each account's role and check its identity, state bucket and lock table")
       .argument(
         "[selectors...]",
-        "accounts to verify: <account>, tier:<tier>, tag:<k>=<v>, stack:<stack>",
+        "accounts to verify, as selectors (the same grammar as --target): <account>, tier:<tier>, tag:<k>=<v>, stack:<stack>, a unit id",
       )
+      .option("--all", "every account (what verify checks without a selection)")
       .option(
         "-t, --target <selector>",
         "narrow the selection (intersects with the positional selectors; repeatable)",

@@ -104,6 +104,8 @@ export interface Config {
     lockTimeoutSeconds: number;
     /** `run.grace_period`; undefined when not written (30 s, 6 s under CI=true). */
     gracePeriodSeconds: number | undefined;
+    /** `run.keep`: run records kept after each run; undefined for `all` (none removed). */
+    keep: number | undefined;
   };
   terraform: { binary: string; version: string };
   lint: {

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   maxUnits: 100,
   parallel: 4,
   lockTimeout: "0s",
+  runKeep: 50,
   adminRole: "OrganizationAccountAccessRole",
   noncurrentVersionDays: 90,
   awsConnectTimeout: "10s",

@@ -1,5 +1,6 @@
 /**
- * The `run:` section: parallelism, the lock timeout and the grace period. The grace period is
+ * The `run:` section: parallelism, the lock timeout, the grace period and how many run records
+ * are kept (`keep: all` keeps every one: no limit). The grace period is
  * bounded: it becomes a timer, and a value past Node's timer limit (about 24.8 days) fires at once,
  * so a `600h` would kill every terraform a moment after the first Ctrl-C. An hour is already far
  * longer than any CI system waits between its stop signal and its kill.
@@ -29,5 +30,6 @@ export function normalizeRun(ctx: NormalizeContext, written: WrittenConfig): Con
     parallel: written.run?.parallel ?? DEFAULTS.parallel,
     lockTimeoutSeconds: durationSeconds(written.run?.lock_timeout ?? DEFAULTS.lockTimeout),
     gracePeriodSeconds,
+    keep: written.run?.keep === "all" ? undefined : (written.run?.keep ?? DEFAULTS.runKeep),
   };
 }

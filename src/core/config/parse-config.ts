@@ -118,7 +118,8 @@ function firstLine(message: string): string {
   return line.charAt(0).toLowerCase() + line.slice(1);
 }
 
-function makeLocator(doc: Document, lineCounter: LineCounter, file: string): ConfigLocator {
+/** A locator of paths in a parsed YAML document (also for other YAML files crossform reads). */
+export function makeLocator(doc: Document, lineCounter: LineCounter, file: string): ConfigLocator {
   return {
     positionOf(path, options = {}) {
       let node: unknown = doc.contents;

@@ -218,6 +218,12 @@ const run = z.strictObject({
     .describe(
       "After a stop request, how long a child may take before it is killed; at most 1h. @default 30s (6s when CI=true)",
     ),
+  keep: z
+    .union([z.number().int().min(1), z.literal("all")])
+    .optional()
+    .describe(
+      "Run records kept in .crossform/runs/ after each run (the newest; a record holding an errored.tfstate or a crashed run's journal is never removed), or `all`. @default 50",
+    ),
 });
 
 const terraform = z.strictObject({

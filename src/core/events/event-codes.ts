@@ -21,12 +21,15 @@ export const EVENT_CODES = {
   "run.unit-finished": "a unit's step ended",
   "run.unit-skipped": "a unit was skipped: a dependency failed, was blocked or was skipped",
   "run.unit-not-started": "a unit was not started: the run was cancelled or its wave halted",
+  "run.replan-within-approval":
+    "a unit planned again during an apply stays within the approved plan: no new approval needed",
   "run.retry": "a transient failure of init or plan is retried",
   "run.cancel-requested":
     "a stop was requested: no new unit starts, running terraform was interrupted",
   "run.provisional-summary": "what was running when the stop was requested",
   "run.record-write-failed": "a file of the run record could not be written; the run goes on",
   "run.lock-released": "a killed (or gone) terraform's state lock was found released",
+  "adopt.unit": "crossform adopt finished one unit: its outcome",
   "run.waiting-for-crashed-run":
     "--wait: a terraform of a crashed run still runs on a selected unit; the run waits for it",
   "run.environment-ignored":

@@ -1,4 +1,5 @@
 import { readJsonSource, type JsonSourceMember, type JsonSourceValue } from "./json-source.ts";
+import { emptyHclFile } from "./empty-hcl-file.ts";
 import { createLineIndex, type LineIndex } from "./line-index.ts";
 import type {
   HclAttribute,
@@ -91,16 +92,7 @@ export function parseTerraformJson(
   readTemplate: JsonTemplateReader,
 ): HclFile {
   const lines = createLineIndex(text);
-  const file: HclFile = {
-    path,
-    format: "json",
-    text,
-    range: lines.range(0, text.length),
-    blocks: [],
-    attributes: [],
-    comments: [],
-    errors: [],
-  };
+  const file = emptyHclFile(path, "json", text, lines);
   const read = readJsonSource(text);
   if (!read.ok) {
     file.errors.push({

@@ -1,11 +1,11 @@
 /**
  * What `verify` checks: accounts, not units. The shared selector grammar (docs/contract.md section 2)
  * picks accounts by name, tier and tag; `stack:` terms narrow them to the accounts those stacks
- * deploy to. The accounts the selected units reach (a referenced account, the other accounts of a
+ * deploy to; unit ids select the accounts those units reach. The accounts the selected units reach (a referenced account, the other accounts of a
  * multi-account stack) are added, because a run over those units needs them too.
  */
 import type { Config } from "../config/model.ts";
-import { unitMatches, unknownSelectorName } from "../units/select-units.ts";
+import { selectUnits, unitMatches, unknownSelectorName } from "../units/select-units.ts";
 import { hasAccountTerms, matchesAccount, parseSelector } from "../units/selector.ts";
 import type { Unit, UnitSet } from "../units/units.ts";
 import { shardOf, unitsOfShard } from "../units/shard.ts";
@@ -95,6 +95,14 @@ function pickGroup(config: Config, set: UnitSet, texts: string[]): GroupResult {
   const accounts = new Set<string>();
   const units = new Set<Unit>();
   for (const text of texts) {
+    if (text.includes("/")) {
+      // Unit ids: the accounts those units reach.
+      const selected = selectUnits(config, set, { targets: [text] });
+      if (!selected.ok) return selected;
+      for (const unit of selected.units) units.add(unit);
+      for (const name of accountsReachedBy(config, selected.units)) accounts.add(name);
+      continue;
+    }
     const parsed = parseSelector(text);
     if (!parsed.ok) {
       return {

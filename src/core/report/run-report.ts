@@ -18,6 +18,12 @@ import type { TaskOutcome } from "../run/task-outcome.ts";
 export type RunCommand = "plan" | "apply" | "destroy" | "drift" | "output" | "exec";
 
 /**
+ * Every command whose runs are recorded under `.crossform/runs/`: the run commands, and `adopt`
+ * (docs/commands/adopt.md), which copies states and runs no terraform.
+ */
+export type RecordedCommand = RunCommand | "adopt";
+
+/**
  * How a unit ended. `succeeded` (see `has_changes`), `failed`, `blocked` (e.g. a dependency has no
  * state yet: changes pending, not a failure), `skipped` (a dependency failed or was blocked),
  * `not-started` (cancelled, or its wave or an earlier one halted), `interrupted` (running when the
@@ -48,7 +54,7 @@ export type RunState = "crashed" | "running";
 /** The run as a whole. */
 export interface RunInfo {
   id: string;
-  command: RunCommand;
+  command: RecordedCommand;
   /** ISO 8601 timestamps, taken by the caller (the core has no clock). */
   started_at: string;
   finished_at: string;
@@ -166,7 +172,7 @@ export interface WaveReport {
 }
 
 /** Totals over the units; the resource counts add up the units that succeeded. */
-export interface RunTotals {
+export interface RunTotals extends UnitCounts {
   units: number;
   succeeded: number;
   failed: number;
@@ -177,15 +183,6 @@ export interface RunTotals {
   needs_replan: number;
   /** Units with `has_changes`. */
   with_changes: number;
-  add: number;
-  change: number;
-  destroy: number;
-  replace: number;
-  moved: number;
-  imported: number;
-  forget: number;
-  drift: number;
-  outputs_changed: number;
 }
 
 /** The report of one run (JSON shape version 1). */
@@ -245,7 +242,7 @@ export function countsOfSummary(summary: PlanSummary): UnitCounts {
  */
 export function unitFieldsFromPlan(
   summary: PlanSummary,
-  command: RunCommand,
+  command: RecordedCommand,
 ): Pick<
   UnitReport,
   "summary" | "errored" | "changes" | "drifted" | "outputs_changed" | "has_changes"
@@ -417,7 +414,7 @@ const reportSchema = z.object({
   version: z.literal(1),
   run: z.object({
     id: z.string(),
-    command: z.enum(["plan", "apply", "destroy", "drift", "output", "exec"]),
+    command: z.enum(["plan", "apply", "destroy", "drift", "output", "exec", "adopt"]),
     started_at: z.string(),
     finished_at: z.string(),
     duration_ms: count,

@@ -6,7 +6,7 @@
 import type { OutputValue, PlanSummary } from "../plan/plan-summary.ts";
 import { createRunReport, emptyCounts, unitFieldsFromPlan } from "../report/run-report.ts";
 import type {
-  RunCommand,
+  RecordedCommand,
   RunReport,
   RunState,
   UnitReport,
@@ -42,7 +42,7 @@ const BUSY_WORDS: Partial<Record<UnitRecord["state"], string>> = {
 /** A unit's status, reason and error from its record. */
 function outcomeOf(
   record: UnitRecord,
-  command: RunCommand,
+  command: RecordedCommand,
   state: RunState | undefined,
 ): Pick<UnitReport, "status" | "reason" | "error"> {
   const mutating = command === "apply" || command === "destroy";
@@ -90,7 +90,7 @@ function unitReport(
   unit: LedgerUnit,
   record: UnitRecord,
   input: LedgerReportInput,
-  command: RunCommand,
+  command: RecordedCommand,
 ): UnitReport {
   const summary = input.summaries?.get(unit.id);
   const planFields = summary

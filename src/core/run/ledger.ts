@@ -6,7 +6,7 @@
  */
 import type {
   ReportSelection,
-  RunCommand,
+  RecordedCommand,
   RunSource,
   UnitCounts,
   UnitReport,
@@ -110,7 +110,7 @@ export interface RunHeaderEntry {
   type: "run";
   v: 1;
   id: string;
-  command: RunCommand;
+  command: RecordedCommand;
   started_at: string;
   user?: string;
   git_commit?: string;

@@ -5,6 +5,7 @@
  * when the unit's inputs at the merged commit have the same digest and the state has not changed
  * since the plan (terraform's serial and lineage). Pure: where it lies, and why it no longer holds.
  */
+import type { PlanSummary } from "../plan/plan-summary.ts";
 
 /** A state's version as terraform counts it; both null when the unit has no state yet. */
 export interface StateVersion {
@@ -31,9 +32,12 @@ export interface ReviewedPlanRecord {
 /** The files of a reviewed plan, in its prefix. */
 export const REVIEWED_PLAN_FILES = ["plan.tfplan", "binding.json", "summary.json", "reviewed.json"];
 
+/** What every reviewed plan's object key holds, and no state key does. */
+export const REVIEWED_PLAN_KEY_MARKER = ".crossform-reviewed/";
+
 /** Where a unit's reviewed plans lie: beside its state object, one prefix per inputs digest. */
 export function reviewedPlanPrefix(stateKey: string, inputsTreeSha256: string): string {
-  return `${stateKey}.crossform-reviewed/${inputsTreeSha256}/`;
+  return `${stateKey}${REVIEWED_PLAN_KEY_MARKER}${inputsTreeSha256}/`;
 }
 
 /** The version of a state document (the text of its state object); no text: no state yet. */
@@ -64,4 +68,17 @@ export function stateChange(reviewed: StateVersion, now: StateVersion): string |
   if (reviewed.serial !== now.serial)
     return `its state changed since the review (${shown(reviewed)} then, ${shown(now)} now)`;
   return undefined;
+}
+
+/**
+ * Whether two plans do exactly the same (resources, actions, values, outputs): a unit planned again
+ * whose new plan is the reviewed one's twin may be applied without a new review.
+ */
+export function samePlan(a: PlanSummary, b: PlanSummary): boolean {
+  const shape = (s: PlanSummary): string =>
+    JSON.stringify({
+      r: s.resources.map((r) => [r.address, r.action, r.attributes.map((x) => [x.name, x.after])]),
+      o: s.outputs.map((o) => [o.name, o.action, o.after]),
+    });
+  return shape(a) === shape(b);
 }

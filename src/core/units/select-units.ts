@@ -66,7 +66,9 @@ function unitIdTarget(
 
 /**
  * The first account or stack a selector names that the configuration does not have, with a
- * did-you-mean hint (or the list of names); undefined when every name exists.
+ * did-you-mean hint (or the list of names); undefined when every name exists. A stack's name
+ * written where a selector takes an account (`verify network`, `-t network`) gets the `stack:`
+ * selector that selects its units.
  */
 export function unknownSelectorName(
   config: Config,
@@ -75,6 +77,11 @@ export function unknownSelectorName(
   const stackNames = [...config.stacks.keys()];
   for (const term of selector.terms) {
     if (term.kind === "name" && !config.accounts.has(term.name)) {
+      if (config.stacks.has(term.name))
+        return {
+          message: `no account named "${term.name}": "${term.name}" is a stack, and a selector's plain name is an account`,
+          hint: `select its units with stack:${term.name}`,
+        };
       const suggestion = didYouMean(term.name, config.accounts.keys());
       return {
         message: `no account named "${term.name}"`,
@@ -96,6 +103,29 @@ export function unknownSelectorName(
   return undefined;
 }
 
+/**
+ * Why a positional argument is not a stack: an account, a selector or a unit id given where the
+ * run commands take stack names gets the `--target` that selects it; anything else the closest
+ * stack name.
+ */
+function notAStack(config: Config, set: UnitSet, name: string): { message: string; hint: string } {
+  const stackNames = [...config.stacks.keys()];
+  const target = (what: string) => ({
+    message: `no stack named "${name}": "${name}" is ${what}, and positional arguments are stack names`,
+    hint: `select it with -t ${name} (--target ${name})`,
+  });
+  if (config.accounts.has(name)) return target("an account");
+  if (set.byId.has(name)) return target("a unit id");
+  const parsed = parseSelector(name);
+  if (name.includes(":") && parsed.ok && unknownSelectorName(config, parsed.selector) === undefined)
+    return target("a selector");
+  const suggestion = didYouMean(name, stackNames);
+  return {
+    message: `no stack named "${name}"`,
+    hint: suggestion ? `did you mean "${suggestion}"?` : `stacks: ${stackNames.join(", ")}`,
+  };
+}
+
 /** Selects units; an empty request selects every unit. */
 export function selectUnits(
   config: Config,
@@ -103,16 +133,8 @@ export function selectUnits(
   request: SelectionRequest,
 ): SelectionResult {
   let units = set.units;
-  const stackNames = [...config.stacks.keys()];
   for (const stack of request.stacks ?? []) {
-    if (!config.stacks.has(stack)) {
-      const suggestion = didYouMean(stack, stackNames);
-      return {
-        ok: false,
-        message: `no stack named "${stack}"`,
-        hint: suggestion ? `did you mean "${suggestion}"?` : `stacks: ${stackNames.join(", ")}`,
-      };
-    }
+    if (!config.stacks.has(stack)) return { ok: false, ...notAStack(config, set, stack) };
   }
   if (request.stacks && request.stacks.length > 0) {
     const wanted = new Set(request.stacks);

@@ -177,12 +177,15 @@ function stateAddress(
     region: stateRegion,
     accountName: holder.name,
     accountId: holder.id,
-    roleArn: config.state.role
-      ? roleArnFor(config.state.role, holder.id, stateRegion)
-      : holder.roleArn,
+    roleArn: stateRoleArn(config, holder, stateRegion),
     externalId: holder.externalId,
     lock: config.state.lock,
   };
+}
+
+/** The role that reaches the states an account holds: `state.role` in it, else its deploy role. */
+export function stateRoleArn(config: Config, holder: Account, region: string): string {
+  return config.state.role ? roleArnFor(config.state.role, holder.id, region) : holder.roleArn;
 }
 
 const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

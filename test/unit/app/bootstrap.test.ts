@@ -172,9 +172,13 @@ class FakeAws implements AwsSessions {
           }),
         listObjectKeys: unsupported,
         getObjectText: unsupported,
+        headObject: unsupported,
+        putObjectText: unsupported,
+        createObjectIfAbsent: unsupported,
+        deleteLockObject: unsupported,
         getObjectBytes: unsupported,
-        putObject: unsupported,
-        deleteObject: unsupported,
+        putReviewedPlanObject: unsupported,
+        deleteReviewedPlanObject: unsupported,
       },
       dynamodb: {
         describeTable: async (table) => this.tables.get(`${account}/${table}`),
@@ -182,6 +186,9 @@ class FakeAws implements AwsSessions {
           this.write(account, `createLockTable ${table}`, () => {
             this.tables.set(`${account}/${table}`, { status: "CREATING", hashKey: "LockID" });
           }),
+        acquireLock: unsupported,
+        releaseLock: unsupported,
+        putStateDigest: unsupported,
       },
       iam: {
         getRole: async (name) => {

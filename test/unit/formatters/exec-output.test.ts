@@ -63,14 +63,14 @@ test("the exit code is the worst unit's; a unit that did not run counts as 1, an
   assert.equal(execExitCode(report([ok, failed], true)), 130);
 });
 
-test("the summary names each unit's account and exit code, the failure and its log", () => {
+test("the summary names each unit's account and exit code, the failure with Terraform's first error, and its log", () => {
   assert.equal(
     formatExecSummary(report([ok, failed])),
     [
       "UNIT                    ACCOUNT              EXIT  STATUS  DURATION",
       "network/dev/us-east-1   dev (111111111111)   0     ok      1.2s",
       "network/prod/us-east-1  prod (333333333333)  3     failed  1.2s",
-      "  terraform state list exited 3:",
+      "  terraform state list exited 3: boom",
       "  log: .crossform/runs/x/units/network/prod/us-east-1/log",
       "2 units: 1 exit 0, 1 not; terraform state list; exit 3; 2.0s",
       "",

@@ -96,3 +96,28 @@ test("counts in words: future for a plan, past for an apply, only what is not ze
     "no changes",
   );
 });
+
+test("a failed unit's reason line carries Terraform's first error, in new records and in records written before", () => {
+  const report = parseRunReport(JSON.parse(read("apply-halted/report.json")), "apply-halted");
+  const failed = report.units[0]!;
+  const withMessage = (message: string) => ({
+    ...report,
+    units: [{ ...failed, error: { message } }],
+  });
+  // What unit-steps writes now.
+  assert.match(
+    formatRunSummary(
+      withMessage(
+        "terraform apply failed: local-exec provisioner error\nError: local-exec provisioner error",
+      ),
+    ),
+    /^ {2}terraform apply failed: local-exec provisioner error$/m,
+  );
+  // An older record: `terraform apply failed:` alone on the first line.
+  assert.match(
+    formatRunSummary(
+      withMessage("terraform apply failed:\n╷\n│ Error: local-exec provisioner error\n│ \n╵"),
+    ),
+    /^ {2}terraform apply failed: local-exec provisioner error$/m,
+  );
+});

@@ -50,6 +50,43 @@ describe("select stage", { concurrency: true }, () => {
     assert.equal(refused.diagnostics[0]?.code, "run/destroy-not-allowed");
   });
 
+  test("destroy of units that unselected units depend on is refused, naming each and how to take them along", async () => {
+    const refused = refusal(
+      (
+        await select({
+          command: "destroy",
+          allowDestroy: true,
+          stacks: ["network"],
+          targets: ["dev"],
+        })
+      ).result,
+    );
+    assert.equal(refused.exit, "bad-input");
+    assert.deepEqual(refused.diagnostics, [
+      {
+        severity: "error",
+        code: "run/destroy-dependents",
+        message:
+          "destroy would remove what units outside the selection depend on: network/dev/us-east-1 (read by app/dev/us-east-1, web/dev/us-east-1); nothing was destroyed",
+        hint: "destroy their dependents in the same run (they go first): add the stacks app web to the arguments, or --target app/dev/us-east-1,web/dev/us-east-1",
+      },
+    ]);
+    // Dependents selected too, or nothing depending on the selection: the destroy goes ahead.
+    assert.deepEqual(
+      ids((await select({ command: "destroy", allowDestroy: true, targets: ["dev"] })).result),
+      ["app/dev/us-east-1", "network/dev/us-east-1", "web/dev/us-east-1"],
+    );
+    assert.deepEqual(
+      ids((await select({ command: "destroy", allowDestroy: true, stacks: ["web"] })).result),
+      ["web/dev/us-east-1"],
+    );
+    // Other commands do not care.
+    assert.deepEqual(ids((await select({ command: "plan", stacks: ["network"] })).result), [
+      "network/dev/us-east-1",
+      "network/prod/us-east-1",
+    ]);
+  });
+
   test("--wave counts as a selection for apply and keeps that wave's units only", async () => {
     const first = ids((await select({ command: "apply", wave: "1" })).result);
     assert.deepEqual(first, ["app/dev/us-east-1", "network/dev/us-east-1", "web/dev/us-east-1"]);

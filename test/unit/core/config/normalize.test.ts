@@ -117,7 +117,12 @@ test("defaults of everything left out", () => {
   assert.equal(c.state.key, "{stack}/terraform.tfstate");
   assert.deepEqual(c.state.lock, { kind: "s3" });
   assert.deepEqual(c.guards, { maxDestroy: 10, maxDestroyApproval: 0, maxUnits: 100 });
-  assert.deepEqual(c.run, { parallel: 4, lockTimeoutSeconds: 0, gracePeriodSeconds: undefined });
+  assert.deepEqual(c.run, {
+    parallel: 4,
+    lockTimeoutSeconds: 0,
+    gracePeriodSeconds: undefined,
+    keep: 50,
+  });
   assert.deepEqual(c.terraform, { binary: "terraform", version: ">= 1.10" });
   assert.deepEqual(c.lint, { failLevel: "error", rules: {}, thirdPartyAccounts: [] });
   assert.deepEqual(c.bootstrap, {
@@ -294,7 +299,12 @@ test("durations become seconds", () => {
     ),
   );
   assert.deepEqual(c.session, { durationSeconds: 900, name: "cf-{user}-{account}" });
-  assert.deepEqual(c.run, { parallel: 8, lockTimeoutSeconds: 120, gracePeriodSeconds: 1.5 });
+  assert.deepEqual(c.run, {
+    parallel: 8,
+    lockTimeoutSeconds: 120,
+    gracePeriodSeconds: 1.5,
+    keep: 50,
+  });
   assert.deepEqual(c.ci, {
     roleArn: "arn:aws:iam::999999999999:role/ci",
     sessionDurationSeconds: 3600,

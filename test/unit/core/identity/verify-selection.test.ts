@@ -107,3 +107,18 @@ test("a run's preflight verifies exactly the accounts its units reach", () => {
     units: app,
   });
 });
+
+test("unit ids select the accounts those units reach, as --target does for the run commands", () => {
+  assert.deepEqual(pick({ targets: ["app/staging/us-east-1"] }), {
+    accounts: ["staging", "shared"],
+    units: ["app/staging/us-east-1"],
+  });
+  assert.deepEqual(pick({ selectors: ["network/dev/us-east-1,network/prod/us-east-1"] }).accounts, [
+    "dev",
+    "prod",
+  ]);
+  assert.deepEqual(refusal({ selectors: ["network/dve/us-east-1"] }), {
+    message: 'no unit "network/dve/us-east-1"',
+    hint: 'did you mean "network/dev/us-east-1"?',
+  });
+});

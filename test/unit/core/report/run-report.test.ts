@@ -14,6 +14,7 @@ import {
 } from "../../../../src/core/report/run-report.ts";
 import type { RunReport, UnitReport, UnitStatus } from "../../../../src/core/report/run-report.ts";
 import { formatRunJson } from "../../../../src/formatters/run-json.ts";
+import { planSummary } from "../../../helpers/plan-summaries.ts";
 
 const FIXTURES = new URL("../../../fixtures/report/", import.meta.url).pathname;
 
@@ -21,22 +22,7 @@ function fixture(name: string): unknown {
   return JSON.parse(readFileSync(`${FIXTURES}${name}/report.json`, "utf8"));
 }
 
-const emptySummary: PlanSummary = {
-  terraformVersion: "1.11.4",
-  errored: false,
-  add: 0,
-  change: 0,
-  destroy: 0,
-  replace: 0,
-  moved: 0,
-  imported: 0,
-  forget: 0,
-  drift: 0,
-  outputsChanged: 0,
-  resources: [],
-  drifted: [],
-  outputs: [],
-};
+const emptySummary: PlanSummary = planSummary();
 
 function unit(id: string, status: UnitStatus, extra: Partial<UnitReport> = {}): UnitReport {
   const [stack = "", account = "", region = ""] = id.split("/");

@@ -165,6 +165,15 @@ test("unknown accounts and stacks get a suggestion", () => {
   });
 });
 
+test("a stack's name where a selector takes an account gets the stack: selector", () => {
+  assert.deepEqual(refusal({ targets: ["network"] }), {
+    message:
+      'no account named "network": "network" is a stack, and a selector\'s plain name is an account',
+    hint: "select its units with stack:network",
+  });
+  assert.deepEqual(refusal({ targets: ["dev,app"] }).hint, "select its units with stack:app");
+});
+
 test("an unknown name with no close match lists what exists", () => {
   assert.deepEqual(refusal({ targets: ["billing"] }), {
     message: 'no account named "billing"',
@@ -207,4 +216,21 @@ test("an unknown unit id is refused with the closest id; unit ids and selector t
   const mixed = refusal({ targets: ["network/dev/us-east-1,tier:prod"] });
   assert.match(mixed.message, /mixes unit ids with selector terms/);
   assert.match(mixed.hint, /--target of their own/);
+});
+
+test("a positional account, selector or unit id where stacks are expected gets the --target that selects it", () => {
+  assert.deepEqual(refusal({ stacks: ["dev"] }), {
+    message: 'no stack named "dev": "dev" is an account, and positional arguments are stack names',
+    hint: "select it with -t dev (--target dev)",
+  });
+  assert.deepEqual(refusal({ stacks: ["tier:prod"] }), {
+    message:
+      'no stack named "tier:prod": "tier:prod" is a selector, and positional arguments are stack names',
+    hint: "select it with -t tier:prod (--target tier:prod)",
+  });
+  assert.deepEqual(refusal({ stacks: ["app/dev/us-east-1"] }), {
+    message:
+      'no stack named "app/dev/us-east-1": "app/dev/us-east-1" is a unit id, and positional arguments are stack names',
+    hint: "select it with -t app/dev/us-east-1 (--target app/dev/us-east-1)",
+  });
 });

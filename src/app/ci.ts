@@ -38,6 +38,8 @@ export interface CiRequest {
   branch?: string;
   /** GitLab: the exact Terraform version a job installs when its image has none. */
   terraformVersion?: string;
+  /** `--apply-reviewed-plans`: the main branch applies the plans reviewed in pull requests. */
+  reviewedPlans?: boolean;
   /** Change nothing; report whether the file on disk is current. */
   check: boolean;
   /** The running crossform's version, which a job installs when the repository does not pin one. */
@@ -122,6 +124,7 @@ export async function ciPipeline(
   if (request.branch !== undefined) command.push("--branch", request.branch);
   if (request.terraformVersion !== undefined)
     command.push("--terraform-version", request.terraformVersion);
+  if (request.reviewedPlans === true) command.push("--apply-reviewed-plans");
 
   const model = ciPipelineModel(loaded.config, loaded.units, {
     platform: request.platform,
@@ -134,6 +137,7 @@ export async function ciPipeline(
     ...(request.terraformVersion !== undefined
       ? { terraformVersion: request.terraformVersion }
       : {}),
+    ...(request.reviewedPlans === true ? { reviewedPlans: true } : {}),
     command,
   });
   if (model.oidc.roleArn === undefined) {

@@ -3,7 +3,14 @@
 import { setFlagsFromString } from "node:v8";
 
 /** The commands that run terraform across units: they wait on children, not on JavaScript. */
-const RUN_COMMANDS: ReadonlySet<string> = new Set(["plan", "apply", "destroy", "drift", "output"]);
+const RUN_COMMANDS: ReadonlySet<string> = new Set([
+  "plan",
+  "apply",
+  "destroy",
+  "drift",
+  "output",
+  "exec",
+]);
 
 /**
  * Whether the command line runs units (its first word that is not a flag names a run command;

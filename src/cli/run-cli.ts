@@ -12,7 +12,15 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * The words after the first `--` of the command line (terraform's arguments for plan, apply,
+   * destroy and exec); set by {@link runCli}, undefined without `--`.
+   */
+  passThrough?: readonly string[];
 }
+
+/** The commands that take terraform arguments after `--`. */
+const PASS_THROUGH_COMMANDS: ReadonlySet<string> = new Set(["plan", "apply", "destroy", "exec"]);
 
 /** The package version, read from package.json next to src/ or dist/. */
 export function packageVersion(): string {
@@ -33,8 +41,19 @@ Selecting units and accounts:
 `;
 
 /** Runs one crossform command line and returns its exit code (docs/contract.md section 6). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], cliIo: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
+  // Terraform's own arguments after `--` never reach commander: they are terraform's to read.
+  const dash = argv.indexOf("--");
+  const io: CliIo = dash < 0 ? cliIo : { ...cliIo, passThrough: argv.slice(dash + 1) };
+  const words = dash < 0 ? argv : argv.slice(0, dash);
+  const command = words.find((word) => !word.startsWith("-"));
+  if (dash >= 0 && (command === undefined || !PASS_THROUGH_COMMANDS.has(command))) {
+    io.stderr.write(
+      `error: ${command ?? "crossform"} takes no terraform arguments after --\nhint: plan, apply and destroy pass allowed flags to terraform (-target, -replace, -var); crossform exec runs a terraform command in each unit\n`,
+    );
+    return ExitCode.BadInput;
+  }
   const program = new Command("crossform")
     .description("Deploy one Terraform codebase into many AWS accounts safely.")
     .version(packageVersion(), "-V, --version")
@@ -63,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.Ok;
   }
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(words, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return ExitCode.Ok;

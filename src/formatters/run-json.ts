@@ -91,6 +91,7 @@ function unit(u: UnitReport): unknown {
         ? null
         : { code: u.error.code ?? null, message: u.error.message, hint: u.error.hint ?? null },
     reason: u.reason ?? null,
+    exit_code: u.exit_code ?? null,
     log_path: u.log_path ?? null,
     duration_ms: u.duration_ms,
   };
@@ -112,6 +113,7 @@ export function formatRunJson(report: RunReport): string {
       git_commit: r.git_commit ?? null,
       source: r.source ?? null,
       terraform_version: r.terraform_version ?? null,
+      terraform_args: r.terraform_args ? [...r.terraform_args] : null,
       selection: {
         stacks: [...r.selection.stacks],
         targets: [...r.selection.targets],

@@ -8,10 +8,16 @@ import { formatRunHtml } from "./run-html.ts";
 import { formatRunJson } from "./run-json.ts";
 import { formatRunMarkdown } from "./run-markdown.ts";
 import { formatRunSummary } from "./run-summary.ts";
+import { formatExecSummary } from "./exec-output.ts";
+
+/** The terminal table: an exec's (exit codes) or a run's (changes). */
+function formatSummary(report: RunReport): string {
+  return report.run.command === "exec" ? formatExecSummary(report) : formatRunSummary(report);
+}
 
 /** The formats a run report renders in, each a pure function of the report. */
 export const RUN_REPORT_FORMATTERS = {
-  pretty: formatRunSummary,
+  pretty: formatSummary,
   json: formatRunJson,
   md: formatRunMarkdown,
   html: formatRunHtml,
@@ -25,7 +31,7 @@ export function formatRunReport(report: RunReport, format: string): string {
   const formatter =
     format in RUN_REPORT_FORMATTERS
       ? RUN_REPORT_FORMATTERS[format as RunReportFormat]
-      : formatRunSummary;
+      : formatSummary;
   return formatter(report);
 }
 

@@ -48,6 +48,7 @@ export function statusLabel(
     case "drift":
       return unit.has_changes ? "drifted" : "no drift";
     case "output":
+    case "exec":
       return "ok";
     case "adopt":
       return unit.has_changes ? "adopted" : "already adopted";
@@ -135,6 +136,43 @@ function stateLines(report: RunReport): string[] {
   return [];
 }
 
+/** The duration cell of a unit: `-` for one that never ran. */
+export function durationCell(unit: Pick<UnitReport, "status" | "duration_ms">): string {
+  return unit.status === "not-started" || unit.status === "skipped"
+    ? "-"
+    : formatDuration(unit.duration_ms);
+}
+
+/**
+ * The header and one row per unit as aligned columns two spaces apart (`numeric` columns
+ * right-aligned), each unit's row followed by what it did not do well: its problem, the hint, and
+ * for a failure its log.
+ */
+export function unitTable(
+  header: readonly string[],
+  units: readonly UnitReport[],
+  rows: readonly string[][],
+  numeric: ReadonlySet<number> = new Set(),
+): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) =>
+        numeric.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+      )
+      .join("  ")
+      .trimEnd();
+  const out = [line(header)];
+  units.forEach((unit, i) => {
+    out.push(line(rows[i] ?? []));
+    const problem = unitProblem(unit);
+    if (problem !== undefined && unit.status !== "succeeded") out.push(`  ${problem}`);
+    if (unit.error?.hint) out.push(`  hint: ${unit.error.hint}`);
+    if (unit.status === "failed" && unit.log_path) out.push(`  log: ${unit.log_path}`);
+  });
+  return out;
+}
+
 /** The end-of-run table, with the reason under each unit that did not succeed, and totals. */
 export function formatRunSummary(report: RunReport): string {
   const command = report.run.command;
@@ -149,28 +187,10 @@ export function formatRunSummary(report: RunReport): string {
       num(s?.replace),
       num(s?.drift),
       statusLabel(command, unit),
-      unit.status === "not-started" || unit.status === "skipped"
-        ? "-"
-        : formatDuration(unit.duration_ms),
+      durationCell(unit),
     ];
   });
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) =>
-        NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
-      )
-      .join("  ")
-      .trimEnd();
-
-  const out = [...stateLines(report), line(HEADER)];
-  report.units.forEach((unit, i) => {
-    out.push(line(rows[i] ?? []));
-    const problem = unitProblem(unit);
-    if (problem !== undefined && unit.status !== "succeeded") out.push(`  ${problem}`);
-    if (unit.error?.hint) out.push(`  hint: ${unit.error.hint}`);
-    if (unit.status === "failed" && unit.log_path) out.push(`  log: ${unit.log_path}`);
-  });
+  const out = [...stateLines(report), ...unitTable(HEADER, report.units, rows, NUMERIC)];
   for (const wave of report.waves) {
     if (wave.status !== "halted") continue;
     const n = wave.failed_accounts.length;

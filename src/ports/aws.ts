@@ -116,6 +116,19 @@ export interface S3Api {
    * crossform deletes no state.
    */
   deleteLockObject(bucket: string, key: string): Promise<void>;
+  /** An object's bytes (a saved plan, which is a zip file). */
+  getObjectBytes(bucket: string, key: string): Promise<Uint8Array>;
+  /**
+   * Writes a reviewed plan's object (the bucket's default encryption applies); a key outside a
+   * reviewed-plan prefix (`<state key>.crossform-reviewed/`) is refused, so that
+   * this call never overwrites a state.
+   */
+  putReviewedPlanObject(bucket: string, key: string, body: Uint8Array | string): Promise<void>;
+  /**
+   * Deletes a reviewed plan's object (its earlier versions stay in a versioned bucket); a key
+   * outside a reviewed-plan prefix is refused: crossform deletes no state.
+   */
+  deleteReviewedPlanObject(bucket: string, key: string): Promise<void>;
 }
 
 /** DynamoDB, narrowed to lock tables. */

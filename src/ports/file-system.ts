@@ -25,6 +25,8 @@ export interface FileSystem {
    * one call, not one round trip per file.
    */
   readTextsIfPresent(paths: readonly string[]): Promise<(string | undefined)[]>;
+  /** A file's bytes (a saved plan); rejects when it cannot be read. */
+  readBytes(path: string): Promise<Uint8Array>;
   /** The entries of a directory, sorted by name; rejects when it cannot be listed. */
   listDir(path: string): Promise<DirectoryEntry[]>;
   /** True when something exists at the path (following symbolic links). */

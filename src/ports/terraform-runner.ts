@@ -137,6 +137,11 @@ export type StdoutTarget =
 /** One line the unit's log gained while a command ran (its output, already redacted). */
 export interface OutputLine {
   text: string;
+  /**
+   * Whether the line is crossform's own note in the log (the command and its directory, its exit,
+   * a stop sent) rather than terraform's output. @default false
+   */
+  note?: boolean;
 }
 
 /** A record file a command's output could not be written to: the command ran all the same. */
@@ -208,6 +213,35 @@ export interface TerraformResult {
   writeProblems: readonly RecordWriteProblem[];
 }
 
+/**
+ * A command attached to the operator's terminal (`crossform exec -- console`): terraform reads
+ * and writes the terminal itself, in crossform's process group (so that it can read the terminal
+ * and gets the terminal's Ctrl-C directly); its output is not logged, since nothing passes through
+ * crossform.
+ */
+export interface AttachedCommand {
+  args: readonly string[];
+  cwd: string;
+  /** Absolute `TF_DATA_DIR`: a workspace's `dataDir`. */
+  dataDir: string;
+  /** The unit's log: the command, its directory and its exit are noted there, not its output. */
+  logFile: string;
+  /** Called with terraform's pid once it started (not awaited: it runs already). */
+  onStart?: (pid: number) => void;
+  /** Aborting it sends SIGTERM to terraform, once (a terminal's Ctrl-C reaches terraform itself). */
+  signal?: AbortSignal;
+}
+
+/** How an attached command ended. */
+export interface AttachedResult {
+  /** Exit code; null when it ended by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  /** Whether {@link AttachedCommand.signal} stopped it. */
+  interrupted: boolean;
+  durationMs: number;
+}
+
 /** A started command: its process group can be interrupted once, or killed. */
 export interface TerraformProcess {
   /**
@@ -258,4 +292,9 @@ export interface TerraformRunner {
    * no command (an init skipped). A log that cannot be written is left alone.
    */
   annotate(logFile: string, text: string): void;
+  /**
+   * Runs a command attached to the operator's terminal until it ends (argv only); rejects only when
+   * it could not start (`terraform/not-found`, `terraform/spawn-failed`).
+   */
+  attach(command: AttachedCommand): Promise<AttachedResult>;
 }

@@ -6,15 +6,20 @@
 // role assumed through web identity from the job's ID token, as on GitLab. The committed examples
 // (examples/quickstart/ci/) must be current.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { chmod, cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { builtCli, runBuiltCli, showResult } from "../helpers/cli.ts";
+import { runBuiltCli, showResult } from "../helpers/cli.ts";
 import type { CliResult } from "../helpers/cli.ts";
 import { parseGithubWorkflow, runGitlabCiLocal } from "../helpers/ci-validators.ts";
+import {
+  ciMachineEnv,
+  gitIn,
+  requireRsync,
+  runGitlabJobs,
+  writeCrossformShim,
+} from "../helpers/gitlab-jobs.ts";
 import type { GitlabCiLocalResult } from "../helpers/ci-validators.ts";
 import { startMoto } from "../helpers/moto.ts";
 import type { MotoServer } from "../helpers/moto.ts";
@@ -31,31 +36,16 @@ await mkdir(join(repo, "live"), { recursive: true });
 await mkdir(home);
 
 function git(...args: string[]): string {
-  return gitAt(repo, ...args);
+  return gitIn(repo, home, ...args);
 }
 
 function gitAt(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...offlineEnv(),
-      GIT_AUTHOR_NAME: "e2e",
-      GIT_COMMITTER_NAME: "e2e",
-      GIT_AUTHOR_EMAIL: "e2e@example.com",
-      GIT_COMMITTER_EMAIL: "e2e@example.com",
-    },
-  }).trim();
+  return gitIn(cwd, home, ...args);
 }
 
 /** The operator's environment without AWS_* and TF_* variables, as in CI. */
 function offlineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("AWS_") && !key.startsWith("TF_") && !key.startsWith("GCL_"))
-      env[key] = value;
-  }
-  return { ...env, HOME: home, CI: "true" };
+  return ciMachineEnv(home);
 }
 
 function crossform(args: string[], cwd = repo): Promise<CliResult> {
@@ -271,10 +261,7 @@ describe("ci gitlab", () => {
 
     before(async () => {
       // gitlab-ci-local copies job files with rsync, even for the shell executor.
-      const rsync = (process.env.PATH ?? "")
-        .split(":")
-        .some((dir) => dir !== "" && existsSync(join(dir, "rsync")));
-      assert.ok(rsync, "gitlab-ci-local needs rsync on the PATH (Debian: apt-get install rsync)");
+      requireRsync();
       moto = await startMoto();
       // The state buckets and deploy roles, as `crossform bootstrap` makes them with admin keys.
       const bootstrap = await runBuiltCli(["bootstrap", "--create-role"], {
@@ -288,17 +275,7 @@ describe("ci gitlab", () => {
       assert.equal(bootstrap.code, 0, showResult(bootstrap));
       // The job installs crossform with `npm install --global crossform@<version>`; the registry is
       // replaced by this shim, and `crossform` is this checkout's build.
-      await mkdir(shim);
-      await writeFile(
-        join(shim, "npm"),
-        '#!/bin/sh\ncase "$*" in *"--global"*crossform@*) echo "npm shim: crossform is the checkout\'s build"; exit 0;; esac\necho "npm shim: unexpected npm $*" >&2; exit 1\n',
-      );
-      await writeFile(
-        join(shim, "crossform"),
-        `#!/bin/sh\nexec "${process.execPath}" "${builtCli}" "$@"\n`,
-      );
-      await chmod(join(shim, "npm"), 0o755);
-      await chmod(join(shim, "crossform"), 0o755);
+      await writeCrossformShim(shim);
       await writeFile(tfrc, "");
       await mkdir(jobTmp);
     });
@@ -315,38 +292,23 @@ describe("ci gitlab", () => {
     }
 
     /** Runs jobs of a pipeline with these predefined variables. */
-    async function runPipelineJobs(
+    function runPipelineJobs(
       pipeline: Record<string, string>,
       jobs: string[],
     ): Promise<GitlabCiLocalResult> {
-      const env = gitlabEnv({
-        PATH: [shim, dirname(process.execPath), process.env.PATH].join(":"),
-        HOME: home,
-        TF_CLI_CONFIG_FILE: tfrc,
-        AWS_CONFIG_FILE: join(root, "aws-config"),
-        // The jobs' temporary files stay in this test's own directory, apart from other runs'.
-        TMPDIR: jobTmp,
-      });
-      // No AWS keys at all: the jobs reach AWS through the ID token and AWS_ROLE_ARN alone.
-      const variables = {
-        ...pipeline,
-        CROSSFORM_ROLE_ARN: "arn:aws:iam::123456789012:role/crossform-ci",
-        // gitlab-ci-local does not mint ID tokens: this stands in for GitLab's JWT (moto accepts any).
-        CROSSFORM_ID_TOKEN:
-          "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6YWNtZS9pbmZyYSJ9.c2ln",
-        AWS_ENDPOINT_URL: moto.endpoint,
-        // Terraform's web identity provider calls STS at AWS_ENDPOINT_URL_STS, not AWS_ENDPOINT_URL.
-        AWS_ENDPOINT_URL_STS: moto.endpoint,
-      };
-      return runGitlabCiLocal(
-        [
-          "--force-shell-executor",
-          "--concurrency",
-          "1",
-          ...Object.entries(variables).flatMap(([k, v]) => ["--variable", `${k}=${v}`]),
-          ...jobs,
-        ],
-        { cwd: repo, env },
+      return runGitlabJobs(
+        {
+          repo,
+          home,
+          shim,
+          tfrc,
+          awsConfig: join(root, "aws-config"),
+          endpoint: moto.endpoint,
+          // The jobs' temporary files stay in this test's own directory, apart from other runs'.
+          tmpdir: jobTmp,
+        },
+        pipeline,
+        jobs,
       );
     }
 

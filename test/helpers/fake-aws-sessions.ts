@@ -203,6 +203,27 @@ export class FakeAwsSessions implements AwsSessions {
           if (!key.endsWith(".tflock")) throw new Error(`not a lock: ${key}`);
           objects.delete(`${name}/${key}`);
         },
+        async getObjectBytes(name: string, key: string) {
+          calls.push(`getObjectBytes ${account} ${name} ${key}`);
+          const text = objects.get(`${name}/${key}`);
+          if (text === undefined || bucketOf(name).owner !== account)
+            throw new CrossformError("aws/object-missing", "external", `no object ${key}`);
+          return Buffer.from(text, "latin1");
+        },
+        async putReviewedPlanObject(name: string, key: string, body: Uint8Array | string) {
+          calls.push(`putReviewedPlanObject ${account} ${name} ${key}`);
+          if (bucketOf(name).owner !== account)
+            throw new CrossformError("aws/access-denied", "external", `access denied to ${name}`);
+          objects.set(
+            `${name}/${key}`,
+            typeof body === "string" ? body : Buffer.from(body).toString("latin1"),
+          );
+        },
+        async deleteReviewedPlanObject(name: string, key: string) {
+          calls.push(`deleteReviewedPlanObject ${account} ${name} ${key}`);
+          if (!key.includes(".crossform-reviewed/")) throw new Error(`not a reviewed plan: ${key}`);
+          objects.delete(`${name}/${key}`);
+        },
       },
       dynamodb: {
         async describeTable(table: string) {

@@ -3,6 +3,8 @@ import { dirname, join } from "node:path";
 import { createRedactor } from "../../src/core/run/redact.ts";
 import type { TerraformVersionInfo } from "../../src/core/run/terraform-version-check.ts";
 import type {
+  AttachedCommand,
+  AttachedResult,
   EndedCommand,
   StdoutTarget,
   TerraformCommand,
@@ -265,7 +267,13 @@ export class FakeTerraformRunner implements TerraformRunner {
     this.annotations.push({ logFile, text });
   }
 
-  start(command: TerraformCommand): TerraformProcess {
+  /** Commands attached to the terminal, in order (their calls are in {@link calls} too). */
+  readonly attached: FakeCall[] = [];
+
+  /** Records a command: its unit (by data directory), subcommand and how many came before. */
+  private record(
+    command: Pick<TerraformCommand, "args" | "cwd" | "dataDir" | "logFile" | "stdout" | "redact">,
+  ): FakeCall {
     const unit = this.unitsByDataDir.get(command.dataDir) ?? `(no unit) ${command.dataDir}`;
     const subcommand = command.args[0] ?? "";
     const call: FakeCall = {
@@ -280,6 +288,24 @@ export class FakeTerraformRunner implements TerraformRunner {
       nth: this.calls.filter((c) => c.unit === unit && c.command === subcommand).length + 1,
     };
     this.calls.push(call);
+    return call;
+  }
+
+  async attach(command: AttachedCommand): Promise<AttachedResult> {
+    const call = this.record(command);
+    this.attached.push(call);
+    command.onStart?.(FAKE_PID);
+    const reply = this.script(call) ?? defaultReply(call);
+    await mkdir(dirname(command.logFile), { recursive: true, mode: 0o700 });
+    await appendFile(command.logFile, `$ terraform ${command.args.join(" ")} (attached)\n`, {
+      mode: 0o600,
+    });
+    return { exitCode: reply.exitCode ?? 0, signal: null, interrupted: false, durationMs: 1 };
+  }
+
+  start(command: TerraformCommand): TerraformProcess {
+    const call = this.record(command);
+    const { unit, command: subcommand } = call;
     for (const waiter of this.waiters.filter((w) => w.match(call))) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve();
@@ -316,16 +342,23 @@ export class FakeTerraformRunner implements TerraformRunner {
       if (how === "done" && typeof call.stdout === "object") {
         await writeFile(call.stdout.file, stdout, { mode: 0o600 });
       }
-      // As the port says: stderr is redacted (the command's values too) and logged.
+      // As the port says: stdout into the log (its own target "log") and stderr are redacted (the
+      // command's values too), logged and handed to onLine.
+      const redactor = createRedactor(command.redact ?? []);
+      const logged = how === "done" && call.stdout === "log" ? redactor.redactText(stdout) : "";
       const stderr =
         how === "interrupt" ? "Interrupt received. Stopping operation..." : (reply.stderr ?? "");
-      const redacted = createRedactor(command.redact ?? []).redactText(stderr);
-      if (redacted !== "") await appendFile(command.logFile, `${redacted}\n`);
+      const redacted = redactor.redactText(stderr);
+      for (const text of [logged, redacted]) {
+        if (text === "") continue;
+        await appendFile(command.logFile, `${text}\n`);
+        for (const line of text.split("\n")) command.onLine?.({ text: line });
+      }
       ended = true;
       return {
         exitCode: how === "kill" ? null : how === "interrupt" ? 1 : (reply.exitCode ?? 0),
         signal: how === "kill" ? "SIGKILL" : null,
-        stdout: how === "done" && call.stdout === "capture" ? stdout : "",
+        stdout: how === "done" && call.stdout === "capture" ? stdout : logged,
         stderr: redacted,
         stdoutBytes: stdout.length,
         interrupted,

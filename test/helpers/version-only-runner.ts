@@ -41,4 +41,8 @@ export class VersionOnlyRunner implements TerraformRunner {
   annotate(): never {
     throw new Error("the preflight writes no unit log");
   }
+
+  attach(): never {
+    throw new Error("the preflight starts no terraform");
+  }
 }

@@ -24,6 +24,7 @@ import {
 import type { BucketLocationConstraint, LifecycleRule, S3Client } from "@aws-sdk/client-s3";
 import { CrossformError } from "../../core/errors.ts";
 import type { PublicAccessBlock, S3Api } from "../../ports/aws.ts";
+import { REVIEWED_PLAN_KEY_MARKER } from "../../core/run/reviewed-plan.ts";
 import { absentOn } from "./aws-call.ts";
 import type { AwsCall } from "./aws-call.ts";
 import { awsErrorHint, awsErrorName, awsErrorStatus } from "./classify-aws-error.ts";
@@ -389,4 +390,51 @@ export class SdkS3Api implements S3Api {
       { bucket, resource: `s3://${bucket}/${key}` },
     );
   }
+
+  async getObjectBytes(bucket: string, key: string): Promise<Uint8Array> {
+    return this.#call(
+      "s3:GetObject",
+      async () => {
+        const out = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return out.Body === undefined ? new Uint8Array() : out.Body.transformToByteArray();
+      },
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+
+  async putReviewedPlanObject(
+    bucket: string,
+    key: string,
+    body: Uint8Array | string,
+  ): Promise<void> {
+    refuseOutsideReviewedPlans(bucket, key, "write");
+    await this.#call(
+      "s3:PutObject",
+      async () => {
+        await this.#client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      },
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+
+  async deleteReviewedPlanObject(bucket: string, key: string): Promise<void> {
+    refuseOutsideReviewedPlans(bucket, key, "delete");
+    await this.#call(
+      "s3:DeleteObject",
+      async () => {
+        await this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      },
+      { bucket, resource: `s3://${bucket}/${key}` },
+    );
+  }
+}
+
+/** Refuses a reviewed plan's write or delete at a key outside a reviewed-plan prefix. */
+function refuseOutsideReviewedPlans(bucket: string, key: string, verb: string): void {
+  if (key.includes(REVIEWED_PLAN_KEY_MARKER)) return;
+  throw new CrossformError(
+    "internal",
+    "internal",
+    `refusing to ${verb} s3://${bucket}/${key}: reviewed plans are written and deleted under <state key>${REVIEWED_PLAN_KEY_MARKER} only, never over a state`,
+  );
 }

@@ -27,6 +27,11 @@ export class NodeFileSystem implements FileSystem {
     });
   }
 
+  /** Reads a file's bytes. */
+  async readBytes(path: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(path));
+  }
+
   /** Lists a directory sorted by name; a symbolic link counts as what it points to, a dangling one as neither. */
   async listDir(path: string): Promise<DirectoryEntry[]> {
     const entries = await readdir(path, { withFileTypes: true });

@@ -147,3 +147,19 @@ export function commandLine(binary: string, args: readonly string[]): string {
     .map((a) => (/^[A-Za-z0-9_./:=@+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
     .join(" ");
 }
+
+/** The footer the relay writes when terraform ends (`# exit 0 after 1.2 s`). */
+const FOOTER = /^# (?:exit -?\d+|ended by [A-Z0-9]+)(?: \(interrupted\))? after \d+(?:\.\d+)? s$/;
+/** A line crossform or the relay adds while the command runs (a stop sent, a failed start). */
+const ANNOTATION =
+  /^# (?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z (?:sent SIG|not started)|not started: |could not start: |stdout \(\d+ bytes\) )/;
+
+/**
+ * Whether a line of a unit's log that a command added is crossform's own note (the header with the
+ * command and its directory, the exit footer, a stop sent) rather than terraform's output.
+ * `index` is the line's position among the lines the command added (0 and 1: the header).
+ */
+export function isRelayNote(line: string, index: number): boolean {
+  if (index < 2 && line.startsWith("# ")) return true;
+  return FOOTER.test(line) || ANNOTATION.test(line);
+}

@@ -11,6 +11,8 @@ import { parseVersionOutput } from "../../core/run/terraform-version-check.ts";
 import type { TerraformVersionInfo } from "../../core/run/terraform-version-check.ts";
 import { CrossformError } from "../../core/errors.ts";
 import type {
+  AttachedCommand,
+  AttachedResult,
   EndedCommand,
   TerraformCommand,
   UnitLocation,
@@ -21,6 +23,7 @@ import type {
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
+import { runAttached } from "./attached-process.ts";
 import { startCapturedProcess } from "./captured-process.ts";
 import { prepareStackWorkspace } from "./stack-workspace.ts";
 import { annotate, readEndedCommand, startTerraformProcess } from "./terraform-process.ts";
@@ -176,5 +179,16 @@ export class SpawnTerraformRunner implements TerraformRunner {
       ...(command.stdout === undefined ? {} : { stdout: command.stdout }),
       ...(command.onLine === undefined ? {} : { onLine: command.onLine }),
     });
+  }
+
+  /** See {@link TerraformRunner.attach}. */
+  attach(command: AttachedCommand): Promise<AttachedResult> {
+    let env: Record<string, string>;
+    try {
+      env = this.childEnv(command.dataDir);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return runAttached({ ...command, binary: this.binary, env, secrets: this.secrets });
   }
 }

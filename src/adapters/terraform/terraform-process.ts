@@ -34,6 +34,7 @@ import {
   decodeStatus,
   encodeRequest,
   GO,
+  isRelayNote,
   RELAY_NO_REQUEST,
   RELAY_START_FAILED,
   relayScript,
@@ -182,10 +183,13 @@ export function startTerraformProcess(options: StartTerraformOptions): Terraform
   const started = performance.now();
   const statusFile = statusFileOf(options.logFile);
   removeQuietly(statusFile);
+  let lineIndex = 0;
   const follower =
     options.onLine === undefined
       ? undefined
-      : followLog(options.logFile, (text) => options.onLine?.({ text }));
+      : followLog(options.logFile, (text) =>
+          options.onLine?.({ text, note: isRelayNote(text, lineIndex++) }),
+        );
   let child: SpawnedChild;
   try {
     child = spawnProcess(process.execPath, [relayScript()], {

@@ -53,5 +53,16 @@ export async function finishStage(session: RunSession): Promise<RunResult> {
     recordDir: session.recordDir,
     diagnostics: session.secrets.value([...session.diagnostics, ...ledger.problems]),
     exit,
+    ...(options.exec ? { outputs: execOutputs(session) } : {}),
   };
+}
+
+/** `crossform exec`: each unit's terraform output, for the units whose command ran. */
+function execOutputs(session: RunSession): Map<string, { stdout: string; stderr: string }> {
+  const outputs = new Map<string, { stdout: string; stderr: string }>();
+  for (const unit of session.units) {
+    const result = session.runnerOf(unit.id)?.execResult;
+    if (result) outputs.set(unit.id, { stdout: result.stdout, stderr: result.stderr });
+  }
+  return outputs;
 }

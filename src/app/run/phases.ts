@@ -5,6 +5,7 @@
  */
 import type { RunCommand } from "../../core/report/run-report.ts";
 import type { SavedRun } from "./saved-run-stage.ts";
+import { ReviewedPlans } from "./reviewed-plans.ts";
 import { schedulePhase } from "./schedule-phase.ts";
 import type { RunSession } from "./session.ts";
 
@@ -14,6 +15,7 @@ const PLAN_PHASE_NAMES: Record<RunCommand, string> = {
   destroy: "plan -destroy",
   drift: "drift",
   output: "output",
+  exec: "exec",
 };
 
 /**
@@ -22,12 +24,27 @@ const PLAN_PHASE_NAMES: Record<RunCommand, string> = {
  * first (docs/decisions/0032-units-start-as-early-as-safe.md).
  */
 export async function planPhase(session: RunSession): Promise<void> {
+  const store = session.options.storePlans === true ? new ReviewedPlans(session) : undefined;
   await schedulePhase(session, {
     name: PLAN_PHASE_NAMES[session.options.command],
     policy: "continue",
     window: "one",
     groups: session.groups,
-    work: (runner, control) => runner.planPhase(control),
+    work: (runner, control) => runner.planPhase(control, store),
+  });
+}
+
+/**
+ * `apply --reviewed-plans`: each unit applies its reviewed plan when it holds, wave by wave
+ * (docs/ci.md, "Applying what was reviewed").
+ */
+export async function applyReviewedPhase(session: RunSession): Promise<void> {
+  const store = new ReviewedPlans(session);
+  await schedulePhase(session, {
+    name: "apply",
+    policy: "halt-wave",
+    groups: session.groups,
+    work: (runner, control) => runner.applyReviewed(store, control),
   });
 }
 

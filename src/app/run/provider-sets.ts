@@ -13,6 +13,7 @@ import {
   providerInstallModule,
 } from "../../core/run/provider-install.ts";
 import type { LockedProvider } from "../../core/run/provider-install.ts";
+import { lastLines } from "../../core/run/terraform-failure.ts";
 import { lockFileInitArgs, providerInstallArgs } from "../../core/run/terraform-args.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { LoadedConfig } from "../load-config.ts";
@@ -176,10 +177,6 @@ async function installProviderSet(
     };
   }
   return { hash: lock.hash, stacks, status: "installed", log };
-}
-
-function lastLines(text: string, count = 12): string {
-  return text.trim().split("\n").slice(-count).join("\n");
 }
 
 /**

@@ -27,6 +27,26 @@ function replanCause(session: RunSession, runner: UnitRunner, hadPlan: boolean):
 }
 
 /**
+ * `apply --reviewed-plans`: whether a unit's new plan, made because its reviewed plan does not hold
+ * (`why`), may be applied. Only an operator at a terminal can approve it; without one it is never
+ * applied: `--auto-approve` approved the reviewed plans, not a plan nobody saw.
+ */
+export async function approveUnreviewed(
+  session: RunSession,
+  runner: UnitRunner,
+  why: string,
+): Promise<boolean> {
+  const { deps, config } = session;
+  if (!deps.confirm) return false;
+  return deps.confirm({
+    command: "apply",
+    plan: session.ledger.planReport([runner.unit.id]),
+    approvalAccounts: approvalAccountsOf(config, runner.unit),
+    reason: `${runner.unit.id}: ${why}; it was planned again, and this plan was not reviewed`,
+  });
+}
+
+/**
  * Whether `runner`'s new plan `replanned` may be applied; `before` is the plan the run's
  * confirmation covered, if the unit had one.
  */

@@ -6,9 +6,10 @@
  */
 import type { LoadedConfig } from "../load-config.ts";
 import { decideStage } from "./decide-stage.ts";
+import { execPhase, execStage } from "./exec-stage.ts";
 import { finishStage } from "./finish-stage.ts";
 import { guardStage } from "./guard-stage.ts";
-import { applyPhase, applySavedPhase, planPhase } from "./phases.ts";
+import { applyPhase, applyReviewedPhase, applySavedPhase, planPhase } from "./phases.ts";
 import { preflightStage } from "./preflight-stage.ts";
 import type { RunDeps, RunOptions, RunResult } from "./run-types.ts";
 import { savedRunStage } from "./saved-run-stage.ts";
@@ -37,7 +38,8 @@ export async function runCommand(
   const selected = await selectStage(deps, loaded, options);
   if (isStop(selected)) return stopped(selected);
   const { units } = selected;
-  const refused = await guardStage(deps, loaded, units, options);
+  const refused =
+    execStage(deps, loaded, units, options) ?? (await guardStage(deps, loaded, units, options));
   if (refused) return stopped(refused);
   const preflight = await preflightStage(deps, loaded, units, options);
   if (isStop(preflight)) return stopped(preflight);
@@ -54,8 +56,12 @@ export async function runCommand(
   const session = await openSession(deps, loaded, units, options, preflight, source);
   if (isStop(session)) return verifiedThen(session);
   try {
-    if (saved) {
+    if (options.exec) {
+      await execPhase(session, options.exec);
+    } else if (saved) {
       await applySavedPhase(session, saved);
+    } else if (options.reviewedPlans === true && options.command === "apply") {
+      await applyReviewedPhase(session);
     } else {
       await planPhase(session);
       if ((await decideStage(session)) === "apply") await applyPhase(session);

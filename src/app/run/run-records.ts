@@ -4,6 +4,7 @@
  * `units/<stack>/<account>/<region>/{log, plan.tfplan, summary.json, binding.json,
  * errored.tfstate}`. Directories 0700, files 0600.
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { CrossformError } from "../../core/errors.ts";
 import { parseRunReport } from "../../core/report/run-report.ts";
@@ -55,6 +56,18 @@ export interface PlanBinding {
   terraform_version: string;
   /** Whether the plan has changes. */
   has_changes: boolean;
+  /**
+   * The flags passed to the plan after `--` (`-target`, `-replace`, `-var`, ...), `-var` values
+   * left out; absent (as in bindings written before) when there were none.
+   */
+  pass_through?: string[];
+  /** SHA-256 of the flags as terraform got them ({@link passThroughSha256}); absent: none. */
+  pass_through_sha256?: string;
+}
+
+/** SHA-256 of pass-through flags as terraform gets them (values included), for a plan's binding. */
+export function passThroughSha256(args: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify(args)).digest("hex");
 }
 
 /** Writes a JSON file 0600. */

@@ -90,8 +90,9 @@ export class RunSecrets {
 
   /**
    * Reads the sensitive variables of every selected unit's stack, and their values from the
-   * unit's tfvars, the stack's auto-loaded variables files, the operator's `TF_VAR_*` and the
-   * defaults. A warning per stack names the values too short to redact.
+   * unit's tfvars, the stack's auto-loaded variables files, the operator's `TF_VAR_*`, the `-var`
+   * flags given after `--` and the defaults. A warning per stack names the values too short to
+   * redact.
    */
   static async collect(
     deps: { fs: FileSystem; parser: HclParser },
@@ -99,9 +100,12 @@ export class RunSecrets {
     configDir: string,
     units: readonly Unit[],
     environment: Readonly<Record<string, string | undefined>>,
+    commandLine: Readonly<Record<string, string>> = {},
   ): Promise<{ secrets: RunSecrets; warnings: Diagnostic[] }> {
     const secrets = new RunSecrets(units);
     const fromEnvironment = environmentVariableSource(environment);
+    if (Object.keys(commandLine).length > 0)
+      fromEnvironment.push({ label: "-var after --", values: commandLine });
     const stacks = new Map<string, StackSecrets>();
     const short = new Map<string, ShortSecret[]>();
     for (const unit of units) {

@@ -7,6 +7,9 @@ import type { ExitName } from "../../core/exit-codes.ts";
 import type { ReplanExcess } from "../../core/run/replan-scope.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import type { Shard } from "../../core/units/shard.ts";
+import type { ExecRequest } from "../../core/run/exec-request.ts";
+import type { Unit } from "../../core/units/units.ts";
+import type { PassThrough } from "../../core/run/pass-through.ts";
 import type { AwsSessions } from "../../ports/aws.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { EventSink } from "../../ports/event-sink.ts";
@@ -58,6 +61,36 @@ export interface RunDeps {
   waitPollMs?: number;
   /** Interactive confirmation; absent when not interactive (flags decide then). */
   confirm?: ConfirmRun;
+  /**
+   * `crossform exec`: the typed confirmation of a state-changing command; absent when not
+   * interactive (`--approve` decides then).
+   */
+  confirmExec?: ConfirmExec;
+  /** `crossform exec`: hears each unit's terraform output (redacted), as it comes. */
+  execOutput?: ExecOutput;
+}
+
+/** Where `crossform exec` hands the units' terraform output, as it comes; must not throw. */
+export interface ExecOutput {
+  /** The units the command runs in, in order, before any of them starts. */
+  begin(units: readonly Pick<Unit, "id" | "account">[]): void;
+  /** One line of a unit's output (stdout and stderr, as the log has them), redacted. */
+  line(unitId: string, text: string): void;
+  /** A unit's command ended: `exit 0`, `exit 1`, `failed` (it did not run). */
+  end(unitId: string, how: string): void;
+}
+
+/** Asks the operator to confirm a state-changing `crossform exec` before any unit runs it. */
+export type ConfirmExec = (request: ConfirmExecRequest) => Promise<boolean>;
+
+/** What the operator is asked to confirm. */
+export interface ConfirmExecRequest {
+  /** The terraform command as the records show it (`state rm aws_s3_bucket.old`). */
+  command: string[];
+  /** The units it runs in, in the order it runs them. */
+  units: string[];
+  /** Every account those units touch. */
+  accounts: string[];
 }
 
 /** What the operator asked for. */
@@ -105,6 +138,29 @@ export interface RunOptions {
   /** `apply --run <id>`: apply the saved plans of that run. */
   fromRun?: string;
   /**
+   * The flags after `--` of plan, apply and destroy (`core/run/pass-through.ts`): every plan of
+   * the run gets them, and `apply --run` applies only plans made with the same.
+   */
+  passThrough?: PassThrough;
+  /**
+   * `plan --store-plans`: each unit's saved plan with changes is stored beside its state, bound to
+   * the digest of the unit's inputs, for `apply --reviewed-plans` (docs/ci.md).
+   */
+  storePlans?: boolean;
+  /**
+   * `apply --reviewed-plans`: each unit applies the plan stored for its inputs at this commit when
+   * it still holds (same inputs, same state serial, same flags), else plans again and needs
+   * approval again (never covered by `--auto-approve`) unless the new plan has no changes.
+   */
+  reviewedPlans?: boolean;
+  /** `crossform exec`: the terraform command after `--` (`core/run/exec-request.ts`). */
+  exec?: ExecRequest;
+  /**
+   * Whether the operator's terminal is attached (stdin, stdout and stderr are terminals, not CI):
+   * `crossform exec` of an interactive subcommand needs it. @default false
+   */
+  terminal?: boolean;
+  /**
    * `--wait`: a selected unit on which a terraform of a crashed run still runs is waited for
    * (until that terraform ends) instead of refused.
    */
@@ -135,4 +191,6 @@ export interface RunResult {
   diagnostics: Diagnostic[];
   /** How it ended, by name: `exitCodeOf(exit)` is the process's exit code (docs/cli.md). */
   exit: ExitName;
+  /** `crossform exec`: each unit's terraform output (redacted tails), by unit id, for those that ran. */
+  outputs?: ReadonlyMap<string, { stdout: string; stderr: string }>;
 }

@@ -29,6 +29,18 @@ export interface PhaseOptions {
   window?: "per-wave" | "one";
   /** Provider-set groups: the first unit of a group runs alone until it says the group is ready. */
   groups?: ReadonlyMap<string, string>;
+  /** Units at once. @default --parallel, else run.parallel */
+  parallel?: number;
+  /**
+   * The units' work does not depend on each other's (`crossform exec`): `depends_on` neither orders
+   * them nor skips a dependent whose dependency failed. @default false
+   */
+  independent?: boolean;
+  /**
+   * Every unit in one window, whatever its wave (a read-only `crossform exec`: nothing is promoted
+   * from wave to wave). @default false: waves are the outer loop
+   */
+  oneWave?: boolean;
   /** The work of one unit. */
   work: (runner: UnitRunner, control: TaskControl) => Promise<ExecuteOutcome>;
 }
@@ -43,27 +55,30 @@ export async function schedulePhase(
     const group = phase.groups?.get(unit.id);
     return {
       id: unit.id,
-      wave: unit.wave,
-      dependsOn: unit.dependsOn,
+      wave: phase.oneWave === true ? 0 : unit.wave,
+      dependsOn: phase.independent === true ? [] : unit.dependsOn,
       account: unit.account,
       ...(group !== undefined ? { group } : {}),
       unit,
     };
   });
   const result = await runSchedule(tasks, {
-    parallel: options.parallel ?? config.run.parallel,
+    parallel: phase.parallel ?? options.parallel ?? config.run.parallel,
     policy: phase.policy,
     order: phase.order ?? "forward",
     window: phase.window ?? "per-wave",
-    waves: config.waves.map((w, i) => ({
-      wave: i,
-      name: w.name,
-      ...(w.canary !== undefined ? { canary: w.canary } : {}),
-      tolerance: w.tolerance,
-    })),
+    waves:
+      phase.oneWave === true
+        ? [{ wave: 0, name: "all units", tolerance: 0 }]
+        : config.waves.map((w, i) => ({
+            wave: i,
+            name: w.name,
+            ...(w.canary !== undefined ? { canary: w.canary } : {}),
+            tolerance: w.tolerance,
+          })),
     execute: (task, _signal, control) => phase.work(session.runner(task.unit), control),
     now: () => deps.clock.now(),
-    onEvent: (event) => forward(session, phase.name, event),
+    onEvent: (event) => forward(session, phase.name, phase.policy, event),
     signal: session.signal,
   });
   await session.ledger.setWaves(phase.name, wavesFromSchedule(result.waves));
@@ -71,7 +86,12 @@ export async function schedulePhase(
 }
 
 /** One scheduler event: into the ledger (tasks never started) and onto the progress stream. */
-function forward(session: RunSession, phase: string, event: SchedulerEvent): void {
+function forward(
+  session: RunSession,
+  phase: string,
+  policy: FailurePolicy,
+  event: SchedulerEvent,
+): void {
   const events = session.deps.events;
   const id = "taskId" in event ? `${phase}/${event.taskId}` : "";
   switch (event.type) {
@@ -136,11 +156,15 @@ function forward(session: RunSession, phase: string, event: SchedulerEvent): voi
       return;
     case "wave-finished":
       if (event.status === "halted") {
+        const accounts = `account${event.failedAccounts.length === 1 ? "" : "s"} ${event.failedAccounts.join(", ")}`;
         events?.emit({
           type: "message",
           code: "run.wave-halted",
           level: "error",
-          text: `${phase}: wave ${event.name} halted: failed account${event.failedAccounts.length === 1 ? "" : "s"} ${event.failedAccounts.join(", ")} over its tolerance; no later wave starts`,
+          text:
+            policy === "halt-run"
+              ? `${phase}: stopped at the first failure (failed ${accounts}); no other unit starts`
+              : `${phase}: wave ${event.name} halted: failed ${accounts} over its tolerance; no later wave starts`,
         });
       }
       return;

@@ -112,11 +112,16 @@ function requestProblem(options: RunOptions): Stop | undefined {
     options.all ||
     options.fromRun !== undefined ||
     options.changedSince !== undefined;
-  if ((command === "apply" || command === "destroy") && !narrowed) {
+  const changing =
+    command === "apply" ||
+    command === "destroy" ||
+    (command === "exec" && options.exec?.kind === "state-changing");
+  if (changing && !narrowed) {
+    const what = command === "exec" ? `exec -- ${options.exec?.subcommand.join(" ")}` : command;
     return badInput(
       "run/selection-required",
-      `${command} needs a selection or --all`,
-      `name stacks, pass --target <selector>, or --all to ${command} every unit`,
+      `${what} needs a selection or --all`,
+      `name stacks, pass --target <selector>, or --all to run it in every unit`,
     );
   }
   if (command === "destroy" && !options.allowDestroy) {

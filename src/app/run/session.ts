@@ -141,10 +141,17 @@ async function journalHeader(
     ...(commit ? { git_commit: commit } : {}),
     source: source.kind,
     terraform_version: terraformVersion,
+    ...terraformArgsOf(options),
     selection: { stacks: options.stacks, targets: options.targets, all: options.all },
     process: { pid: self.pid, ...(self.started ? { started: self.started } : {}) },
     units: units.map((u) => ledgerUnit(loaded.config, loaded.dir, runId, u)),
   };
+}
+
+/** The terraform arguments the operator gave after `--`, as the record shows them. */
+function terraformArgsOf(options: RunOptions): Pick<RunHeaderEntry, "terraform_args"> {
+  const shown = options.exec?.shown ?? options.passThrough?.shown ?? [];
+  return shown.length > 0 ? { terraform_args: [...shown] } : {};
 }
 
 /** Stage 4: opens the run's session, or why it could not be opened (nothing ran). */
@@ -178,6 +185,7 @@ export async function openSession(
     loaded.dir,
     units,
     options.environment ?? {},
+    { ...options.passThrough?.vars, ...options.exec?.vars },
   );
   const ledger = await RunLedger.open(
     { ...deps, scrub: (value) => secrets.value(value) },
@@ -202,6 +210,7 @@ export async function openSession(
     lockTimeoutSeconds: options.lockTimeoutSeconds ?? loaded.config.run.lockTimeoutSeconds,
     user: options.user,
     ...(source.root !== undefined ? { sourceRoot: source.root } : {}),
+    ...(options.passThrough !== undefined ? { passThrough: options.passThrough } : {}),
     secrets,
     signal: abort.signal,
     running,

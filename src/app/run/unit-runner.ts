@@ -9,13 +9,21 @@ import type { PlanSummary } from "../../core/plan/plan-summary.ts";
 import { countsOfSummary } from "../../core/report/run-report.ts";
 import type { UnitReport } from "../../core/report/run-report.ts";
 import { describeBreaches } from "../../core/run/guards.ts";
+import { lastLines } from "../../core/run/terraform-failure.ts";
 import type { UnitEvent, UnitStep } from "../../core/run/ledger.ts";
 import type { TaskControl } from "../../core/run/scheduler.ts";
 import type { ExecuteOutcome } from "../../core/run/task-outcome.ts";
 import type { Unit } from "../../core/units/units.ts";
 import type { UnitWorkspace } from "../../ports/terraform-runner.ts";
+import type { ExecRequest } from "../../core/run/exec-request.ts";
+import { attachUnit, execUnit, learnStateSecrets } from "./exec-steps.ts";
+import type { ExecResult } from "./exec-steps.ts";
 import { destroyBreachOf } from "./guard-stage.ts";
-import { approveReplan } from "./replan-approval.ts";
+import { approveReplan, approveUnreviewed } from "./replan-approval.ts";
+import { samePlan, stateChange } from "../../core/run/reviewed-plan.ts";
+import type { StateVersion } from "../../core/run/reviewed-plan.ts";
+import type { FetchedReviewedPlan, ReviewedPlans } from "./reviewed-plans.ts";
+import { unitInputsSha256 } from "./unit-inputs.ts";
 import { loadBinding, unitRecordDir } from "./run-records.ts";
 import type { RunSession } from "./session.ts";
 import {
@@ -85,6 +93,8 @@ export class UnitRunner {
   private initSkipped = false;
   /** The progress detail of its last step's success. */
   label: string | undefined;
+  /** `crossform exec`: how the operator's command ended, once it ran. */
+  execResult: ExecResult | undefined;
 
   constructor(session: RunSession, unit: Unit) {
     this.session = session;
@@ -106,8 +116,12 @@ export class UnitRunner {
     return this.planned;
   }
 
-  /** The plan phase: init, then plan (or, for `output`, read the outputs). */
-  planPhase(control?: TaskControl): Promise<ExecuteOutcome> {
+  /**
+   * The plan phase: init, then plan (or, for `output`, read the outputs). With `store`
+   * (`plan --store-plans`), a plan with changes is stored for `apply --reviewed-plans`, with the
+   * state's version read before the plan.
+   */
+  planPhase(control?: TaskControl, store?: ReviewedPlans): Promise<ExecuteOutcome> {
     const step: UnitStep = this.session.options.command === "output" ? "output" : "plan";
     return this.step(step, async () => {
       const workspace = await this.initialised();
@@ -115,10 +129,105 @@ export class UnitRunner {
       // The shared plugin cache holds this provider set now: the others of the set may init.
       control?.groupReady();
       if (step === "output") return this.readOutputs(workspace);
+      const state = store ? await store.stateVersion(this.unit) : undefined;
       const planned = await this.planInitialised(workspace);
       if (isFailure(planned)) return this.fail(planned);
+      if (store && state && planned.hasChanges) await this.storeReviewed(store, workspace, state);
       return { status: "succeeded", changes: planned.hasChanges };
     });
+  }
+
+  /** Stores the plan just made for `apply --reviewed-plans`, bound to the unit's inputs. */
+  private async storeReviewed(
+    store: ReviewedPlans,
+    workspace: UnitWorkspace,
+    state: StateVersion,
+  ): Promise<void> {
+    const { session } = this;
+    const tree = await unitInputsSha256(session.deps, this.unit, workspace.realStackDir);
+    const commit = session.ledger.header.git_commit;
+    const where = await store.store(this.unit, this.dir, {
+      version: 1,
+      unit: this.unit.id,
+      run_id: session.runId,
+      ...(commit !== undefined ? { commit } : {}),
+      inputs_tree_sha256: tree,
+      state,
+      planned_at: new Date(session.deps.clock.now()).toISOString(),
+    });
+    this.label = `${this.label ?? ""}; stored for apply --reviewed-plans in ${where}`;
+  }
+
+  /**
+   * `apply --reviewed-plans`: the plan stored for the unit's inputs at this commit, applied when it
+   * still holds (the same inputs, flags and terraform, its state unchanged, no dependency applied
+   * in this run); otherwise the unit is planned again, and a new plan with changes needs approval
+   * again, saying why.
+   */
+  applyReviewed(store: ReviewedPlans, control?: TaskControl): Promise<ExecuteOutcome> {
+    return this.step("apply", async () => {
+      const { session } = this;
+      const workspace = await this.initialised();
+      if (isFailure(workspace)) return this.fail(workspace);
+      control?.groupReady();
+      const tree = await unitInputsSha256(session.deps, this.unit, workspace.realStackDir);
+      const fetched = await store.fetch(this.unit, tree, join(this.dir, "reviewed"));
+      const why = await this.reviewedProblem(store, workspace, tree, fetched);
+      if (why === undefined && fetched) {
+        await this.keepSavedSummary(workspace, fetched.dir);
+        const refused = this.planned ? this.destroyRefusal(this.planned.summary) : undefined;
+        if (refused) return this.fail(refused);
+        const planFile = join(fetched.dir, "plan.tfplan");
+        await learnSavedPlanSecrets(session.ctx, workspace, planFile, this.log);
+        const outcome = await this.applyPlanned(undefined, planFile, workspace);
+        if (outcome.status !== "succeeded") return outcome;
+        await store.discard(this.unit, tree);
+        const commit = fetched.record.commit?.slice(0, 12);
+        this.label = `applied the plan reviewed${commit ? ` at ${commit}` : ""} (run ${fetched.record.run_id})`;
+        return outcome;
+      }
+      const reason = why ?? "no reviewed plan";
+      const reviewedSummary = fetched ? await this.savedSummary(fetched.dir) : undefined;
+      const replanned = await this.planInitialised(workspace);
+      if (isFailure(replanned)) return this.fail(replanned);
+      if (!replanned.hasChanges) {
+        this.label = `${reason}; planned again: no changes`;
+        return this.applied(false);
+      }
+      // The new plan does exactly what was reviewed (resources, actions, values): it may go.
+      const same = reviewedSummary !== undefined && samePlan(reviewedSummary, replanned.summary);
+      if (same || (await approveUnreviewed(session, this, reason))) {
+        const outcome = await this.applyPlanned(replanned, replanned.planFile);
+        if (same && outcome.status === "succeeded") {
+          await store.discard(this.unit, tree);
+          this.label = `${reason}; planned again, the same as reviewed: applied`;
+        }
+        return outcome;
+      }
+      return this.fail({
+        kind: "stale",
+        reason: `not applied: ${reason}; planned again (${countsLabel(replanned.summary, "plan")}), and that plan needs approval again: review it, then apply without --reviewed-plans`,
+      });
+    });
+  }
+
+  /** Why the fetched reviewed plan may not be applied, or undefined when it holds. */
+  private async reviewedProblem(
+    store: ReviewedPlans,
+    workspace: UnitWorkspace,
+    tree: string,
+    fetched: FetchedReviewedPlan | undefined,
+  ): Promise<string | undefined> {
+    const { session } = this;
+    const commit = session.ledger.header.git_commit?.slice(0, 12);
+    if (!fetched) {
+      return `no plan was reviewed for this unit's code${commit ? ` at ${commit}` : ""} (inputs ${tree.slice(0, 12)}): the pull request's plan was made for other code, had no changes, or was not stored`;
+    }
+    const changed = this.unit.dependsOn.find((d) => session.ledger.get(d)?.appliedChanges === true);
+    if (changed) return `its dependency ${changed} applied changes in this run`;
+    const binding = await bindingProblem(session.ctx, this.unit, workspace, fetched.dir);
+    if (binding) return `the reviewed plan does not hold: ${binding}`;
+    return stateChange(fetched.record.state, await store.stateVersion(this.unit));
   }
 
   /**
@@ -182,6 +291,56 @@ export class UnitRunner {
       const outcome = await this.applyPlanned(undefined, planFile, workspace);
       if (outcome.status === "succeeded") this.label = "applied the saved plan";
       return outcome;
+    });
+  }
+
+  /**
+   * `crossform exec`: the operator's terraform command in the initialised unit (attached to the
+   * terminal for an interactive subcommand), its exit code journaled; any exit but 0 fails the unit.
+   */
+  exec(request: ExecRequest, control?: TaskControl): Promise<ExecuteOutcome> {
+    return this.step("exec", async () => {
+      const workspace = await this.initialised();
+      if (isFailure(workspace)) return this.fail(workspace);
+      control?.groupReady();
+      const { session } = this;
+      const { ctx } = session;
+      if (request.printsValues) await learnStateSecrets(ctx, workspace, this.log);
+      const output = session.deps.execOutput;
+      const result =
+        request.kind === "interactive"
+          ? await attachUnit(ctx, this.unit, workspace, request, this.log)
+          : await execUnit(
+              ctx,
+              this.unit,
+              workspace,
+              request,
+              this.log,
+              output ? (text) => output.line(this.unit.id, text) : undefined,
+            );
+      this.execResult = result;
+      const name = `terraform ${request.subcommand.join(" ")}`;
+      const ended =
+        result.exitCode === null ? "was ended by a signal" : `exited ${result.exitCode}`;
+      const tail = lastLines(result.stderr);
+      const error =
+        result.exitCode === 0
+          ? undefined
+          : session.secrets.text(`${name} ${ended}${tail !== "" ? `:\n${tail}` : ""}`);
+      await session.ledger.record(this.unit.id, {
+        event: "executed",
+        exit: result.exitCode,
+        ...(error !== undefined ? { error } : {}),
+      });
+      this.label = `exit ${result.exitCode ?? "by a signal"}`;
+      if (result.interrupted) {
+        const reason = `interrupted while ${name} ran`;
+        await session.ledger.record(this.unit.id, { event: "interrupted", reason });
+        return { status: "interrupted", reason };
+      }
+      return error === undefined
+        ? { status: "succeeded", changes: false }
+        : { status: "failed", error };
     });
   }
 
@@ -294,6 +453,16 @@ export class UnitRunner {
       kind: "failed",
       message: `refused by guards: ${describeBreaches([breach])}; pass --allow-destroy to apply it`,
     };
+  }
+
+  /** The summary kept in a saved plan's directory, or undefined when it cannot be read. */
+  private async savedSummary(dir: string): Promise<PlanSummary | undefined> {
+    const { fs } = this.session.deps;
+    try {
+      return JSON.parse(await fs.readText(join(dir, "summary.json"))) as PlanSummary;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The saved plan's summary (already redacted) is what an apply of it applies. */

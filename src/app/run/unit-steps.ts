@@ -38,7 +38,8 @@ import type {
   UnitWorkspace,
   UnitWorkspaceSpec,
 } from "../../ports/terraform-runner.ts";
-import { loadBinding, writeJson } from "./run-records.ts";
+import type { PassThrough } from "../../core/run/pass-through.ts";
+import { loadBinding, passThroughSha256, writeJson } from "./run-records.ts";
 import type { RunSecrets } from "./run-secrets.ts";
 import { unitShellCommand } from "./unit-commands.ts";
 import type { PlanBinding } from "./run-records.ts";
@@ -79,6 +80,8 @@ export interface UnitStepContext {
   events?: EventSink;
   /** Waits before a retry of init or plan; resolves early when `signal` aborts. @default RETRY_DELAYS_MS */
   retryDelaysMs?: readonly number[];
+  /** The operator's flags for every plan of the run (`plan -- -target=...`). @default none */
+  passThrough?: PassThrough;
 }
 
 /** A terraform child that started or exited. */
@@ -120,13 +123,17 @@ export interface PlannedUnit {
 const REMOTE_STATE_MISSING = /Unable to find remote state/;
 const STALE_PLAN = /Saved plan is stale/;
 
-/** Runs one terraform command; an abort interrupts the child once (its process group). */
-async function run(
+/**
+ * Runs one terraform command of a unit; an abort interrupts the child once (its process group).
+ * `onLine` hears each line terraform adds to the log (redacted).
+ */
+export async function run(
   ctx: UnitStepContext,
   workspace: UnitWorkspace,
   args: string[],
   logFile: string,
   stdout: "log" | "capture" = "log",
+  onLine?: (text: string) => void,
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string; interrupted: boolean }> {
   const entry: RunningChild = { unitId: workspace.unitId, command: args[0] ?? "", workspace };
   const redact = ctx.secrets?.valuesFor(workspace.unitId) ?? [];
@@ -141,6 +148,13 @@ async function run(
       await ctx.onChild?.(workspace.unitId, { kind: "started", command: entry.command, pid });
     },
     ...(redact.length > 0 ? { redact } : {}),
+    ...(onLine !== undefined
+      ? {
+          onLine: (line: { text: string; note?: boolean }) => {
+            if (line.note !== true) onLine(line.text);
+          },
+        }
+      : {}),
   });
   const onAbort = (): void => {
     child.interrupt("SIGINT");
@@ -372,6 +386,7 @@ export async function planUnit(
       varFile: workspace.varFile,
       planFile,
       vars,
+      passThrough: ctx.passThrough?.args ?? [],
       lockTimeoutSeconds: ctx.lockTimeoutSeconds,
     }),
     logFile,
@@ -427,6 +442,7 @@ export async function planUnit(
     inputs_sha256: await inputsSha256(ctx.fs, workspace),
     terraform_version: ctx.terraformVersion,
     has_changes: hasChanges,
+    ...passThroughBinding(ctx.passThrough),
   };
   await writeJson(ctx.writer, join(dir, "binding.json"), binding);
   const addresses = plannedAddresses(shown.stdout);
@@ -557,7 +573,37 @@ export async function bindingProblem(
   if ((await inputsSha256(ctx.fs, workspace)) !== binding.inputs_sha256) {
     return "the stack's files, backend or variables changed since the plan was made";
   }
-  return undefined;
+  return passThroughProblem(binding, ctx.passThrough);
+}
+
+/** The binding's record of the plan's pass-through flags: nothing when there were none. */
+function passThroughBinding(
+  passThrough: PassThrough | undefined,
+): Pick<PlanBinding, "pass_through" | "pass_through_sha256"> {
+  if (!passThrough || passThrough.args.length === 0) return {};
+  return {
+    pass_through: [...passThrough.shown],
+    pass_through_sha256: passThroughSha256(passThrough.args),
+  };
+}
+
+/** Flags for a message: `-target=a.b -var=x=…`, or `no flags`. */
+function flagsText(shown: readonly string[] | undefined): string {
+  return shown && shown.length > 0 ? shown.join(" ") : "no flags";
+}
+
+/** Why a saved plan's flags differ from the apply's, or undefined when they are the same. */
+function passThroughProblem(
+  binding: PlanBinding,
+  passThrough: PassThrough | undefined,
+): string | undefined {
+  const planned = binding.pass_through_sha256 ?? passThroughSha256([]);
+  const given = passThroughSha256(passThrough?.args ?? []);
+  if (planned === given) return undefined;
+  const shownPlanned = flagsText(binding.pass_through);
+  const shownGiven = flagsText(passThrough?.shown);
+  const values = shownPlanned === shownGiven ? " (with other -var values)" : "";
+  return `the plan was made with ${shownPlanned} after --, this apply was given ${shownGiven}${values}: a saved plan is applied only with the flags it was planned with`;
 }
 
 /** Whether a step result is a failure. */

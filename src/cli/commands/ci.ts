@@ -26,6 +26,7 @@ interface CiFlags extends CommonOptions {
   shards?: string;
   branch?: string;
   terraformVersion?: string;
+  applyReviewedPlans?: boolean;
 }
 
 function shardsFlag(text: string | undefined, platform: CiPlatform): number | undefined {
@@ -60,6 +61,10 @@ export const registerCi: RegisterCommand = (program, io, setExit) => {
       .option(
         "--branch <name>",
         "the branch whose pushes apply (default: main; GitLab: the default branch)",
+      )
+      .option(
+        "--apply-reviewed-plans",
+        "pull-request plans are stored beside each unit's state and the main branch applies them while they hold, else a manual re-plan (docs/ci.md)",
       )
       .option(
         "--terraform-version <x.y.z>",
@@ -103,6 +108,7 @@ export const registerCi: RegisterCommand = (program, io, setExit) => {
         ...(options.terraformVersion !== undefined
           ? { terraformVersion: options.terraformVersion }
           : {}),
+        ...(options.applyReviewedPlans === true ? { reviewedPlans: true } : {}),
       },
     );
     setExit(

@@ -35,6 +35,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     names: ["plan", "apply", "destroy", "drift", "output"],
     load: async () => (await import("./run.ts")).registerRunCommands,
   },
+  { names: ["exec"], load: async () => (await import("./exec.ts")).registerExec },
   { names: ["adopt"], load: async () => (await import("./adopt.ts")).registerAdopt },
   { names: ["lint"], load: async () => (await import("./lint.ts")).registerLint },
   { names: ["ci"], load: async () => (await import("./ci.ts")).registerCi },

@@ -1,21 +1,14 @@
 import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { GitCliStatus } from "../../adapters/git/git-cli-status.ts";
-import { SpawnTerraformRunner } from "../../adapters/terraform/spawn-terraform-runner.ts";
-import { NodeJournalFiles } from "../../adapters/fs/append-journal.ts";
-import { AtomicFileWriter } from "../../adapters/fs/atomic-write.ts";
-import { pruneRuns } from "../../app/run/prune-runs.ts";
-import { NodeProcessTable } from "../../adapters/system/node-process-table.ts";
-import { SystemClock } from "../../adapters/system/system-clock.ts";
 import { TerminalPrompter } from "../../adapters/terminal/terminal-prompter.ts";
-import { createProgressView } from "../../adapters/terminal/progress-view.ts";
+import { pruneRecords } from "../prune-records.ts";
 import { loadConfig } from "../../app/load-config.ts";
 import { runCommand } from "../../app/run/run-command.ts";
-import { pluginCacheDirOf } from "../../app/run/run-records.ts";
 import type { ConfirmRequest, RunOptions } from "../../app/run/run-types.ts";
-import { durationSeconds } from "../../core/config/durations.ts";
-import { gracePeriodSeconds, InterruptPolicy } from "../../core/run/interrupt-policy.ts";
-import type { StopSignal } from "../../core/run/interrupt-policy.ts";
+import { namesTyped } from "../../core/run/approvals.ts";
+import { parsePassThrough } from "../../core/run/pass-through.ts";
+import type { PassThrough } from "../../core/run/pass-through.ts";
+import { interactive, runWiring, stopSignals } from "../run-wiring.ts";
 import type { RunCommand, RunReport } from "../../core/report/run-report.ts";
 import { formatDiagnostics } from "../../formatters/diagnostics.ts";
 import {
@@ -25,61 +18,43 @@ import {
 } from "../../formatters/run-report-formats.ts";
 import { formatReplanExcess } from "../../formatters/replan-excess.ts";
 import { formatRunSummary } from "../../formatters/run-summary.ts";
-import { heldView } from "../held-view.ts";
 import type { HeldView } from "../held-view.ts";
 import type { Adapters } from "../context.ts";
 import type { Prompter } from "../../ports/prompter.ts";
 import {
-  awsBaseOf,
   buildAdapters,
   configLocation,
-  currentUser,
   formatOf,
   usageError,
   withCommonOptions,
 } from "../context.ts";
-import type { CommonOptions } from "../context.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { exitCodeOf } from "../../core/exit-codes.ts";
 import type { Diagnostic } from "../../core/errors.ts";
 import { recordWriteWarning } from "../../app/run/run-ledger.ts";
 import type { CliIo } from "../run-cli.ts";
-import { shardFlag } from "../shard-flag.ts";
+import {
+  collect,
+  unitRunOptions,
+  withSelectionOptions,
+  withTerraformOptions,
+} from "../run-flags.ts";
+import type { UnitRunFlags } from "../run-flags.ts";
 import type { RegisterCommand } from "./index.ts";
 
-interface RunFlags extends CommonOptions {
-  target?: string[];
-  all?: boolean;
-  parallel?: string;
-  lockTimeout?: string;
+interface RunFlags extends UnitRunFlags {
   detailedExitcode?: boolean;
   report?: string[];
   autoApprove?: boolean;
-  approve?: string[];
   allowDestroy?: boolean;
   allowDirty?: boolean;
-  maxUnits?: string;
-  changedSince?: string;
-  wave?: string;
-  shard?: string;
   run?: string;
-  debug?: boolean;
-  wait?: boolean;
+  storePlans?: boolean;
+  reviewedPlans?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [
-  ...previous,
-  ...value
-    .split(",")
-    .map((v) => v.trim())
-    .filter((v) => v !== ""),
-];
-
-/** The signals that ask a run to stop (docs/commands/run.md, "Interrupting"). */
-const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-const DESCRIPTIONS: Record<RunCommand, string> = {
-  plan: "plan the selected units (one window across the waves) and summarize the changes",
+const DESCRIPTIONS: Record<Exclude<RunCommand, "exec">, string> = {
+  plan: "plan the selected units, (one window across the waves) and summarize the changes",
   apply: "plan, show one cross-account summary, confirm, then apply wave by wave",
   destroy: "destroy the selected units' resources (dependents first); needs --allow-destroy",
   drift: "report drift (plan -refresh-only) of the selected units; never applies",
@@ -94,14 +69,6 @@ export function checkReportFile(file: string): void {
       "name the file .md (Markdown), .json or .html (one self-contained page)",
     );
   }
-}
-
-function interactive(io: CliIo): boolean {
-  return (
-    io.stdin?.isTTY === true &&
-    (io.stderr as { isTTY?: boolean }).isTTY === true &&
-    io.env.CI !== "true"
-  );
 }
 
 /**
@@ -120,12 +87,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter, view: HeldView) {
       const answer = await prompter.ask(
         `${request.command} touches approval account${wanted.length > 1 ? "s" : ""} ${wanted.join(", ")}: type ${wanted.length > 1 ? "their names, separated by commas," : "its name"} to confirm: `,
       );
-      const typed = (answer ?? "")
-        .split(",")
-        .map((a) => a.trim())
-        .filter((a) => a !== "")
-        .sort();
-      return typed.join(",") === wanted.join(",");
+      return namesTyped(answer, wanted);
     }
     const answer = await prompter.ask(`${request.command} these changes? type yes to confirm: `);
     return answer?.trim() === "yes";
@@ -134,7 +96,7 @@ function confirmer(io: CliIo, prompter: TerminalPrompter, view: HeldView) {
 }
 
 async function execute(
-  command: RunCommand,
+  command: Exclude<RunCommand, "exec">,
   stacks: string[],
   flags: RunFlags,
   io: CliIo,
@@ -146,140 +108,41 @@ async function execute(
     io.stderr.write(formatDiagnostics(loaded.diagnostics));
     return ExitCode.BadInput;
   }
-  const { config } = loaded;
-  const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
-  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 256)) {
-    usageError(`--parallel ${flags.parallel} is not a whole number from 1 to 256`);
-  }
-  let lockTimeoutSeconds: number | undefined;
-  if (flags.lockTimeout !== undefined) {
-    if (!/^\d+(ms|s|m|h)$/.test(flags.lockTimeout))
-      usageError(`--lock-timeout ${flags.lockTimeout} is not a duration`, "write e.g. 30s, 5m");
-    lockTimeoutSeconds = durationSeconds(flags.lockTimeout);
-  }
   for (const file of flags.report ?? []) checkReportFile(file);
-  const shard = shardFlag(flags.shard);
-  const maxUnits = flags.maxUnits === undefined ? undefined : Number(flags.maxUnits);
-  if (maxUnits !== undefined && (!Number.isInteger(maxUnits) || maxUnits < 1)) {
-    usageError(`--max-units ${flags.maxUnits} is not a whole number of 1 or more`);
+  if (flags.reviewedPlans === true && flags.run !== undefined) {
+    usageError(
+      "apply --reviewed-plans --run: give one or the other",
+      "--run applies the saved plans of a run on this machine; --reviewed-plans those stored by plan --store-plans",
+    );
   }
-
-  // Signals (docs/contract.md section 7): one request to stop, a grace period, then a kill.
-  const controller = new AbortController();
-  const kill = new AbortController();
-  const policy = new InterruptPolicy();
-  const grace = gracePeriodSeconds(config.run.gracePeriodSeconds, io.env.CI === "true");
-  let graceTimer: NodeJS.Timeout | undefined;
-  const killNow = (why: string): void => {
-    io.stderr.write(`\n${why}: killing the running terraform processes\n`);
-    kill.abort();
-  };
-  const onSignal = (signal: StopSignal): void => {
-    switch (policy.onSignal(signal)) {
-      case "interrupt":
-        io.stderr.write(
-          `\n${signal} received${signal === "SIGHUP" ? " (the terminal went away)" : ""}: no new unit starts; each running terraform was sent one interrupt and has ${grace} s to stop before it is killed${signal === "SIGINT" ? " (press Ctrl-C twice more to kill now)" : ""}\n`,
-        );
-        controller.abort();
-        graceTimer = setTimeout(() => {
-          if (policy.onGraceExpired()) killNow(`the grace period of ${grace} s is over`);
-        }, grace * 1000);
-        graceTimer.unref();
-        break;
-      case "same-request":
-        io.stderr.write(
-          `\n${signal} received: the stop already under way goes on (no second interrupt)\n`,
-        );
-        break;
-      case "warn":
-        io.stderr.write(
-          "\npress Ctrl-C again to kill the running terraform processes (their state locks may stay held)\n",
-        );
-        break;
-      case "kill":
-        killNow("third Ctrl-C");
-        break;
-      case "none":
-        break;
-    }
-  };
-  const listeners = STOP_SIGNALS.map((signal) => {
-    const listener = (): void => onSignal(signal);
-    process.on(signal, listener);
-    return [signal, listener] as const;
+  const shared = unitRunOptions(flags, stacks, io, location.cwd);
+  const passThrough = passThroughOf(command, io);
+  const stops = stopSignals(io, loaded);
+  const wiring = runWiring(io, loaded, adapters, {
+    verb: command === "output" ? "reading" : "running",
+    ...(flags.debug === true ? { debug: true } : {}),
   });
-  // A terminal or pipe that goes away must not end the run: the summary and the record are still
-  // written (the record is what matters then), whatever stdout and stderr do.
-  const ignoreOutputErrors = (): void => undefined;
-  io.stdout.on("error", ignoreOutputErrors);
-  io.stderr.on("error", ignoreOutputErrors);
-
-  const view = heldView(
-    createProgressView({
-      stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean },
-      verb: `${command === "output" ? "reading" : "running"}`,
-    }),
-  );
-  const aws = adapters.aws(awsBaseOf(config), view);
-  // One shared provider plugin cache (created by the run after its preflight); units of one
-  // provider set init one at a time until it is warm.
-  const pluginCacheDir = pluginCacheDirOf(loaded.dir);
-  const runner = new SpawnTerraformRunner({
-    pluginCacheDir,
-    binary: config.terraform.binary,
-    configDir: loaded.dir,
-    env: io.env,
-    baseProfile: config.base.profile,
-    ...(flags.debug ? { logLevel: "trace" as const } : {}),
-  });
+  const { view } = wiring;
   const isInteractive = interactive(io);
   const prompter =
     isInteractive && io.stdin ? new TerminalPrompter(io.stdin, io.stderr) : undefined;
   const options: RunOptions = {
+    ...shared,
     command,
-    stacks,
-    targets: flags.target ?? [],
-    all: flags.all === true,
-    ...(parallel !== undefined ? { parallel } : {}),
-    ...(lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds } : {}),
     detailedExitcode: flags.detailedExitcode === true,
     autoApprove: flags.autoApprove === true,
-    approve: flags.approve ?? [],
     allowDestroy: flags.allowDestroy === true,
     allowDirty: flags.allowDirty === true,
-    ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince } : {}),
-    ...(flags.wave !== undefined ? { wave: flags.wave } : {}),
-    ...(shard !== undefined ? { shard } : {}),
-    ...(io.env.CROSSFORM_ROLE_ALLOWLIST
-      ? {
-          roleAllowlist: io.env.CROSSFORM_ROLE_ALLOWLIST.startsWith("s3://")
-            ? io.env.CROSSFORM_ROLE_ALLOWLIST
-            : resolve(location.cwd, io.env.CROSSFORM_ROLE_ALLOWLIST),
-        }
-      : {}),
-    ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(flags.run !== undefined ? { fromRun: flags.run } : {}),
-    ...(flags.wait === true ? { wait: true } : {}),
-    user: currentUser(io.env),
-    environment: io.env,
-    signal: controller.signal,
-    kill: kill.signal,
+    ...(flags.storePlans === true ? { storePlans: true } : {}),
+    ...(flags.reviewedPlans === true ? { reviewedPlans: true } : {}),
+    ...(passThrough !== undefined ? { passThrough } : {}),
+    signal: stops.signal,
+    kill: stops.kill,
   };
   try {
     const result = await runCommand(
-      {
-        fs: adapters.fs,
-        writer: adapters.writer,
-        parser: adapters.parser,
-        aws,
-        runner,
-        git: new GitCliStatus(io.env),
-        clock: new SystemClock(),
-        journals: new NodeJournalFiles(),
-        processes: new NodeProcessTable(),
-        events: view,
-        ...(prompter ? { confirm: confirmer(io, prompter, view) } : {}),
-      },
+      { ...wiring.deps, ...(prompter ? { confirm: confirmer(io, prompter, view) } : {}) },
       loaded,
       options,
     );
@@ -317,7 +180,7 @@ async function execute(
       io.stderr.write(
         `run ${report.run.id} recorded in ${relative(location.cwd, recordDir) || recordDir}${incomplete.length > 0 ? " (incomplete: see the warnings above)" : ""}\n`,
       );
-      await pruneRecords(adapters, loaded.dir, config.run.keep, io);
+      await pruneRecords(adapters, loaded.dir, loaded.config.run.keep, io);
     }
     if (errors.length > 0) io.stderr.write(formatDiagnostics(errors));
     if (locks.length > 0) {
@@ -327,13 +190,22 @@ async function execute(
     }
     return exitCodeOf(result.exit);
   } finally {
-    view.close();
-    aws.destroy();
-    if (graceTimer) clearTimeout(graceTimer);
-    for (const [signal, listener] of listeners) process.off(signal, listener);
-    io.stdout.off("error", ignoreOutputErrors);
-    io.stderr.off("error", ignoreOutputErrors);
+    wiring.close();
+    stops.dispose();
   }
+}
+
+/**
+ * The flags after `--` (docs/commands/run.md, "Passing flags to terraform"), checked against the
+ * allow-list: a refusal is a usage error naming the flag and the reason. `drift` and `output` never
+ * get here with flags: the command line refuses `--` for them.
+ */
+function passThroughOf(command: Exclude<RunCommand, "exec">, io: CliIo): PassThrough | undefined {
+  const words = io.passThrough;
+  if (words === undefined || command === "drift" || command === "output") return undefined;
+  const parsed = parsePassThrough(command, words);
+  if (!parsed.ok) usageError(parsed.refusal.message, parsed.refusal.hint);
+  return parsed.value;
 }
 
 /**
@@ -370,36 +242,6 @@ async function writeReportFiles(
   return problems;
 }
 
-/**
- * `run.keep`: the run records beyond the newest `keep` are removed after each run (never one that
- * holds an errored.tfstate, a crashed run's journal or a running run). A failure is a warning: the
- * run is over and recorded.
- */
-async function pruneRecords(
-  adapters: Adapters,
-  configDir: string,
-  keep: number | undefined,
-  io: CliIo,
-): Promise<void> {
-  if (keep === undefined) return;
-  try {
-    const pruned = await pruneRuns(
-      { fs: adapters.fs, remover: new AtomicFileWriter(), processes: new NodeProcessTable() },
-      configDir,
-      { keep, now: Date.now() },
-    );
-    const n = pruned.removed.length;
-    if (n > 0)
-      io.stderr.write(
-        `removed ${n} old run record${n === 1 ? "" : "s"} (run.keep: ${keep}): ${pruned.removed.join(", ")}\n`,
-      );
-  } catch (error) {
-    io.stderr.write(
-      `warning: old run records were not pruned: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
-}
-
 /** Offers to add `.crossform/` to the .gitignore next to crossform.yaml (kept byte for byte otherwise). */
 export async function offerGitignore(
   adapters: Pick<Adapters, "fs" | "writer">,
@@ -429,7 +271,7 @@ function formatOutputs(report: RunReport): string {
 
 function addRunCommand(
   program: Command,
-  command: RunCommand,
+  command: Exclude<RunCommand, "exec">,
   io: CliIo,
   setExit: (code: number) => void,
 ): void {
@@ -439,40 +281,13 @@ function addRunCommand(
     .argument(
       "[stacks...]",
       "stack names (not accounts: select those with -t, e.g. -t dev, -t tier:prod); intersected with --target",
-    )
-    .option(
-      "-t, --target <selector>",
-      "select units: dev, tier:prod, tag:team=pay, stack:app (repeatable)",
-      collect,
-    )
-    .option(
-      "--all",
-      "every unit (apply and destroy need a selection or --all; a selection given with it narrows it)",
-    )
-    .option(
-      "--changed-since <ref>",
-      "only units whose stack, local modules, generated files or tfvars changed since the git ref",
-    )
-    .option("--wave <k>", "only the units of one wave: its 1-based number or its name")
-    .option(
-      "--shard <i/n>",
-      "only the units of shard i of n: hash(account/region) mod n (for CI jobs)",
-    )
-    .option("--parallel <n>", "units run at once (default: run.parallel, 4)")
-    .option(
-      "--lock-timeout <duration>",
-      "wait this long for a held state lock (default: run.lock_timeout)",
-    )
+    );
+  withTerraformOptions(withSelectionOptions(cmd))
     .option("--detailed-exitcode", "exit 0 without changes, 1 on errors, 2 with changes")
     .option(
       "--report <file>",
       "also write the report to <file>: .md, .json or .html (repeatable)",
       (v: string, p: string[] = []) => [...p, v],
-    )
-    .option("--debug", "Terraform's trace log into each unit's log (redacted)")
-    .option(
-      "--wait",
-      "wait for a terraform of a crashed run still running on a selected unit, instead of refusing the unit",
     );
   if (command === "apply" || command === "destroy") {
     cmd
@@ -488,9 +303,18 @@ function addRunCommand(
       "--max-units <n>",
       "allow up to <n> units in this run (default: guards.max_units, 100)",
     );
+  if (command === "plan")
+    cmd.option(
+      "--store-plans",
+      "store each unit's plan with changes beside its state, for apply --reviewed-plans (CI)",
+    );
   if (command === "apply") {
     cmd
       .option("--run <id>", "apply the saved plans of a plan run")
+      .option(
+        "--reviewed-plans",
+        "apply each unit's plan stored by plan --store-plans for this code, when it still holds; else plan again and need approval again",
+      )
       .option(
         "--allow-destroy",
         "apply plans that destroy or replace more than guards.max_destroy (max_destroy_approval in approval accounts)",

@@ -49,6 +49,8 @@ type Job = Record<string, unknown>;
 
 const IS_PR = "github.event_name == 'pull_request'";
 const IS_PUSH = "github.event_name == 'push'";
+/** A run started by hand on the branch (`--apply-reviewed-plans`): plan again and apply. */
+const IS_REPLAN = "github.event_name == 'workflow_dispatch'";
 
 function workingDirectory(model: CiPipelineModel): Record<string, string> {
   return model.configDir === "." ? {} : { "working-directory": model.configDir };
@@ -251,7 +253,9 @@ function applyJob(model: CiPipelineModel, wave: CiWave, previous: CiWave | undef
     : [];
   return {
     name: `apply wave ${wave.position} (${wave.name})${shard ? " shard ${{ matrix.shard }}" : ""}`,
-    if: IS_PUSH,
+    if: model.reviewedPlans
+      ? `\${{ ${IS_PUSH} || (${IS_REPLAN} && github.ref == 'refs/heads/${model.branch ?? "main"}') }}`
+      : IS_PUSH,
     ...(previous ? { needs: [applyJobId(previous)] } : {}),
     "runs-on": GITHUB_RUNNER,
     ...(environment ? { environment } : {}),
@@ -275,10 +279,15 @@ function applyJob(model: CiPipelineModel, wave: CiWave, previous: CiWave | undef
           : {}),
         run: [
           ...guard,
-          applyCommand(model, bin, wave, shard ? '"$CROSSFORM_SHARD"' : undefined, [
-            "apply.json",
-            "apply.md",
-          ]),
+          applyCommand(
+            model,
+            bin,
+            wave,
+            shard ? '"$CROSSFORM_SHARD"' : undefined,
+            ["apply.json", "apply.md"],
+            // A push applies the reviewed plans; a run started by hand plans again.
+            model.reviewedPlans ? `\${{ ${IS_PUSH} && '--reviewed-plans' || '' }}` : false,
+          ),
         ].join("\n"),
       },
       {
@@ -313,6 +322,7 @@ export function githubWorkflow(model: CiPipelineModel): Record<string, unknown> 
     on: {
       pull_request: { branches: [model.branch ?? "main"] },
       push: { branches: [model.branch ?? "main"] },
+      ...(model.reviewedPlans ? { workflow_dispatch: {} } : {}),
     },
     permissions: {},
     concurrency: {

@@ -217,35 +217,50 @@ export function applyJobNames(wave: CiWave): string[] {
     : [base];
 }
 
+/**
+ * The manual re-plan jobs of a wave's apply (`--apply-reviewed-plans`), one per apply job: a plain
+ * `apply` that plans again and applies, for the units whose reviewed plan no longer holds; running
+ * it by hand is the approval of the new plan.
+ */
+export function replanJobNames(wave: CiWave): string[] {
+  return applyJobNames(wave).map((name) => name.replace(/^crossform-apply-/, "crossform-replan-"));
+}
+
 function applyJobs(
   model: CiPipelineModel,
   wave: CiWave,
   previous: CiWave | undefined,
+  replan = false,
 ): Record<string, Job> {
   const approval = wave.approve.length > 0;
   const jobs: Record<string, Job> = {};
-  const names = applyJobNames(wave);
+  const names = replan ? replanJobNames(wave) : applyJobNames(wave);
+  const reviewed = model.reviewedPlans && !replan;
   names.forEach((name, i) => {
     const shard = wave.shards ? `${wave.shards.indices[i]}/${wave.shards.count}` : undefined;
-    const dir = `${GITLAB_REPORT_DIR}/apply-${wave.position}${shard ? `-${wave.shards?.indices[i]}` : ""}`;
+    const dir = `${GITLAB_REPORT_DIR}/${replan ? "replan" : "apply"}-${wave.position}${shard ? `-${wave.shards?.indices[i]}` : ""}`;
     jobs[name] = {
       extends: ".crossform-aws",
       stage: "deploy",
       ...(previous
         ? { needs: applyJobNames(previous).map((job) => ({ job, artifacts: false })) }
         : { dependencies: [] }),
-      rules: [branchRule(model, approval ? "manual" : "on_success")],
-      allow_failure: false,
+      rules: [branchRule(model, approval || replan ? "manual" : "on_success")],
+      allow_failure: replan,
       interruptible: false,
       resource_group: `crossform-${model.configKey}-apply-${wave.position}${shard ? `-${wave.shards?.indices[i]}` : ""}`,
       ...(approval ? { environment: { name: gitlabEnvironment(wave), action: "start" } } : {}),
       script: [
         `mkdir -p ${dir}`,
         ...cdCommand(model),
-        applyCommand(model, crossformPath(model), wave, shard, [
-          `${up(model)}${dir}/apply.json`,
-          `${up(model)}${dir}/apply.md`,
-        ]),
+        applyCommand(
+          model,
+          crossformPath(model),
+          wave,
+          shard,
+          [`${up(model)}${dir}/apply.json`, `${up(model)}${dir}/apply.md`],
+          reviewed,
+        ),
       ],
       artifacts: { when: "always", expire_in: "90 days", paths: [`${dir}/`] },
     };
@@ -266,6 +281,7 @@ export function gitlabPipeline(model: CiPipelineModel): Record<string, unknown> 
   let previous: CiWave | undefined;
   for (const wave of model.waves) {
     Object.assign(jobs, applyJobs(model, wave, previous));
+    if (model.reviewedPlans) Object.assign(jobs, applyJobs(model, wave, previous, true));
     previous = wave;
   }
   return jobs;

@@ -62,6 +62,13 @@ export interface CiModelOptions {
    */
   terraformVersion?: string;
   /**
+   * `--apply-reviewed-plans`: the plan jobs store each unit's plan beside its state
+   * (`plan --store-plans`) and the main-branch jobs apply it when it still holds
+   * (`apply --reviewed-plans`), with a manual re-plan for the rest (docs/ci.md).
+   * @default false: the main branch plans again at the merged commit
+   */
+  reviewedPlans?: boolean;
+  /**
    * The arguments after `crossform` that regenerate the file, run from the repository root
    * (`ci github --config app/crossform.yaml`); the header names them, the check job adds `--check`.
    */
@@ -111,6 +118,8 @@ export interface CiPipelineModel {
   output: string;
   /** `--branch`; undefined = the platform's default. */
   branch: string | undefined;
+  /** Whether the main branch applies the plans reviewed in pull requests (`--apply-reviewed-plans`). */
+  reviewedPlans: boolean;
   unitCount: number;
   matrixLimit: number;
   plan: CiPlanJobs;
@@ -255,6 +264,7 @@ export function ciPipelineModel(
     install: options.install,
     output: options.output,
     branch: options.branch,
+    reviewedPlans: options.reviewedPlans === true,
     unitCount: units.length,
     matrixLimit,
     plan,

@@ -23,7 +23,7 @@ export function installCommand(model: CiPipelineModel): string {
 /** `--config <file>` when needed, then the given words, as one shell string. */
 export function crossformArgs(model: CiPipelineModel, words: string[]): string {
   return [...words.slice(0, 1), ...model.configArgs, ...words.slice(1)]
-    .map((w) => (w.startsWith('"') ? w : shellWord(w)))
+    .map((w) => (w.startsWith('"') || w.startsWith("${{") ? w : shellWord(w)))
     .join(" ");
 }
 
@@ -39,12 +39,14 @@ export function planCommand(
   report: string,
 ): string {
   const select = model.plan.kind === "units" ? "--target" : "--shard";
-  return `exec ${bin} ${crossformArgs(model, ["plan", select, selection, "--changed-since", base, "--lock-timeout", CI_LOCK_TIMEOUT, "--report", report])}`;
+  const store = model.reviewedPlans ? ["--store-plans"] : [];
+  return `exec ${bin} ${crossformArgs(model, ["plan", select, selection, "--changed-since", base, "--lock-timeout", CI_LOCK_TIMEOUT, ...store, "--report", report])}`;
 }
 
 /**
  * The apply command of one wave (and shard): `shard` is a shell expression or undefined, `reports`
- * the shell expressions of its report files.
+ * the shell expressions of its report files; `reviewed` adds `--reviewed-plans` (or, a shell
+ * expression, what it expands to).
  */
 export function applyCommand(
   model: CiPipelineModel,
@@ -52,9 +54,12 @@ export function applyCommand(
   wave: CiWave,
   shard: string | undefined,
   reports: string[],
+  reviewed: boolean | string = false,
 ): string {
   const words = ["apply", "--wave", String(wave.position)];
   if (shard !== undefined) words.push("--shard", shard);
+  if (reviewed === true) words.push("--reviewed-plans");
+  else if (typeof reviewed === "string") words.push(reviewed);
   words.push("--auto-approve");
   if (wave.approve.length > 0) words.push("--approve", wave.approve.join(","));
   words.push("--lock-timeout", CI_LOCK_TIMEOUT);

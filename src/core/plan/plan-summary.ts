@@ -271,6 +271,26 @@ export function planSensitiveStrings(input: unknown): Set<string> {
   return secrets;
 }
 
+/**
+ * Every value `terraform show -json` of a state (no plan file) marks sensitive: its sensitive
+ * outputs and the sensitive attributes of its resources, in every module. Text that is not JSON,
+ * or an empty state, holds none.
+ */
+export function stateSensitiveStrings(input: string): Set<string> {
+  const secrets = new Set<string>();
+  let state: unknown;
+  try {
+    state = JSON.parse(input);
+  } catch {
+    return secrets;
+  }
+  const values = isRecord(state) && isRecord(state.values) ? state.values : undefined;
+  if (!values) return secrets;
+  collectOutputSecrets(values.outputs, secrets);
+  collectModuleSecrets(values.root_module, secrets);
+  return secrets;
+}
+
 function collectOutputSecrets(outputs: unknown, secrets: Set<string>): void {
   if (!isRecord(outputs)) return;
   for (const output of Object.values(outputs)) {

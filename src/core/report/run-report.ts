@@ -14,8 +14,8 @@ import type { OutputValue, PlanSummary, ResourceAction } from "../plan/plan-summ
 import type { WaveResult, WaveStatus } from "../run/scheduler.ts";
 import type { TaskOutcome } from "../run/task-outcome.ts";
 
-/** The run commands. */
-export type RunCommand = "plan" | "apply" | "destroy" | "drift" | "output";
+/** The run commands, and `exec` (an operator's terraform command in each unit). */
+export type RunCommand = "plan" | "apply" | "destroy" | "drift" | "output" | "exec";
 
 /**
  * Every command whose runs are recorded under `.crossform/runs/`: the run commands, and `adopt`
@@ -68,6 +68,11 @@ export interface RunInfo {
    */
   source?: RunSource;
   terraform_version?: string;
+  /**
+   * The terraform arguments given after `--`: the pass-through flags of plan, apply and destroy,
+   * or the command of `exec`; `-var` values are left out (`-var=name=…`). Absent without `--`.
+   */
+  terraform_args?: string[];
   selection: ReportSelection;
   /** Whether the run was cancelled (a signal, a CI cancel). */
   interrupted: boolean;
@@ -144,6 +149,8 @@ export interface UnitReport {
   outputs_changed: ReportOutputChange[];
   /** `output` command: the unit's outputs, redacted. */
   outputs?: OutputValue[];
+  /** `exec`: the exit code of the terraform command (absent when it did not run, or a signal ended it). */
+  exit_code?: number;
   /** Why it failed. */
   error?: ReportError;
   /** Why it is blocked, skipped, not started, interrupted or needs a re-plan. */
@@ -374,6 +381,22 @@ export function runExitCode(
   return exitCodeOf(runExit(report, options)) as RunExitCode;
 }
 
+/**
+ * The exit code of `crossform exec`: its worst unit's. 130 when it was interrupted; otherwise the
+ * highest exit code of the units' terraform commands, where a unit whose command did not run (its
+ * init failed, it was refused, not confirmed, or not started after a failure) or was ended by a
+ * signal counts as 1; 0 when every unit's command exited 0.
+ */
+export function execExitCode(report: RunReport): number {
+  if (report.run.interrupted || report.units.some((u) => u.status === "interrupted")) return 130;
+  let worst = 0;
+  for (const unit of report.units) {
+    const code = unit.exit_code ?? (unit.status === "succeeded" ? 0 : 1);
+    worst = Math.max(worst, code);
+  }
+  return worst;
+}
+
 const count = z.number().int().min(0);
 // The JSON formatter writes absent optional keys as null; the model leaves them undefined.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -391,7 +414,7 @@ const reportSchema = z.object({
   version: z.literal(1),
   run: z.object({
     id: z.string(),
-    command: z.enum(["plan", "apply", "destroy", "drift", "output", "adopt"]),
+    command: z.enum(["plan", "apply", "destroy", "drift", "output", "exec", "adopt"]),
     started_at: z.string(),
     finished_at: z.string(),
     duration_ms: count,
@@ -399,6 +422,7 @@ const reportSchema = z.object({
     git_commit: optional(z.string()),
     source: optional(z.enum(["commit", "working-tree"])),
     terraform_version: optional(z.string()),
+    terraform_args: optional(z.array(z.string())),
     selection: z.object({
       stacks: z.array(z.string()),
       targets: z.array(z.string()),
@@ -468,6 +492,7 @@ const reportSchema = z.object({
         }),
       ),
       reason: optional(z.string()),
+      exit_code: optional(z.number().int()),
       log_path: optional(z.string()),
       duration_ms: count,
     }),

@@ -69,3 +69,83 @@ export function approvalProblem(
   }
   return undefined;
 }
+
+/** Every account the units touch (a multi-account unit: each of its accounts), in config order. */
+export function accountsTouched(config: Config, units: readonly Unit[]): string[] {
+  const names = new Set(units.flatMap((u) => u.targets.map((t) => t.account)));
+  return [...config.accounts.keys()].filter((name) => names.has(name));
+}
+
+/** Whether a typed answer names exactly `wanted` (comma-separated, in any order, spaces ignored). */
+export function namesTyped(answer: string | undefined, wanted: readonly string[]): boolean {
+  const typed = (answer ?? "")
+    .split(",")
+    .map((a) => a.trim())
+    .filter((a) => a !== "")
+    .sort();
+  return typed.join(",") === [...wanted].sort().join(",");
+}
+
+/** Accounts up to which the operator types their names; above, the number of units. */
+export const MAX_TYPED_ACCOUNTS = 5;
+
+/** The typed confirmation of a state-changing `crossform exec`. */
+export interface ExecConfirmation {
+  question: string;
+  /** Whether the answer confirms. */
+  confirms(answer: string | undefined): boolean;
+}
+
+/**
+ * The question a state-changing `crossform exec` asks: the names of every account its units touch
+ * (more than {@link MAX_TYPED_ACCOUNTS}: the number of units), never `yes`.
+ */
+export function execConfirmation(
+  command: readonly string[],
+  units: number,
+  accounts: readonly string[],
+): ExecConfirmation {
+  const what = `terraform ${command.join(" ")} changes the state of ${units} unit${units === 1 ? "" : "s"}`;
+  if (accounts.length > MAX_TYPED_ACCOUNTS) {
+    return {
+      question: `${what} in ${accounts.length} accounts: type the number of units (${units}) to confirm: `,
+      confirms: (answer) => answer?.trim() === String(units),
+    };
+  }
+  const s = accounts.length > 1;
+  return {
+    question: `${what} in account${s ? "s" : ""} ${accounts.join(", ")}: type ${s ? "their names, separated by commas," : "its name"} to confirm: `,
+    confirms: (answer) => namesTyped(answer, accounts),
+  };
+}
+
+/**
+ * The problem with the approval of a state-changing `crossform exec`, or undefined. Every name
+ * given to `--approve` must be an account; when no one can be asked, `--approve` must name every
+ * account the units touch (there is no `--auto-approve` for a state change).
+ */
+export function execApprovalProblem(
+  config: Config,
+  units: readonly Unit[],
+  approve: readonly string[],
+  interactive: boolean,
+): Diagnostic | undefined {
+  const unknown = approve.find((name) => !config.accounts.has(name));
+  if (unknown !== undefined) {
+    return {
+      severity: "error",
+      code: "run/unknown-approval",
+      message: `--approve names no account "${unknown}"`,
+      hint: `accounts: ${[...config.accounts.keys()].join(", ")}`,
+    };
+  }
+  if (interactive) return undefined;
+  const missing = accountsTouched(config, units).filter((a) => !approve.includes(a));
+  if (missing.length === 0) return undefined;
+  return {
+    severity: "error",
+    code: "run/approval-required",
+    message: `exec of a state-changing command in account${missing.length > 1 ? "s" : ""} ${missing.join(", ")} needs --approve ${missing.join(",")} when not interactive`,
+    hint: "a state change is confirmed per account: name every account of the selected units with --approve, or run it in a terminal to type them",
+  };
+}

@@ -36,6 +36,7 @@ const BUSY_WORDS: Partial<Record<UnitRecord["state"], string>> = {
   planning: "planning",
   reading: "reading its outputs",
   applying: "applying",
+  executing: "running terraform",
 };
 
 /** A unit's status, reason and error from its record. */
@@ -55,7 +56,8 @@ function outcomeOf(
       );
     case "planning":
     case "reading":
-    case "applying": {
+    case "applying":
+    case "executing": {
       const doing = BUSY_WORDS[record.state] ?? record.state;
       const pids = record.children.map((c) => `terraform ${c.command}, pid ${c.pid}`);
       if (state === "crashed")
@@ -72,6 +74,7 @@ function outcomeOf(
         : status("succeeded");
     case "read":
     case "applied":
+    case "executed":
       return status("succeeded");
     case "failed":
       return { status: "failed", error: { message: record.error ?? "failed" } };
@@ -129,6 +132,7 @@ function unitReport(
     ...outcome,
     has_changes: hasChanges,
     ...(outputs ? { outputs } : {}),
+    ...(typeof record.exitCode === "number" ? { exit_code: record.exitCode } : {}),
     log_path: unit.log_path,
     duration_ms: record.elapsedMs,
   };
@@ -152,6 +156,7 @@ export function reportFromLedger(input: LedgerReportInput): RunReport {
       ...(header.user !== undefined ? { user: header.user } : {}),
       ...(header.git_commit !== undefined ? { git_commit: header.git_commit } : {}),
       ...(header.source !== undefined ? { source: header.source } : {}),
+      ...(header.terraform_args !== undefined ? { terraform_args: header.terraform_args } : {}),
       terraform_version: header.terraform_version,
       selection: header.selection,
       interrupted: input.interrupted,

@@ -22,8 +22,11 @@ export type LedgerUnit = Pick<
   log_path: string;
 };
 
-/** What a unit's runner is doing: its first plan, a plan again before its apply, the apply, or output. */
-export type UnitStep = "plan" | "replan" | "apply" | "output";
+/**
+ * What a unit's runner is doing: its first plan, a plan again before its apply, the apply, output,
+ * or the terraform command of `crossform exec`.
+ */
+export type UnitStep = "plan" | "replan" | "apply" | "output" | "exec";
 
 /** A terraform process of a unit, as the journal names it (to find it again after a crash). */
 export interface ChildProcessRecord {
@@ -49,6 +52,11 @@ export type UnitEvent =
   | { event: "outputs-read"; count: number }
   | { event: "applying" }
   | { event: "applied"; changes: boolean }
+  /**
+   * `crossform exec`: the operator's terraform command ended with this exit code (null: ended by a
+   * signal); a code other than 0 comes with terraform's error text.
+   */
+  | { event: "executed"; exit: number | null; error?: string }
   | { event: "failed"; error: string }
   | {
       event: "blocked" | "interrupted" | "needs-replan" | "skipped" | "not-started" | "not-applied";
@@ -64,6 +72,8 @@ export type UnitState =
   | "applying"
   | "applied"
   | "read"
+  | "executing"
+  | "executed"
   | "failed"
   | "blocked"
   | "interrupted"
@@ -83,6 +93,8 @@ export interface UnitRecord {
   counts?: UnitCounts;
   /** Whether its apply made changes. */
   appliedChanges: boolean;
+  /** `crossform exec`: the exit code of the operator's command (null: ended by a signal). */
+  exitCode?: number | null;
   error?: string;
   reason?: string;
   /** Clock value when the step now running started; undefined when none runs. */
@@ -104,6 +116,8 @@ export interface RunHeaderEntry {
   git_commit?: string;
   /** What the units read: a checkout of `git_commit`, or the working tree (RunInfo.source). */
   source?: RunSource;
+  /** The terraform arguments given after `--`, `-var` values left out (RunInfo.terraform_args). */
+  terraform_args?: string[];
   terraform_version: string;
   selection: ReportSelection;
   /** The crossform process that runs it. */
@@ -181,6 +195,7 @@ export function applyUnitEvent(record: UnitRecord, event: UnitEvent, at: number)
     case "started":
       record.step = event.step;
       if (event.step === "output") record.state = "reading";
+      else if (event.step === "exec") record.state = "executing";
       else if (event.step !== "apply") record.state = "planning";
       record.activeSince ??= at;
       record.error = undefined;
@@ -218,6 +233,12 @@ export function applyUnitEvent(record: UnitRecord, event: UnitEvent, at: number)
       record.appliedChanges = event.changes;
       endStep(record, at);
       return record;
+    case "executed":
+      record.state = event.exit === 0 ? "executed" : "failed";
+      record.exitCode = event.exit;
+      if (event.error !== undefined) record.error = event.error;
+      endStep(record, at);
+      return record;
     case "failed":
       record.state = "failed";
       record.error = event.error;
@@ -233,7 +254,12 @@ export function applyUnitEvent(record: UnitRecord, event: UnitEvent, at: number)
 
 /** Whether a unit's record says it is busy (a step started and not ended). */
 export function isBusy(record: UnitRecord): boolean {
-  return record.state === "planning" || record.state === "reading" || record.state === "applying";
+  return (
+    record.state === "planning" ||
+    record.state === "reading" ||
+    record.state === "applying" ||
+    record.state === "executing"
+  );
 }
 
 /** One journal line: the entry as JSON and a newline. */

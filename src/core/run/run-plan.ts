@@ -34,7 +34,12 @@ export type FailurePolicy =
    * not depend on a failure still finish, its later steps and the later waves do not start
    * (apply, destroy).
    */
-  | "halt-wave";
+  | "halt-wave"
+  /**
+   * The first failed task stops the run: no other task starts, whatever its wave (`crossform exec`
+   * of a state-changing subcommand, one unit at a time).
+   */
+  | "halt-run";
 
 /** Which way dependencies and waves run. */
 export type RunOrder =

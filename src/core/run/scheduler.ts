@@ -294,6 +294,8 @@ export function startSchedule<T extends SchedulerTask>(
   const running = new Set<string>();
   const openGroups = new Set<string>();
   let cancelReason: string | undefined;
+  /** `halt-run`: why no task starts any more (the first failure). */
+  let haltReason: string | undefined;
   let active: ActiveStep | undefined;
   /** Distinct accounts with a failed task, per wave, in the order they failed. */
   const failedByWave = new Map(plan.waves.map((w) => [w.wave, [] as string[]]));
@@ -388,6 +390,8 @@ export function startSchedule<T extends SchedulerTask>(
       if (!failed.includes(account)) failed.push(account);
     }
     if (outcome.status !== "succeeded" && active !== undefined) active.recheck = true;
+    if (outcome.status === "failed" && options.policy === "halt-run")
+      haltReason ??= `${id} failed: no other unit starts`;
     emit({
       type: "task-finished",
       taskId: id,
@@ -461,10 +465,9 @@ export function startSchedule<T extends SchedulerTask>(
   const pumpOnce = (): void => {
     const step = active;
     if (step === undefined) return;
-    if (cancelReason !== undefined) {
-      for (const id of step.pending) {
-        settleNotRun(id, { status: "not-started", reason: `run cancelled: ${cancelReason}` });
-      }
+    const stopped = cancelReason !== undefined ? `run cancelled: ${cancelReason}` : haltReason;
+    if (stopped !== undefined) {
+      for (const id of step.pending) settleNotRun(id, { status: "not-started", reason: stopped });
       step.pending.clear();
     } else {
       // Skips first (not bounded by the window), repeated because one skip may cause another; only
@@ -547,11 +550,12 @@ export function startSchedule<T extends SchedulerTask>(
         }
         steps.push({ ...stepInfo(step), status: "not-started" });
       };
-      if (cancelReason !== undefined || halted !== undefined) {
+      if (cancelReason !== undefined || halted !== undefined || haltReason !== undefined) {
         const reason =
           cancelReason !== undefined
             ? `run cancelled: ${cancelReason}`
-            : `wave ${halted?.name} halted: ${haltDetail(halted?.failedAccounts ?? [], halted?.tolerance ?? 0)}`;
+            : (haltReason ??
+              `wave ${halted?.name} halted: ${haltDetail(halted?.failedAccounts ?? [], halted?.tolerance ?? 0)}`);
         for (const step of wave.steps) notStarted(step, reason);
         waves.push(waveResult(wave, "not-started", failedAccounts, steps));
         emit({
@@ -596,7 +600,9 @@ export function startSchedule<T extends SchedulerTask>(
         await runTasks(step.taskIds);
         const interrupted = !cancelledBefore && cancelReason !== undefined;
         steps.push({ ...stepInfo(step), status: interrupted ? "interrupted" : "completed" });
-        haltedHere = options.policy === "halt-wave" && failedAccounts.length > wave.tolerance;
+        haltedHere =
+          (options.policy === "halt-wave" && failedAccounts.length > wave.tolerance) ||
+          (options.policy === "halt-run" && haltReason !== undefined);
       }
       const status: WaveStatus =
         steps.some((s) => s.status === "interrupted") || cancelReason !== undefined

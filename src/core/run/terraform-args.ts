@@ -107,11 +107,16 @@ export interface PlanArgsOptions extends LockOptions {
   detailedExitCode?: boolean;
   /** Single variables (`-var=name=value`), after the var file so that they win; not secrets. */
   vars?: Readonly<Record<string, string>>;
+  /**
+   * The operator's allowed flags (`core/run/pass-through.ts`: `-target`, `-replace`, `-var`, ...),
+   * after crossform's own. @default []
+   */
+  passThrough?: readonly string[];
 }
 
 /**
  * `plan -input=false -no-color [-destroy|-refresh-only] -var-file=<file> [-var=...]
- * [-out=<plan>] [-detailed-exitcode] [-lock-timeout=<n>s]`.
+ * [<pass-through flags>] [-out=<plan>] [-detailed-exitcode] [-lock-timeout=<n>s]`.
  */
 export function planArgs(options: PlanArgsOptions): string[] {
   const mode = options.mode ?? "normal";
@@ -122,6 +127,7 @@ export function planArgs(options: PlanArgsOptions): string[] {
     ...(mode === "destroy" ? ["-destroy"] : mode === "refresh-only" ? ["-refresh-only"] : []),
     `-var-file=${options.varFile}`,
     ...Object.entries(options.vars ?? {}).map(([name, value]) => `-var=${name}=${value}`),
+    ...(options.passThrough ?? []),
     ...(options.planFile === undefined ? [] : [`-out=${options.planFile}`]),
     ...((options.detailedExitCode ?? true) ? ["-detailed-exitcode"] : []),
     ...lockTimeout(options),
@@ -131,6 +137,14 @@ export function planArgs(options: PlanArgsOptions): string[] {
 /** `show -json -no-color <plan>`: the saved plan as JSON (stdout; large: stream it to a file). */
 export function showPlanJsonArgs(planFile: string): string[] {
   return ["show", "-json", "-no-color", planFile];
+}
+
+/**
+ * `show -json -no-color`: the unit's current state as JSON (stdout), read before `crossform exec`
+ * of a subcommand that can print state values, to learn which are sensitive.
+ */
+export function showStateJsonArgs(): string[] {
+  return ["show", "-json", "-no-color"];
 }
 
 /** Options of {@link applyPlanArgs}. */

@@ -176,6 +176,9 @@ class FakeAws implements AwsSessions {
         putObjectText: unsupported,
         createObjectIfAbsent: unsupported,
         deleteLockObject: unsupported,
+        getObjectBytes: unsupported,
+        putReviewedPlanObject: unsupported,
+        deleteReviewedPlanObject: unsupported,
       },
       dynamodb: {
         describeTable: async (table) => this.tables.get(`${account}/${table}`),

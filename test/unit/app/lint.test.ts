@@ -137,6 +137,7 @@ test("a file that cannot be read is one finding, and the run goes on", async () 
       return fs.readText(path);
     },
     readTextsIfPresent: (paths: readonly string[]) => fs.readTextsIfPresent(paths),
+    readBytes: (path: string) => fs.readBytes(path),
     listDir: (path: string) => fs.listDir(path),
     exists: (path: string) => fs.exists(path),
     sha256: (path: string) => fs.sha256(path),

@@ -41,6 +41,10 @@ class InMemoryFileSystem implements FileSystem {
     return paths.map((path) => this.files.get(resolve(path)));
   }
 
+  async readBytes(path: string): Promise<Uint8Array> {
+    return Buffer.from(await this.readText(path));
+  }
+
   async listDir(path: string): Promise<DirectoryEntry[]> {
     const dir = resolve(path);
     const entries = new Map<string, DirectoryEntry>();

@@ -44,6 +44,7 @@ function loaded(stacks: string[]): LoadedConfig {
 const fs: FileSystem = {
   readText: () => Promise.reject(new Error("not read")),
   readTextsIfPresent: () => Promise.reject(new Error("not read")),
+  readBytes: () => Promise.reject(new Error("not read")),
   listDir: () => Promise.reject(new Error("not listed")),
   exists: () => Promise.resolve(true),
   // stacks/a and stacks/b have one lock file; every other stack its own.

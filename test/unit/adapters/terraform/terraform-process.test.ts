@@ -135,6 +135,33 @@ test("argv, stdout and stderr are redacted line by line before the log, the resu
   assert.match(log, /^# exit 1 after/m);
 });
 
+test("onLine tells terraform's lines from crossform's own notes (the command, its directory, its exit)", async () => {
+  const { dir, env } = await setup();
+  const logFile = join(dir, "log");
+  const lines: OutputLine[] = [];
+  const result = await startTerraformProcess({
+    binary: "terraform",
+    args: ["version"],
+    cwd: dir,
+    env,
+    logFile,
+    onLine: (line) => lines.push(line),
+    secrets: [],
+  }).result;
+  assert.equal(result.exitCode, 0);
+  const notes = lines.filter((l) => l.note === true).map((l) => l.text);
+  const output = lines.filter((l) => l.note !== true).map((l) => l.text);
+  assert.equal(notes.length, 3, notes.join("\n"));
+  assert.match(notes[0] ?? "", /^# \S+ terraform version$/);
+  assert.match(notes[1] ?? "", /^# in /);
+  assert.match(notes[2] ?? "", /^# exit 0 after \d+\.\d s$/);
+  assert.match(output[0] ?? "", /^Terraform v\d+\.\d+\.\d+/);
+  assert.ok(
+    output.every((line) => !line.startsWith("# ")),
+    output.join("\n"),
+  );
+});
+
 test("a binary that is not there rejects with terraform/not-found and sends no signals", async () => {
   const { dir, env } = await setup();
   const started = startTerraformProcess({

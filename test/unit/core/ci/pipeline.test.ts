@@ -501,3 +501,55 @@ describe("GitHub's workflow parser", () => {
     assert.equal(slugOf("tier:prod"), "tier-prod");
   });
 });
+
+describe("--apply-reviewed-plans", () => {
+  test("GitHub: plans store, pushes apply the reviewed plans, a run started by hand on the branch plans again", () => {
+    const workflow = githubWorkflow(
+      model(QUICKSTART_LIKE, "github", { reviewedPlans: true }),
+    ) as Job;
+    const jobs = workflow.jobs as Record<string, Job>;
+    assert.deepEqual(Object.keys(workflow.on as Job), [
+      "pull_request",
+      "push",
+      "workflow_dispatch",
+    ]);
+    assert.match(runOf(jobs.plan!, "crossform plan"), / --store-plans --report /);
+    assert.equal(
+      jobs["apply-1"]?.if,
+      "${{ github.event_name == 'push' || (github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main') }}",
+    );
+    assert.equal(
+      runOf(jobs["apply-1"]!, "crossform apply"),
+      "exec crossform apply --wave 1 ${{ github.event_name == 'push' && '--reviewed-plans' || '' }} --auto-approve --lock-timeout 5m --report apply.json --report apply.md",
+    );
+    const plain = githubWorkflow(model(QUICKSTART_LIKE, "github")) as Job;
+    assert.deepEqual(Object.keys(plain.on as Job), ["pull_request", "push"]);
+    assert.doesNotMatch(JSON.stringify(plain), /reviewed-plans|store-plans/);
+  });
+
+  test("GitLab: plans store, wave jobs apply the reviewed plans, each has a manual re-plan job that plans again", () => {
+    const jobs = glJobs(QUICKSTART_LIKE, { reviewedPlans: true });
+    assert.match(jobs["crossform-plan"]?.script.at(-1) as string, / --store-plans --report /);
+    const apply = jobs["crossform-apply-1-tier-dev"]!;
+    assert.match(
+      apply.script.at(-1) as string,
+      /^exec crossform apply --wave 1 --reviewed-plans --auto-approve /,
+    );
+    assert.equal(apply.rules[0].when, "on_success");
+    const replan = jobs["crossform-replan-1-tier-dev"]!;
+    assert.match(replan.script.at(-1) as string, /^exec crossform apply --wave 1 --auto-approve /);
+    assert.doesNotMatch(replan.script.at(-1) as string, /reviewed-plans/);
+    assert.equal(replan.rules[0].when, "manual");
+    assert.equal(replan.allow_failure, true);
+    assert.equal(
+      replan.resource_group,
+      apply.resource_group,
+      "never at once with the wave's apply",
+    );
+    assert.deepEqual(replan.needs, apply.needs);
+    const prodReplan = jobs["crossform-replan-3-prod"]!;
+    assert.deepEqual(prodReplan.environment, { name: "crossform-prod", action: "start" });
+    assert.match(prodReplan.script.at(-1) as string, /--approve prod/);
+    assert.equal(glJobs(QUICKSTART_LIKE)["crossform-replan-1-tier-dev"], undefined);
+  });
+});

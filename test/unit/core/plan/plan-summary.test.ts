@@ -10,6 +10,7 @@ import {
   foldActions,
   planHasChanges,
   planSensitiveStrings,
+  stateSensitiveStrings,
   summarizeOutputs,
   summarizePlan,
 } from "../../../../src/core/plan/plan-summary.ts";
@@ -254,4 +255,43 @@ test("summarizeOutputs scrubs a sensitive output's value from the other outputs"
     { name: "dsn", sensitive: false, type: "string", value: "postgres://app:(sensitive)@db" },
     { name: "password", sensitive: true, type: "string", value: "(sensitive)" },
   ]);
+});
+
+test("stateSensitiveStrings: sensitive outputs and attributes of a state, in every module", () => {
+  const state = JSON.stringify({
+    format_version: "1.0",
+    values: {
+      outputs: {
+        token: { sensitive: true, value: "token-value-1" },
+        name: { sensitive: false, value: "public-name" },
+      },
+      root_module: {
+        resources: [
+          {
+            address: "terraform_data.a",
+            values: { input: { pin: "pin-value-2", label: "shown" } },
+            sensitive_values: { input: { pin: true } },
+          },
+        ],
+        child_modules: [
+          {
+            resources: [
+              {
+                address: "module.m.terraform_data.b",
+                values: { output: "child-value-3" },
+                sensitive_values: { output: true },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  });
+  assert.deepEqual([...stateSensitiveStrings(state)].sort(), [
+    "child-value-3",
+    "pin-value-2",
+    "token-value-1",
+  ]);
+  assert.deepEqual([...stateSensitiveStrings('{"format_version":"1.0"}')], []);
+  assert.deepEqual([...stateSensitiveStrings("not json")], []);
 });

@@ -641,3 +641,46 @@ test("one window is refused for a run that changes something (halt-wave)", () =>
     (error: unknown) => error instanceof CrossformError && error.code === "run/invalid-tasks",
   );
 });
+
+test("halt-run: the first failure starts no other task, in its wave or later, whatever the tolerance", async () => {
+  const tasks = [
+    fake("network/dev", 10),
+    fake("network/qa", 10, { outcome: fail() }),
+    fake("network/stg", 10),
+    fake("network/prod", 10, { wave: 1 }),
+  ];
+  const { outcome, result, log } = await runFake(tasks, {
+    parallel: 1,
+    policy: "halt-run",
+    waves: [{ wave: 0, tolerance: 5 }],
+  });
+  assert.equal(outcome("network/dev")?.status, "succeeded");
+  assert.equal(outcome("network/qa")?.status, "failed");
+  assert.deepEqual(outcome("network/stg"), {
+    status: "not-started",
+    reason: "network/qa failed: no other unit starts",
+  });
+  assert.deepEqual(outcome("network/prod"), {
+    status: "not-started",
+    reason: "network/qa failed: no other unit starts",
+  });
+  assert.equal(log.starts.has("network/stg"), false);
+  assert.deepEqual(
+    result.waves.map((w) => w.status),
+    ["halted", "not-started"],
+  );
+});
+
+test("halt-run: without a failure every task runs, one after the other with a window of one", async () => {
+  const tasks = [fake("a", 10), fake("b", 10), fake("c", 10, { wave: 1 })];
+  const { outcome, log } = await runFake(tasks, { parallel: 1, policy: "halt-run" });
+  assert.deepEqual(
+    ["a", "b", "c"].map((id) => [outcome(id)?.status, log.starts.get(id)]),
+    [
+      ["succeeded", 0],
+      ["succeeded", 10],
+      ["succeeded", 20],
+    ],
+  );
+  assert.equal(log.maxRunning, 1);
+});

@@ -189,9 +189,10 @@ describe("crossform exec on in-memory terraform and AWS", { concurrency: true },
       h.loaded,
       exec(["output", "-json"], { targets: [NETWORK_DEV] }),
     );
+    // The second exec's init is skipped (the data directory is current): show, then output.
     const commands = h.runner.argv(NETWORK_DEV).slice(-3);
     assert.deepEqual(commands, [
-      `${NETWORK_DEV} init`,
+      `${NETWORK_DEV} import`,
       `${NETWORK_DEV} show`,
       `${NETWORK_DEV} output`,
     ]);

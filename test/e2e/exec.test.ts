@@ -389,7 +389,7 @@ test("console runs in one unit only, attached to a terminal", async () => {
   assert.match(attached.out, /1 unit: 1 exit 0; terraform console; exit 0/);
 });
 
-test("a state role that lands in another account stops exec before any terraform, as it stops plan", async () => {
+test("a state role that lands in another account fails the unit before any of its terraform, as it does for plan", async () => {
   const dir = join(root, "wrong-account");
   await copyExample(quickstart, dir);
   const config = join(dir, "crossform.yaml");
@@ -410,7 +410,10 @@ test("a state role that lands in another account stops exec before any terraform
     result.stderr,
     /state role arn:aws:iam::444444444444:role\/TerraformDeploy resolves to account 444444444444, not dev \(111111111111\)/,
   );
-  assert.match(result.stderr, /no terraform process was started/);
+  assert.match(
+    result.stderr,
+    /network\/dev\/us-east-1: FAILED: account dev \(111111111111\) failed verification: .*; no terraform ran for this unit/,
+  );
   assert.equal(result.stdout, "");
 });
 

@@ -113,9 +113,13 @@ class RemoteChild extends EventEmitter implements SpawnedChild {
         this.emit("exit", reply.code, reply.signal);
         return;
       case "close":
-        this.stdout?.end();
-        this.stderr?.end();
-        this.emit("close", reply.code, reply.signal);
+        // A later turn, as Node's own 'close' comes: several replies can arrive in one read, and a
+        // caller that listens for 'close' only once 'error' or 'exit' reached it must hear it.
+        setImmediate(() => {
+          this.stdout?.end();
+          this.stderr?.end();
+          this.emit("close", reply.code, reply.signal);
+        });
         return;
     }
   }
